@@ -1,0 +1,38 @@
+# The two set-up commands of the README: `make generate` and `make test`.
+# Everything they need is installed here (a venv with oagen and its test tools, and Prism from npm).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.oagen-installed
+NODE_STAMP := node_modules/.oagen-installed
+
+.PHONY: generate check test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: $(STAMP)
+	$(VENV)/bin/oagen generate
+
+check: $(STAMP)
+	$(VENV)/bin/oagen generate --check
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check generator tests bench
+	$(VENV)/bin/mypy
+
+test: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,378 @@
+"""Build: a resolved, version-checked document in, the IR (`model.Api`) plus diagnostics out.
+
+One walk over `paths` (operations, parameters, bodies, responses, security) with the schema
+walker (`schema.SchemaWalker`) for every schema met on the way. Naming decisions are delegated to
+`naming`; whatever cannot be mapped is reported as a located diagnostic, never raised.
+"""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from generator import naming
+from generator.diagnostics import Diagnostic
+from generator.load import SourceMap
+from generator.model import (
+    MISSING,
+    Api,
+    Body,
+    BodyKind,
+    Operation,
+    Parameter,
+    ParamLocation,
+    Response,
+    ResponseKind,
+    SecurityScheme,
+)
+from generator.schema import SchemaWalker, constraints_of, escape_token, jsonable
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Class names the generated package defines itself: models must not take them.
+RESERVED_CLASSES = frozenset(
+    {
+        "Client", "AsyncClient", "RawClient", "AsyncRawClient", "Unset", "UNSET", "ApiError", "ApiStatusError",
+        "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+        "UnprocessableEntityError", "RateLimitError", "InternalServerError", "ApiConnectionError",
+        "ApiTimeoutError", "RawResponse", "Any", "Enum", "Model", "Field", "Literal", "Union",
+    }
+)
+
+
+def build_api(data: dict[str, Any], source: SourceMap) -> tuple[Api, list[Diagnostic]]:
+    builder = _Builder(data, source)
+    api = builder.build()
+    return api, builder.walker.diagnostics
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def _status_phrase(status: str) -> str:
+    try:
+        return naming.pascal(http.HTTPStatus(int(status)).phrase)
+    except ValueError:
+        return "Status" + naming.pascal(status, fallback="Default")
+
+
+class _Builder:
+    def __init__(self, data: dict[str, Any], source: SourceMap) -> None:
+        self.data = data
+        self.source = source
+        self.walker = SchemaWalker(data, source, naming.Namer(set(RESERVED_CLASSES)))
+        self.method_names = naming.Namer({"close", "with_raw_response", "request"})
+        self.cli_commands: dict[tuple[str, ...], str] = {}
+
+    def build(self) -> Api:
+        info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
+        assert isinstance(info, dict)
+        self.walker.build_components()
+        operations: list[Operation] = []
+        paths = self.data.get("paths")
+        if paths is not None and not isinstance(paths, dict):
+            self.walker.fail("`paths` must be a mapping", "#/paths")
+            paths = {}
+        for path, item in (paths or {}).items():
+            item_ptr = "#/paths/" + escape_token(str(path))
+            item, item_ptr = self.walker.deref(item, item_ptr)
+            if not isinstance(item, dict):
+                self.walker.fail("a path item must be a mapping", item_ptr)
+                continue
+            for method in METHODS:
+                if method in item:
+                    op = self._operation(str(path), method, item, f"{item_ptr}/{method}")
+                    if op is not None:
+                        operations.append(op)
+        return Api(
+            title=_text(info.get("title")) or "API",
+            version=_text(info.get("version")),
+            description=_text(info.get("description")),
+            servers=self._servers(self.data.get("servers")),
+            operations=tuple(operations),
+            models=tuple(self.walker.models.values()),
+            enums=tuple(self.walker.enums.values()),
+            security_schemes=self._security_schemes(),
+        )
+
+    # -- operations --------------------------------------------------------------------------
+    def _operation(self, path: str, method: str, item: dict[str, Any], ptr: str) -> Operation | None:
+        op, ptr = self.walker.deref(item[method], ptr)
+        if not isinstance(op, dict):
+            self.walker.fail("an operation must be a mapping", ptr)
+            return None
+        description = _text(op.get("description"))
+        summary = _text(op.get("summary"))
+        operation_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
+        words = self._cli_words(op, description, summary, operation_id, method, path)
+        name = self.method_names.claim(naming.command_name(words))
+        context = naming.pascal(name)
+        params = self._parameters(item, op, ptr, context)
+        body, body_params = self._body(op, ptr, context, {p.name for p in params})
+        responses = self._responses(op, ptr, context)
+        security = op.get("security", self.data.get("security", []))
+        return Operation(
+            name=name,
+            cli_words=words,
+            method=method.upper(),
+            path=path,
+            summary=summary,
+            description=description,
+            params=tuple(params + body_params),
+            body=body,
+            responses=tuple(responses),
+            security=self._security(security),
+            tags=tuple(str(t) for t in op.get("tags", []) if isinstance(t, (str, int))) if isinstance(op.get("tags"), list) else (),
+            deprecated=bool(op.get("deprecated")),
+            servers=self._servers(op.get("servers") or item.get("servers")),
+            operation_id=operation_id,
+            pointer=ptr,
+        )
+
+    def _cli_words(
+        self, op: dict[str, Any], description: str, summary: str, operation_id: str | None, method: str, path: str
+    ) -> tuple[str, ...]:
+        explicit = op.get("x-cli-name")
+        words: tuple[str, ...] | None = None
+        if isinstance(explicit, str) and naming.words(explicit):
+            words = tuple(explicit.split()) if all(naming.words(w) for w in explicit.split()) else None
+        elif isinstance(explicit, list) and explicit:
+            words = tuple(str(w) for w in explicit)
+        words = words or naming.cli_words_from_usage(description)
+        if words is None and operation_id:
+            words = naming.cli_words_from_name(operation_id)
+        if words is None and summary and len(naming.words(summary)) <= 6:
+            words = naming.cli_words_from_name(summary)
+        if words is None:
+            words = naming.cli_words_from_route(method, path)
+        words = tuple(naming.words(w) and "-".join(naming.words(w)) or "x" for w in words)
+        unique, n = words, 2
+        while unique in self.cli_commands:
+            unique = (*words[:-1], f"{words[-1]}-{n}")
+            n += 1
+        self.cli_commands[unique] = path
+        return unique
+
+    def _parameters(self, item: dict[str, Any], op: dict[str, Any], ptr: str, context: str) -> list[Parameter]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for owner, owner_ptr in ((item, ptr.rsplit("/", 1)[0]), (op, ptr)):
+            raw = owner.get("parameters", [])
+            if not isinstance(raw, list):
+                self.walker.fail("`parameters` must be a list", owner_ptr + "/parameters")
+                continue
+            for index, entry in enumerate(raw):
+                param, param_ptr = self.walker.deref(entry, f"{owner_ptr}/parameters/{index}")
+                if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+                    self.walker.fail("a parameter needs a `name`", param_ptr)
+                    continue
+                location = param.get("in")
+                if location not in ("path", "query", "header", "cookie"):
+                    self.walker.fail(f"parameter `in` must be path, query, header or cookie, not {location!r}", param_ptr + "/in")
+                    continue
+                merged[(param["name"], location)] = (param, param_ptr)
+        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        names = naming.Namer()
+        out: list[Parameter] = []
+        for (wire, location), (param, param_ptr) in sorted(merged.items(), key=lambda kv: order[kv[0][1]]):
+            if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
+                continue  # set by the client itself
+            schema = param.get("schema", {})
+            resolved, _ = self.walker.deref(schema, param_ptr + "/schema")
+            resolved = resolved if isinstance(resolved, dict) else {}
+            ptype = self.walker.type_of(schema, param_ptr + "/schema", context + naming.pascal(wire, fallback="Param"))
+            default = resolved.get("default", MISSING) if isinstance(schema, dict) else MISSING
+            example = param.get("example", resolved.get("example", MISSING))
+            loc: ParamLocation = location
+            out.append(
+                Parameter(
+                    name=names.claim(naming.snake(wire, fallback="param")),
+                    wire=wire,
+                    location=loc,
+                    type=ptype,
+                    required=bool(param.get("required")) or location == "path",
+                    description=_text(param.get("description")),
+                    default=MISSING if default is MISSING else jsonable(default),
+                    example=MISSING if example is MISSING else jsonable(example),
+                    constraints=constraints_of(resolved),
+                    style=param.get("style") if isinstance(param.get("style"), str) else None,
+                    explode=param.get("explode") if isinstance(param.get("explode"), bool) else None,
+                    deprecated=bool(param.get("deprecated")),
+                )
+            )
+        return out
+
+    def _body(
+        self, op: dict[str, Any], ptr: str, context: str, taken: set[str]
+    ) -> tuple[Body | None, list[Parameter]]:
+        if "requestBody" not in op:
+            return None, []
+        body, body_ptr = self.walker.deref(op["requestBody"], ptr + "/requestBody")
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None, []
+        content_type, kind = _pick_content(list(content))
+        if content_type is None:
+            self.walker.warn("no supported request content type; body ignored", body_ptr + "/content")
+            return None, []
+        media = content[content_type] if isinstance(content[content_type], dict) else {}
+        media_ptr = f"{body_ptr}/content/{escape_token(content_type)}"
+        schema = media.get("schema", {})
+        required = bool(body.get("required"))
+        description = _text(body.get("description"))
+        resolved, resolved_ptr = self.walker.deref(schema, media_ptr + "/schema")
+        if kind in ("json", "form", "multipart") and self.walker._is_objectish(schema):
+            ref = self.walker.type_of(schema, media_ptr + "/schema", context + "Body")
+            model = self.walker.models.get(getattr(ref, "name", ""))
+            if model is not None and model.additional is None:
+                names = naming.Namer(taken)
+                fields = list(self.walker._all_fields(model.name).values())
+                params = [
+                    Parameter(
+                        name=names.claim(f.name),
+                        wire=f.wire,
+                        location="body",
+                        type=f.type,
+                        required=f.required,
+                        description=f.description,
+                        default=f.default,
+                        example=f.example,
+                        constraints=f.constraints,
+                        deprecated=f.deprecated,
+                    )
+                    for f in fields
+                    if not f.read_only
+                ]
+                return Body(content_type, kind, required, True, None, description), params
+        if kind == "binary":
+            from generator.model import Primitive
+
+            btype = Primitive("bytes")
+        elif kind == "text":
+            from generator.model import Primitive
+
+            btype = Primitive("str")
+        else:
+            btype = self.walker.type_of(schema, media_ptr + "/schema", context + "Body")
+        param = Parameter(
+            name=naming.Namer(taken).claim("body"),
+            wire="body",
+            location="body",
+            type=btype,
+            required=required,
+            description=description or _text(resolved.get("description") if isinstance(resolved, dict) else ""),
+        )
+        return Body(content_type, kind, required, False, btype, description), [param]
+
+    def _responses(self, op: dict[str, Any], ptr: str, context: str) -> list[Response]:
+        raw = op.get("responses")
+        if not isinstance(raw, dict):
+            self.walker.fail("`responses` must be a mapping of status codes", ptr + "/responses")
+            return []
+        out: list[Response] = []
+        first_success = True
+        for status_key, entry in raw.items():
+            status = str(status_key).upper()
+            if not (status == "DEFAULT" or (len(status) == 3 and status[0] in "12345")):
+                self.walker.warn(f"unknown response status {status_key!r}; ignored", f"{ptr}/responses/{status_key}")
+                continue
+            status = "default" if status == "DEFAULT" else status
+            resp_ptr = f"{ptr}/responses/{escape_token(str(status_key))}"
+            resp, resp_ptr = self.walker.deref(entry, resp_ptr)
+            if not isinstance(resp, dict):
+                continue
+            if status.startswith("2") and first_success:
+                type_context, first_success = context + "Response", False
+            else:
+                type_context = context + _status_phrase(status)
+            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            kind: ResponseKind = "empty"
+            rtype = None
+            content_type = None
+            if content:
+                content_type = _pick_response_content(list(content))
+                media = content.get(content_type) if isinstance(content.get(content_type), dict) else {}
+                if content_type and _is_json(content_type):
+                    kind = "json"
+                    schema = media.get("schema") if isinstance(media, dict) else None
+                    if schema is not None:
+                        rtype = self.walker.type_of(
+                            schema, f"{resp_ptr}/content/{escape_token(content_type)}/schema", type_context
+                        )
+                elif content_type and content_type.startswith("text/"):
+                    kind = "text"
+                else:
+                    kind = "binary"
+            out.append(Response(status, _text(resp.get("description")), kind, rtype, content_type))
+        return out
+
+    # -- security and servers ----------------------------------------------------------------
+    def _security(self, raw: Any) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(raw, list):
+            return ()
+        return tuple(tuple(str(k) for k in req) for req in raw if isinstance(req, dict))
+
+    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
+        components = self.data.get("components") if isinstance(self.data.get("components"), dict) else {}
+        raw = components.get("securitySchemes") if isinstance(components, dict) else None
+        out: list[SecurityScheme] = []
+        for key, entry in (raw or {}).items() if isinstance(raw, dict) else ():
+            ptr = "#/components/securitySchemes/" + escape_token(str(key))
+            scheme, ptr = self.walker.deref(entry, ptr)
+            if not isinstance(scheme, dict):
+                continue
+            kind = scheme.get("type")
+            desc = _text(scheme.get("description"))
+            if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                out.append(SecurityScheme(str(key), "basic", description=desc))
+            elif kind in ("http", "oauth2", "openIdConnect"):
+                out.append(SecurityScheme(str(key), "bearer", description=desc))
+            elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
+                out.append(SecurityScheme(str(key), "api_key", scheme["in"], _text(scheme.get("name")), desc))
+            else:
+                self.walker.warn(f"security scheme type {kind!r} is not supported; ignored", ptr)
+        return tuple(out)
+
+    def _servers(self, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list):
+            return ()
+        out = []
+        for server in raw:
+            if isinstance(server, dict) and isinstance(server.get("url"), str):
+                url = server["url"]
+                variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+                for var, spec in (variables or {}).items():
+                    if isinstance(spec, dict) and "default" in spec:
+                        url = url.replace("{" + str(var) + "}", str(spec["default"]))
+                out.append(url)
+        return tuple(out)
+
+
+def _is_json(content_type: str) -> bool:
+    base = content_type.split(";", 1)[0].strip().lower()
+    return base == "application/json" or base.endswith("+json") or base == "*/*"
+
+
+def _pick_content(types: list[str]) -> tuple[str | None, BodyKind]:
+    lowered = [(t, t.split(";", 1)[0].strip().lower()) for t in types]
+    for original, base in lowered:
+        if _is_json(base):
+            return original, "json"
+    for original, base in lowered:
+        if base == "application/x-www-form-urlencoded":
+            return original, "form"
+    for original, base in lowered:
+        if base.startswith("multipart/"):
+            return original, "multipart"
+    for original, base in lowered:
+        if base.startswith("text/"):
+            return original, "text"
+    if lowered:
+        return lowered[0][0], "binary"
+    return None, "json"
+
+
+def _pick_response_content(types: list[str]) -> str | None:
+    for t in types:
+        if _is_json(t):
+            return t
+    return types[0] if types else None

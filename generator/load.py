@@ -1,0 +1,175 @@
+"""Load: a spec file's bytes in, a parsed document (plus a way to find line numbers) out.
+
+Reads the file with a size cap, parses JSON with `json` and YAML with PyYAML's C loader
+(`CSafeLoader`, falling back to `SafeLoader`), never touches the network, and refuses YAML alias
+bombs and alias cycles by measuring the expanded size of the parsed tree without expanding it.
+Line numbers are only needed for diagnostics, so they are computed lazily (`SourceMap`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import SpecError, error
+
+try:  # pragma: no branch - depends on how PyYAML was built
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_NODES = 5_000_000
+
+
+@dataclass
+class SourceMap:
+    """Finds the line of a JSON pointer in the original text, on demand."""
+
+    file: str
+    text: str
+    _root: yaml.Node | None = field(default=None, repr=False)
+    _failed: bool = False
+
+    def line_of(self, pointer: str) -> int | None:
+        if self._root is None and not self._failed:
+            try:
+                self._root = yaml.compose(self.text, Loader=_Loader)
+            except yaml.YAMLError:
+                self._failed = True
+        node = self._root
+        if node is None:
+            return None
+        best = node.start_mark.line + 1
+        for token in _pointer_tokens(pointer):
+            child = _child(node, token)
+            if child is None:
+                break
+            node = child
+            best = node.start_mark.line + 1
+        return best
+
+
+def _pointer_tokens(pointer: str) -> Iterator[str]:
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    for raw in body.split("/")[1:]:
+        yield raw.replace("~1", "/").replace("~0", "~")
+
+
+def _child(node: yaml.Node, token: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == token:
+                return value  # type: ignore[no-any-return]
+    elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+        index = int(token)
+        if index < len(node.value):
+            return node.value[index]  # type: ignore[no-any-return]
+    return None
+
+
+@dataclass
+class LoadedSpec:
+    path: Path
+    data: dict[str, Any]
+    sha256: str
+    source: SourceMap
+
+
+def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> LoadedSpec:
+    """Read and parse `path`. Raises `SpecError` with located diagnostics on any failure."""
+    name = display or str(path)
+    try:
+        if path.is_dir():
+            raise SpecError([error("is a folder, not a spec file", file=name)])
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SpecError(
+                [error(f"file is {size} bytes, over the {max_bytes}-byte limit (--max-bytes)", file=name)]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError([error("no such file", file=name)]) from None
+    except PermissionError:
+        raise SpecError([error("permission denied", file=name)]) from None
+    except OSError as exc:
+        raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
+    data = parse(raw, name)
+    return LoadedSpec(path, data, hashlib.sha256(raw).hexdigest(), SourceMap(name, raw.decode("utf-8-sig")))
+
+
+def parse(raw: bytes, name: str) -> dict[str, Any]:
+    """Parse JSON or YAML bytes into a mapping, or raise `SpecError`."""
+    if not raw.strip():
+        raise SpecError([error("empty file: expected an OpenAPI document", file=name, line=1)])
+    if b"\x00" in raw:
+        raise SpecError([error("binary data (NUL bytes): not a JSON or YAML document", file=name)])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError([error("not valid UTF-8 text", file=name, line=line)]) from None
+    data: Any
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError([error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno)]) from None
+    else:
+        try:
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = exc.problem or str(exc)
+            raise SpecError([error(f"invalid YAML: {problem}", file=name, line=line)]) from None
+        except yaml.YAMLError as exc:
+            raise SpecError([error(f"invalid YAML: {exc}", file=name)]) from None
+        except RecursionError:
+            raise SpecError([error("invalid YAML: nested too deeply", file=name)]) from None
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise SpecError([error(f"expected a mapping at the top level, found {kind}", file=name, line=1)])
+    _check_size(data, name)
+    return data
+
+
+def _check_size(data: Any, name: str, max_nodes: int = DEFAULT_MAX_NODES) -> None:
+    """Refuse alias bombs and alias cycles: count the expanded tree without expanding it."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            on_path.discard(key)
+            total = 1
+            for child in children:
+                total += sizes.get(id(child), 1) if isinstance(child, (dict, list)) else 1
+            sizes[key] = total
+            if total > max_nodes:
+                raise SpecError(
+                    [error(f"document expands to over {max_nodes} nodes (YAML alias bomb?)", file=name)]
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise SpecError([error("YAML alias refers to itself (cycle)", file=name)])
+        on_path.add(key)
+        stack.append((node, True))
+        for child in children:
+            if isinstance(child, (dict, list)) and id(child) not in sizes:
+                if id(child) in on_path:
+                    raise SpecError([error("YAML alias refers to itself (cycle)", file=name)])
+                stack.append((child, False))

@@ -1,0 +1,238 @@
+"""The intermediate representation (IR): what an API *is*, independent of any spec syntax.
+
+`build.build_api` walks a resolved document once and returns an `Api`; renderers read only this.
+Everything is a frozen dataclass; types are a closed union (`TypeRef`) rather than strings or
+flags; every name here (`name`) is already a valid, collision-free Python identifier chosen by
+`naming`, and every `wire` name is the exact spelling used on the wire. No raw spec dicts and no
+output settings (package name, env vars) live here: those belong to rendering.
+
+    Api ── operations: Operation ── params: Parameter ── type: TypeRef
+       │                        ├─ body: Body
+       │                        └─ responses: Response ── type: TypeRef
+       ├─ models: Model ── fields: Field ── type: TypeRef
+       ├─ enums: Enum ── members: EnumMember
+       └─ security_schemes: SecurityScheme
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+JsonScalar: TypeAlias = "str | int | float | bool | None"
+
+
+class _Missing:
+    """Marks 'no default / no example' (distinct from a JSON null)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+PrimitiveKind = Literal["str", "int", "float", "bool", "bytes"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    kind: PrimitiveKind
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeRef
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: TypeRef
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class EnumRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    items: tuple[TypeRef, ...]
+    discriminator: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()  # (wire value, model name)
+
+
+@dataclass(frozen=True)
+class Const:
+    value: JsonScalar
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: TypeRef
+
+
+@dataclass(frozen=True)
+class AnyType:
+    pass
+
+
+TypeRef: TypeAlias = "Primitive | ListOf | MapOf | ModelRef | EnumRef | UnionOf | Const | Nullable | AnyType"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+    def is_empty(self) -> bool:
+        return self == Constraints()
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire: str
+    type: TypeRef
+    required: bool
+    description: str = ""
+    default: object = MISSING
+    example: object = MISSING
+    constraints: Constraints = Constraints()
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    fields: tuple[Field, ...]
+    description: str = ""
+    base: str | None = None  # allOf with one named parent: the generated class subclasses it
+    additional: TypeRef | None = None  # additionalProperties, when typed
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str | int
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    kind: Literal["str", "int"]
+    members: tuple[EnumMember, ...]
+    description: str = ""
+
+
+ParamLocation = Literal["path", "query", "header", "cookie", "body"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    wire: str
+    location: ParamLocation
+    type: TypeRef
+    required: bool
+    description: str = ""
+    default: object = MISSING
+    example: object = MISSING
+    constraints: Constraints = Constraints()
+    style: str | None = None
+    explode: bool | None = None
+    deprecated: bool = False
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True)
+class Body:
+    content_type: str
+    kind: BodyKind
+    required: bool
+    flattened: bool  # object properties became keyword parameters (location "body")
+    type: TypeRef | None = None  # when not flattened: the type of the single `body` parameter
+    description: str = ""
+
+
+ResponseKind = Literal["json", "text", "binary", "empty"]
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "4XX" or "default"
+    description: str
+    kind: ResponseKind
+    type: TypeRef | None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    key: str  # the name under components.securitySchemes
+    kind: Literal["bearer", "basic", "api_key"]
+    location: Literal["header", "query", "cookie"] = "header"
+    wire: str = "Authorization"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    cli_words: tuple[str, ...]
+    method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    params: tuple[Parameter, ...]
+    body: Body | None
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]  # alternatives, each a set of scheme keys; () = none
+    tags: tuple[str, ...] = ()
+    deprecated: bool = False
+    servers: tuple[str, ...] = ()
+    operation_id: str | None = None
+    pointer: str = ""
+
+    @property
+    def success(self) -> Response | None:
+        for response in self.responses:
+            if response.status.startswith("2"):
+                return response
+        return None
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    servers: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]
+    security_schemes: tuple[SecurityScheme, ...] = field(default=())

@@ -1,0 +1,151 @@
+"""Naming: every identifier oagen emits is decided here, once.
+
+Pure functions from spec text to Python identifiers (snake_case for functions, parameters and
+fields; PascalCase for classes; UPPER_CASE for enum members), with keywords and builtins that
+would shadow escaped by a trailing `_` (`class` -> `class_`, `in` -> `in_`), anything that is not
+an identifier character dropped, and a `Namer` that hands out unique names in a scope in a
+stable order (`name`, `name_2`, ...). CLI words come from `x-cli-name`, else a
+"CLI Usage: `tool verb noun`" line, else the operationId, else the summary, else method + path.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+# Names the generated modules use themselves, or that would shadow what generated code needs.
+_RESERVED = frozenset(
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {
+        "self",
+        "cls",
+        "bool",
+        "int",
+        "float",
+        "str",
+        "bytes",
+        "list",
+        "dict",
+        "type",
+        "object",
+        "None",
+        "True",
+        "False",
+        "print",
+        "id",
+        "extra_headers",
+        "extra_query",
+        "timeout",
+        "max_retries",
+        # names the generated modules use at module or class level
+        "rt",
+        "ops",
+        "models",
+        "dataclasses",
+        "additional_properties",
+        "to_dict",
+        "from_dict",
+        "httpx",
+        "typing",
+    }
+)
+
+_WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def words(text: str) -> list[str]:
+    """Split any text into lower-case ASCII words: `createEndpoint`, `create-endpoint` -> create, endpoint."""
+    normal = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out: list[str] = []
+    for chunk in _WORD_SPLIT.split(normal):
+        if chunk:
+            out.extend(part.lower() for part in _CAMEL.split(chunk) if part)
+    return out
+
+
+def snake(text: str, *, fallback: str = "value") -> str:
+    """A safe snake_case identifier for functions, parameters and fields."""
+    name = "_".join(words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    return escape_reserved(name)
+
+
+def pascal(text: str, *, fallback: str = "Model") -> str:
+    """A safe PascalCase identifier for classes."""
+    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    return escape_reserved(name)
+
+
+def constant(text: str, *, fallback: str = "VALUE") -> str:
+    """An UPPER_CASE identifier for enum members."""
+    name = "_".join(words(text)).upper() or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if name in {"MRO", "NAME", "VALUE"} or keyword.iskeyword(name.lower()) and name.lower() == name:
+        name += "_"
+    return name
+
+
+def escape_reserved(name: str) -> str:
+    return name + "_" if name in _RESERVED or name.startswith("_") else name
+
+
+class Namer:
+    """Hands out unique names within one scope: the first `x` stays `x`, the next is `x_2`."""
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self._taken: set[str] = set(taken or ())
+
+    def claim(self, name: str, sep: str = "_") -> str:
+        candidate, n = name, 2
+        while candidate in self._taken:
+            candidate = f"{name}{sep}{n}"
+            n += 1
+        self._taken.add(candidate)
+        return candidate
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._taken
+
+
+_CLI_USAGE = re.compile(r"CLI Usage:\s*`([^`]+)`")
+_CLI_WORD = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def cli_words_from_usage(description: str) -> tuple[str, ...] | None:
+    """`CLI Usage: \\`vastai create endpoint [options]\\`` -> ("create", "endpoint").
+
+    The first word is the program; command words follow until the first argument placeholder
+    (`ID`, `<x>`, `[options]`, `--flag`).
+    """
+    match = _CLI_USAGE.search(description or "")
+    if not match:
+        return None
+    tokens = match.group(1).split()[1:]
+    out: list[str] = []
+    for token in tokens:
+        if not _CLI_WORD.match(token):
+            break
+        out.append(token)
+    return tuple(out) or None
+
+
+def cli_words_from_name(text: str) -> tuple[str, ...]:
+    """`createEndpoint` / `create endpoint` -> ("create", "endpoint")."""
+    return tuple(words(text)) or ("call",)
+
+
+def cli_words_from_route(method: str, path: str) -> tuple[str, ...]:
+    """`GET /users/{id}/` -> ("get", "users", "id")."""
+    return (method.lower(), *words(path)) if words(path) else (method.lower(), "root")
+
+
+def command_name(words_: tuple[str, ...]) -> str:
+    """The Python method name that goes with CLI words."""
+    return snake("_".join(words_), fallback="call")

@@ -1,0 +1,73 @@
+"""The whole pipeline as one pure function: spec path + config in, files + diagnostics out.
+
+    load -> resolve -> validate -> build -> render -> format
+
+`generate()` reads the spec (and the files it references) but writes nothing; `cli` owns all
+other I/O. Errors stop the pipeline with `SpecError`; warnings ride along in the result
+(`strict` turns them into errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import naming
+from generator.build import build_api
+from generator.config import Config
+from generator.diagnostics import Diagnostic, Severity, SpecError
+from generator.format import format_files
+from generator.load import load
+from generator.model import Api
+from generator.render import Settings, render
+from generator.resolve import resolve
+from generator.validate import check_version, validate
+
+
+@dataclass
+class GenerationResult:
+    files: dict[str, str]
+    diagnostics: list[Diagnostic]
+    api: Api
+    settings: Settings
+
+
+def settings_for(api: Api, config: Config, spec_name: str, spec_sha256: str) -> Settings:
+    package = config.package or naming.snake(api.title, fallback="api").removesuffix("_")
+    upper = package.upper()
+    return Settings(
+        package=package,
+        api_key_env=config.api_key_env or f"{upper}_API_KEY",
+        base_url_env=config.base_url_env or f"{upper}_BASE_URL",
+        cli_name=config.cli_name or f"python -m {package}",
+        spec_name=spec_name,
+        spec_sha256=spec_sha256,
+        docs=config.docs,
+    )
+
+
+def analyse(spec_path: Path, config: Config, display: str | None = None) -> tuple[Api, list[Diagnostic], str]:
+    """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256."""
+    loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
+    version = check_version(loaded.data, loaded.source)
+    data = resolve(loaded.data, spec_path, loaded.source)
+    diagnostics = validate(data, version, loaded.source)
+    api, found = build_api(data, loaded.source)
+    diagnostics += found
+    if config.strict:
+        diagnostics = [Diagnostic(Severity.ERROR, *_fields(d)) for d in diagnostics]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise SpecError(diagnostics)
+    return api, diagnostics, loaded.sha256
+
+
+def _fields(d: Diagnostic) -> tuple[str, str, str, int | None, int | None]:
+    return d.message, d.pointer, d.file, d.line, d.column
+
+
+def generate(spec_path: Path, config: Config, display: str | None = None) -> GenerationResult:
+    api, diagnostics, sha = analyse(spec_path, config, display)
+    settings = settings_for(api, config, display or spec_path.name, sha)
+    files = format_files(render(api, settings))
+    return GenerationResult(files, diagnostics, api, settings)

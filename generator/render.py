@@ -1,0 +1,550 @@
+"""Render: the IR plus output settings in, `{relative path: text}` out (not yet formatted).
+
+All computing happens here, in Python: type annotations, runtime type descriptors, imports,
+signatures, docstrings, examples. The Jinja templates (one per output file, `StrictUndefined`)
+only lay the results out. Spec text reaches Python source only through two filters: `pyrepr`
+(`repr()`, for literals) and `docstring` (escaping for triple-quoted strings); it never goes into
+a `#` comment or an identifier (identifiers come from `naming`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import textwrap
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import __version__, naming
+from generator.errors import error_class_name
+from generator.model import (
+    MISSING,
+    AnyType,
+    Api,
+    Const,
+    EnumRef,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Nullable,
+    Operation,
+    Parameter,
+    Primitive,
+    TypeRef,
+    UnionOf,
+)
+from generator.templates import templates_dir
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Output settings: what the IR deliberately does not hold."""
+
+    package: str
+    api_key_env: str
+    base_url_env: str
+    cli_name: str
+    spec_name: str
+    spec_sha256: str
+    docs: bool = True
+
+
+# -- text filters ----------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+
+
+def docstring(text: str, width: int = 88) -> str:
+    """Text made safe for the inside of a triple-quoted docstring, wrapped to `width`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if len(line) > width and not line.lstrip().startswith(("|", "```", "    ")):
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.extend(
+                textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+                or [""]
+            )
+        else:
+            lines.append(line)
+    out = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    out = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", out)
+    if out.endswith('"'):
+        out = out[:-1] + '\\"'
+    return out
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal for JSON-like data (spec strings become `repr()` literals)."""
+    return repr(value)
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """First sentence-ish line of a description, for summaries and tables."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def md(text: str) -> str:
+    """Spec text for Markdown table cells: one line, pipes escaped."""
+    return one_line(text, 300).replace("|", "\\|")
+
+
+def isort_key(name: str) -> tuple[int, str]:
+    """isort's (and ruff's) `order-by-type`: CONSTANTS, then Classes, then functions."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name
+
+
+# -- types -----------------------------------------------------------------------------------
+
+
+def annotation(t: TypeRef, prefix: str = "", *, loose_enums: bool = False, api: Api | None = None) -> str:
+    """The Python annotation for a type (`prefix` qualifies model and enum names)."""
+    match t:
+        case Primitive(kind=kind):
+            return kind
+        case ListOf(item=item):
+            return f"list[{annotation(item, prefix, loose_enums=loose_enums, api=api)}]"
+        case MapOf(value=value):
+            return f"dict[str, {annotation(value, prefix, loose_enums=loose_enums, api=api)}]"
+        case ModelRef(name=name):
+            return prefix + name
+        case EnumRef(name=name):
+            if loose_enums and api is not None:
+                values = next((e for e in api.enums if e.name == name)).members
+                literals = ", ".join(repr(m.value) for m in values)
+                return f"{prefix}{name} | Literal[{literals}]"
+            return prefix + name
+        case UnionOf(items=items):
+            parts: list[str] = []
+            for item in items:
+                text = annotation(item, prefix, loose_enums=loose_enums, api=api)
+                if text not in parts:
+                    parts.append(text)
+            return " | ".join(parts)
+        case Const(value=value):
+            return f"Literal[{value!r}]" if value is not None else "None"
+        case Nullable(inner=inner):
+            text = annotation(inner, prefix, loose_enums=loose_enums, api=api)
+            return text if text == "Any" else f"{text} | None"
+        case AnyType():
+            return "Any"
+    raise TypeError(t)  # pragma: no cover
+
+
+def spec_code(t: TypeRef) -> str:
+    """The runtime type descriptor (see `_runtime.TypeSpec`) as Python source."""
+    match t:
+        case Primitive(kind=kind):
+            return repr(kind)
+        case ListOf(item=item):
+            return f"rt.list_of({spec_code(item)})"
+        case MapOf(value=value):
+            return f"rt.map_of({spec_code(value)})"
+        case ModelRef(name=name):
+            return f"rt.model({name!r})"
+        case EnumRef(name=name):
+            return f"rt.enum_of({name!r})"
+        case UnionOf(items=items):
+            return "rt.union(" + ", ".join(spec_code(i) for i in items) + ")"
+        case Const(value=value):
+            return f"rt.const({value!r})"
+        case Nullable(inner=inner):
+            return f"rt.nullable({spec_code(inner)})"
+        case AnyType():
+            return "'any'"
+    raise TypeError(t)  # pragma: no cover
+
+
+def type_label(t: TypeRef) -> str:
+    """A short human name for docs: `number`, `list of string`, `Error`, ..."""
+    match t:
+        case Primitive(kind=kind, format=fmt):
+            base = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "bytes": "binary"}[kind]
+            return f"{base} ({fmt})" if fmt and kind != "bytes" else base
+        case ListOf(item=item):
+            return f"list of {type_label(item)}"
+        case MapOf(value=value):
+            return f"map of {type_label(value)}"
+        case ModelRef(name=name) | EnumRef(name=name):
+            return name
+        case UnionOf(items=items):
+            return " or ".join(type_label(i) for i in items)
+        case Const(value=value):
+            return json.dumps(value)
+        case Nullable(inner=inner):
+            return f"{type_label(inner)} or null"
+    return "any"
+
+
+def _uses(t: TypeRef, kind: type) -> bool:
+    match t:
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            return _uses(inner, kind)
+        case UnionOf(items=items):
+            return any(_uses(i, kind) for i in items)
+    return isinstance(t, kind)
+
+
+# -- views -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParamView:
+    param: Parameter
+    annotation: str
+    default: str  # "" for required
+    arg_code: str  # the runtime `Arg(...)` expression
+    flag_code: str  # the CLI `Flag(...)` expression, "" if nothing to say
+    doc: str
+
+
+@dataclass
+class OpView:
+    op: Operation
+    const: str
+    returns: str
+    result_spec: str
+    params: list[ParamView]
+    docstring: str
+    python_example: str
+    async_example: str
+    cli_example: str
+    curl_example: str
+    errors: list[tuple[str, str, str, str]]  # status, description, exception, body type
+    doc_file: str
+    op_code: str = ""
+
+
+@dataclass
+class Views:
+    api: Api
+    settings: Settings
+    ops: list[OpView] = field(default_factory=list)
+
+
+def _example_value(p: Parameter) -> Any:
+    if p.example is not MISSING:
+        return p.example
+    if p.default is not MISSING:
+        return p.default
+    match p.type:
+        case Primitive(kind="int"):
+            return 1
+        case Primitive(kind="float"):
+            return 1.5
+        case Primitive(kind="bool"):
+            return True
+        case Primitive(kind="str"):
+            return "string"
+    return None
+
+
+def _arg_code(p: Parameter) -> str:
+    parts = [repr(p.name), repr(p.wire), repr(p.location), spec_code(p.type)]
+    if p.required:
+        parts.append("required=True")
+    if p.style:
+        parts.append(f"style={p.style!r}")
+    if p.explode is not None:
+        parts.append(f"explode={p.explode!r}")
+    c = p.constraints
+    for key in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "min_length", "max_length",
+                "pattern", "min_items", "max_items"):
+        value = getattr(c, key)
+        if value is not None:
+            parts.append(f"{key}={value!r}")
+    return "Arg(" + ", ".join(parts) + ")"
+
+
+def _flag_code(p: Parameter) -> str:
+    parts = [repr(p.name)]
+    if p.description:
+        parts.append(f"help={one_line(p.description, 200)!r}")
+    if p.default is not MISSING:
+        parts.append(f"default={p.default!r}")
+    if p.example is not MISSING:
+        parts.append(f"example={p.example!r}")
+    return "Flag(" + ", ".join(parts) + ")" if len(parts) > 1 else ""
+
+
+def _returns(op: Operation) -> tuple[str, str, str]:
+    """(annotation, result descriptor, result kind) of an operation's success response."""
+    success = op.success
+    if success is None or success.kind == "empty":
+        return "None", "None", "empty"
+    if success.kind == "text":
+        return "str", "None", "text"
+    if success.kind == "binary":
+        return "bytes", "None", "binary"
+    if success.type is None:
+        return "Any", "None", "json"
+    return annotation(success.type, "models."), spec_code(success.type), "json"
+
+
+def _cli_flag(p: Parameter) -> str:
+    return f"--{p.wire}" if p.location != "path" else ""
+
+
+def build_views(api: Api, settings: Settings) -> Views:
+    views = Views(api, settings)
+    for op in api.operations:
+        params = [
+            ParamView(
+                param=p,
+                annotation=annotation(p.type, "models.", loose_enums=True, api=api)
+                + ("" if p.required else " | Unset"),
+                default="" if p.required else "UNSET",
+                arg_code=_arg_code(p),
+                flag_code=_flag_code(p),
+                doc=p.description,
+            )
+            for p in op.params
+        ]
+        returns, result_spec, result_kind = _returns(op)
+        required = [p for p in op.params if p.required]
+        shown = required or [p for p in op.params if p.example is not MISSING][:2]
+        call_args = ", ".join(f"{p.name}={_example_value(p)!r}" for p in shown)
+        python_example = (
+            f"from {settings.package} import Client\n\n"
+            f"with Client() as client:  # API key from ${settings.api_key_env}\n"
+            f"    result = client.{op.name}({call_args})\n"
+            f"    print(result)\n"
+        )
+        async_example = (
+            f"import asyncio\n\nfrom {settings.package} import AsyncClient\n\n\n"
+            f"async def main() -> None:\n"
+            f"    async with AsyncClient() as client:\n"
+            f"        result = await client.{op.name}({call_args})\n"
+            f"        print(result)\n\n\n"
+            f"asyncio.run(main())\n"
+        )
+        cli_parts = ["python", "-m", settings.package, *op.cli_words]
+        for p in shown:
+            value = _example_value(p)
+            text = json.dumps(value) if not isinstance(value, str) else value
+            if p.location == "path" and p.required:
+                cli_parts.append(text)
+            elif isinstance(value, bool):
+                cli_parts.append(f"--{p.wire}" if value else f"--no-{p.wire}")
+            else:
+                cli_parts += [f"--{p.wire}", text]
+        cli_example = " ".join(shlex.quote(x) for x in cli_parts)
+        body = {p.wire: _example_value(p) for p in shown if p.location == "body"}
+        server = (op.servers or api.servers or ("https://api.example.com",))[0].rstrip("/")
+        path = op.path
+        for p in shown:
+            if p.location == "path":
+                path = path.replace("{" + p.wire + "}", str(_example_value(p)))
+        query = "&".join(f"{p.wire}={_example_value(p)}" for p in shown if p.location == "query")
+        curl = ["curl", "-X", op.method, server + path + (f"?{query}" if query else "")]
+        if op.security:
+            curl += ["-H", f"Authorization: Bearer ${settings.api_key_env}"]
+        if body:
+            curl += ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
+        curl_example = " ".join(shlex.quote(x) if not x.startswith("Authorization") else f'"{x}"' for x in curl)
+        errors = []
+        for response in op.responses:
+            if response.status.startswith("2"):
+                continue
+            if response.status.isdigit():
+                exc = error_class_name(int(response.status))
+            else:
+                exc = "InternalServerError" if response.status.startswith("5") else "ApiStatusError"
+            body_type = type_label(response.type) if response.type is not None else response.kind
+            errors.append((response.status, response.description, exc, body_type))
+        doc_lines = [op.summary or op.name.replace("_", " ")]
+        if op.description and op.description.strip() != op.summary.strip():
+            doc_lines += ["", op.description]
+        doc_lines += ["", f"`{op.method} {op.path}`"]
+        documented = [p for p in op.params if p.description]
+        if documented:
+            doc_lines += ["", "Args:"]
+            for p in documented:
+                doc_lines.append(f"    {p.name}: {one_line(p.description, 300)}")
+        if errors:
+            doc_lines += ["", "Raises:"]
+            for status, description, exc, _ in errors:
+                doc_lines.append(f"    {exc}: {status} {one_line(description, 100)}")
+        const = naming.constant(op.name, fallback="OP")
+        views.ops.append(
+            OpView(
+                op=op,
+                const=const,
+                returns=returns,
+                result_spec=result_spec,
+                params=params,
+                docstring=docstring("\n".join(doc_lines)),
+                python_example=python_example,
+                async_example=async_example,
+                cli_example=cli_example,
+                curl_example=curl_example,
+                errors=errors,
+                doc_file=f"{op.name}.md",
+                op_code=_op_code(op, const, returns, result_spec, result_kind, params),
+            )
+        )
+    return views
+
+
+def _op_code(op: Operation, const: str, returns: str, result_spec: str, result_kind: str,
+             params: list[ParamView]) -> str:
+    errors = {}
+    for response in op.responses:
+        if not response.status.startswith("2") and response.type is not None:
+            errors[response.status] = spec_code(response.type)
+    parts = [f"name={op.name!r}", f"method={op.method!r}", f"path={op.path!r}"]
+    if params:
+        parts.append("args=(" + "".join(p.arg_code + ", " for p in params) + ")")
+    if result_spec != "None":
+        parts.append(f"result={result_spec}")
+    if result_kind != "json":
+        parts.append(f"result_kind={result_kind!r}")
+    if errors:
+        parts.append("errors={" + ", ".join(f"{k!r}: {v}" for k, v in errors.items()) + "}")
+    if op.body is not None:
+        parts.append(f"body={op.body.kind!r}")
+        parts.append(f"content_type={op.body.content_type!r}")
+        if op.body.flattened:
+            parts.append("flattened=True")
+    if op.security:
+        parts.append(f"security={op.security!r}")
+    if op.servers:
+        parts.append(f"servers={op.servers!r}")
+    if op.deprecated:
+        parts.append("deprecated=True")
+    return f"{const}: Op[{returns}] = Op(" + ", ".join(parts) + ")"
+
+
+# -- the stage -------------------------------------------------------------------------------
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pyrepr"] = pyrepr
+    env.filters["docstring"] = docstring
+    env.filters["one_line"] = one_line
+    env.filters["md"] = md
+    env.filters["annotation"] = annotation
+    env.filters["spec_code"] = spec_code
+    env.filters["type_label"] = type_label
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def header(settings: Settings, comment: str = "#") -> str:
+    """The provenance header of every generated file."""
+    name = _UNSAFE.sub("?", Path(settings.spec_name).name)
+    name = name if len(name) <= 40 else name[:39] + "…"
+    first = f"Generated by oagen {__version__} from {name}; do not edit (run `oagen generate`)."
+    second = f"Spec sha256: {settings.spec_sha256}"
+    if comment == "#":
+        # E501: spec strings (descriptions, defaults) can be longer than any line limit.
+        return f"# {first}\n# {second}\n# ruff: noqa: E501\n"
+    return f"<!-- {first.replace('--', '- -')}\n     {second} -->\n"
+
+
+STATIC_FILES = ("_runtime.py", "_cli_runtime.py")
+
+
+def render(api: Api, settings: Settings) -> dict[str, str]:
+    """Every output file, keyed by its path relative to the output folder."""
+    env = environment()
+    views = build_views(api, settings)
+    pkg = settings.package
+    models_used_literal = any(
+        _uses(f.type, Const) for m in api.models for f in m.fields
+    )
+    models_used_any = any(_uses(f.type, AnyType) for m in api.models for f in m.fields) or any(
+        m.additional is not None for m in api.models
+    )
+    client_params = [p for v in views.ops for p in v.params]
+    ctx: dict[str, Any] = {
+        "api": api,
+        "s": settings,
+        "views": views,
+        "ops": views.ops,
+        "version": __version__,
+        "models_imports": {
+            "Any": models_used_any,
+            "Literal": models_used_literal,
+        },
+        "client_imports": {
+            "Any": any("Any" in p.annotation for p in client_params) or any("Any" in v.returns for v in views.ops),
+            "Literal": any("Literal[" in p.annotation for p in client_params),
+        },
+        "model_fields": {m.name: _model_fields(m, api) for m in api.models},
+        "missing": MISSING,
+        "model_names": sorted([e.name for e in api.enums] + [m.name for m in api.models], key=isort_key),
+        "ops_imports": {
+            "Any": any(": Op[Any]" in v.op_code for v in views.ops),
+            "rt": any("rt." in v.op_code for v in views.ops),
+            "models": any("models." in v.op_code for v in views.ops),
+            "Arg": any("Arg(" in v.op_code for v in views.ops),
+            "Flag": any(p.flag_code for p in client_params),
+        },
+    }
+    out: dict[str, str] = {}
+    py = header(settings)
+    for name, template in (
+        ("__init__.py", "package/__init__.py.jinja"),
+        ("__main__.py", "package/__main__.py.jinja"),
+        ("models.py", "package/models.py.jinja"),
+        ("_ops.py", "package/_ops.py.jinja"),
+        ("client.py", "package/client.py.jinja"),
+        ("_cli.py", "package/_cli.py.jinja"),
+    ):
+        out[f"{pkg}/{name}"] = py + env.get_template(template).render(ctx)
+    for name in STATIC_FILES:
+        out[f"{pkg}/{name}"] = py + (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
+    out[f"{pkg}/py.typed"] = ""
+    mdh = header(settings, "md")
+    out[f"{pkg}/README.md"] = mdh + env.get_template("docs/README.md.jinja").render(ctx)
+    if settings.docs:
+        out[f"{pkg}/docs/index.md"] = mdh + env.get_template("docs/index.md.jinja").render(ctx)
+        template = env.get_template("docs/operation.md.jinja")
+        for view in views.ops:
+            out[f"{pkg}/docs/{view.doc_file}"] = mdh + template.render(ctx, v=view)
+    return out
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    annotation: str
+    default: str
+    spec: str
+    wire: str
+    required: bool
+    doc: str
+
+
+def _model_fields(m: Any, api: Api) -> list[FieldView]:
+    out = []
+    for f in m.fields:
+        ann = annotation(f.type)
+        default = ""
+        if not f.required:
+            ann += " | Unset"
+            default = "UNSET"
+        out.append(FieldView(f.name, ann, default, spec_code(f.type), f.wire, f.required, f.description))
+    return out
+
+
+def template_names() -> list[str]:
+    return sorted(str(p.relative_to(templates_dir())) for p in Path(templates_dir()).rglob("*.jinja"))

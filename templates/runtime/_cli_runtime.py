@@ -1,0 +1,381 @@
+"""Command-line runtime: builds the argparse CLI from the generated command table and runs it.
+
+Copied verbatim into each generated package (stdlib + the package's own `_runtime`). One command
+per operation; flags are named after the spec's fields, accepted both as spelled in the spec
+(`--min_load`) and dashed (`--min-load`); global options work before or after the command.
+Exit codes: 0 success, 1 API or network error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from ._runtime import (
+    UNSET,
+    ApiConnectionError,
+    ApiError,
+    ApiStatusError,
+    Arg,
+    MissingCredentialsError,
+    Op,
+    RequestValidationError,
+    SyncClient,
+    TypeSpec,
+    _resolve,
+    encode,
+    redact_headers,
+    redact_url,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """Help text for one argument of a command (its wire name and type come from the `Arg`)."""
+
+    arg: str
+    help: str = ""
+    default: Any = UNSET  # the server-side default, shown in --help, never sent
+    example: Any = UNSET
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]
+    method: str
+    op: Op[Any]
+    summary: str = ""
+    description: str = ""
+    flags: tuple[Flag, ...] = ()
+
+
+def _json_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {exc.msg}") from None
+
+
+def _converter(spec: TypeSpec) -> tuple[Callable[[str], Any], list[Any] | None, str]:
+    """(type function, choices, metavar) for a flag of type `spec`."""
+    if isinstance(spec, tuple) and spec[0] == "null":
+        return _converter(spec[1])
+    if spec == "int":
+        return int, None, "INT"
+    if spec == "float":
+        return float, None, "NUMBER"
+    if spec in ("str", "bytes"):
+        return str, None, "TEXT"
+    if isinstance(spec, tuple) and spec[0] == "enum":
+        values = [m.value for m in _resolve(spec[1])]
+        kind = int if values and all(isinstance(v, int) for v in values) else str
+        return kind, values, "{" + ",".join(str(v) for v in values) + "}"
+    return _json_value, None, "JSON"
+
+
+def _add_flag(parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None) -> None:
+    help_text = (flag.help if flag else "") or ""
+    spec = (
+        arg.type[1]
+        if isinstance(arg.type, tuple) and arg.type[0] == "null"
+        else arg.type
+    )
+    extras = []
+    if flag is not None and flag.default is not UNSET:
+        extras.append(f"server default: {json.dumps(encode(flag.default))}")
+    if flag is not None and flag.example is not UNSET:
+        extras.append(f"example: {json.dumps(encode(flag.example))}")
+    if arg.minimum is not None:
+        extras.append(f">= {arg.minimum:g}")
+    if arg.maximum is not None:
+        extras.append(f"<= {arg.maximum:g}")
+    if extras:
+        help_text = (
+            f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
+        )
+    help_text = help_text.replace("%", "%%")
+    if arg.location == "path" and arg.required:
+        conv, choices, metavar = _converter(spec)
+        parser.add_argument(
+            arg.name,
+            type=conv,
+            choices=choices,
+            metavar=arg.wire.upper(),
+            help=help_text,
+        )
+        return
+    names = [f"--{arg.wire}"]
+    dashed = "--" + arg.wire.replace("_", "-")
+    if dashed not in names:
+        names.append(dashed)
+    snake = "--" + arg.name
+    if snake not in names:
+        names.append(snake)
+    names = [n for n in names if n[2:] and not n[2:].startswith("-")]
+    if not names:
+        names = [f"--{arg.name}"]
+    common: dict[str, Any] = {
+        "dest": arg.name,
+        "default": UNSET,
+        "help": help_text,
+        "required": arg.required,
+    }
+    if spec == "bool":
+        parser.add_argument(*names, action=argparse.BooleanOptionalAction, **common)
+    elif (
+        isinstance(spec, tuple)
+        and spec[0] == "list"
+        and isinstance(spec[1], str)
+        and spec[1] != "any"
+    ):
+        conv, choices, metavar = _converter(spec[1])
+        parser.add_argument(
+            *names, type=conv, choices=choices, nargs="*", metavar=metavar, **common
+        )
+    else:
+        conv, choices, metavar = _converter(spec)
+        parser.add_argument(
+            *names, type=conv, choices=choices, metavar=metavar, **common
+        )
+
+
+_GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        ("--api-key", "--api_key"),
+        {"dest": "api_key", "metavar": "KEY", "help": "API key (else ${key_env})"},
+    ),
+    (
+        ("--url", "--base-url"),
+        {
+            "dest": "url",
+            "metavar": "URL",
+            "help": "base URL of the API (else ${url_env}, else {server})",
+        },
+    ),
+    (
+        ("--raw",),
+        {
+            "dest": "raw",
+            "action": "store_true",
+            "help": "print the response body as JSON",
+        },
+    ),
+    (
+        ("--timeout",),
+        {
+            "dest": "timeout",
+            "type": float,
+            "metavar": "SECONDS",
+            "help": "read timeout (default 60)",
+        },
+    ),
+    (
+        ("--max-retries", "--max_retries"),
+        {
+            "dest": "max_retries",
+            "type": int,
+            "metavar": "N",
+            "help": "retries on 408/429/5xx and connection errors (default 2)",
+        },
+    ),
+    (
+        ("--dry-run", "--dry_run"),
+        {
+            "dest": "dry_run",
+            "action": "store_true",
+            "help": "print the request and a curl line (key redacted); send nothing",
+        },
+    ),
+    (
+        ("--verbose", "-v"),
+        {
+            "dest": "verbose",
+            "action": "store_true",
+            "help": "log requests and retries to stderr (credentials redacted)",
+        },
+    ),
+)
+
+
+def _add_globals(
+    parser: argparse.ArgumentParser, env: dict[str, str], suppress: bool
+) -> None:
+    group = parser.add_argument_group("global options")
+    for names, options in _GLOBALS:
+        opts = dict(options)
+        opts["help"] = (
+            opts["help"]
+            .replace("{key_env}", env["key_env"])
+            .replace("{url_env}", env["url_env"])
+            .replace("{server}", env["server"])
+        )
+        opts["help"] = opts["help"].replace("%", "%%")
+        opts["default"] = (
+            argparse.SUPPRESS
+            if suppress
+            else (False if opts.get("action") == "store_true" else None)
+        )
+        group.add_argument(*names, **opts)
+
+
+def build_parser(
+    commands: Sequence[Command], prog: str, description: str, env: dict[str, str]
+) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_globals(parser, env, suppress=False)
+    tree: dict[tuple[str, ...], argparse._SubParsersAction[argparse.ArgumentParser]] = (
+        {}
+    )
+    parsers: dict[tuple[str, ...], argparse.ArgumentParser] = {(): parser}
+    for command in commands:
+        for depth in range(len(command.words)):
+            prefix = command.words[:depth]
+            key = command.words[: depth + 1]
+            if key in parsers:
+                continue
+            if prefix not in tree:
+                tree[prefix] = parsers[prefix].add_subparsers(
+                    dest=f"_cmd{depth}", metavar="COMMAND", title="commands"
+                )
+            leaf = depth == len(command.words) - 1
+            sub = tree[prefix].add_parser(
+                key[-1],
+                help=(command.summary if leaf else f"{' '.join(key)} ...").replace(
+                    "%", "%%"
+                ),
+                description=(command.description or command.summary if leaf else None),
+                formatter_class=argparse.RawDescriptionHelpFormatter,
+            )
+            parsers[key] = sub
+            if leaf:
+                flags = {f.arg: f for f in command.flags}
+                for arg in command.op.args:
+                    _add_flag(sub, arg, flags.get(arg.name))
+                _add_globals(sub, env, suppress=True)
+                sub.set_defaults(_command=command)
+    return parser
+
+
+def _human(data: Any) -> str:
+    if isinstance(data, dict) and all(
+        not isinstance(v, (dict, list)) for v in data.values()
+    ):
+        width = max((len(str(k)) for k in data), default=0)
+        return "\n".join(
+            f"{str(k) + ':':<{width + 1}} {_scalar_text(v)}" for k, v in data.items()
+        )
+    if isinstance(data, (dict, list)):
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return _scalar_text(data)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _curl(method: str, url: str, headers: dict[str, str], body: bytes) -> str:
+    parts = ["curl", "-X", method, url]
+    for key, value in headers.items():
+        if key.lower() in (
+            "host",
+            "content-length",
+            "accept-encoding",
+            "connection",
+            "user-agent",
+        ):
+            continue
+        parts += ["-H", f"{key}: {value}"]
+    if body:
+        parts += ["--data", body.decode("utf-8", "replace")]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def run(
+    commands: Sequence[Command],
+    argv: Sequence[str] | None,
+    *,
+    prog: str,
+    package: str,
+    description: str,
+    client_factory: Callable[..., SyncClient],
+    env: dict[str, str],
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser(commands, prog, description, env)
+    try:
+        ns = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    command: Command | None = getattr(ns, "_command", None)
+    if command is None:
+        parser.print_help(err)
+        return 2
+    if getattr(ns, "verbose", False):
+        handler = logging.StreamHandler(err)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger = logging.getLogger(package)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    kwargs = {
+        a.name: getattr(ns, a.name)
+        for a in command.op.args
+        if getattr(ns, a.name, UNSET) is not UNSET
+    }
+    options: dict[str, Any] = {
+        "api_key": getattr(ns, "api_key", None),
+        "base_url": getattr(ns, "url", None),
+    }
+    if getattr(ns, "timeout", None) is not None:
+        options["timeout"] = ns.timeout
+    if getattr(ns, "max_retries", None) is not None:
+        options["max_retries"] = ns.max_retries
+    try:
+        with client_factory(**options) as client:
+            if getattr(ns, "dry_run", False):
+                request = client.build_request(command.op, kwargs, require_auth=False)
+                secret_headers, secret_params = client._secret_names()
+                headers = redact_headers(request.headers, secret_headers)
+                url = redact_url(str(request.url), secret_params)
+                body = request.read()
+                print(f"{request.method} {url}", file=out)
+                for key, value in headers.items():
+                    print(f"{key}: {value}", file=out)
+                if body:
+                    print("", file=out)
+                    print(body.decode("utf-8", "replace"), file=out)
+                print("", file=out)
+                print(_curl(request.method, url, headers, body), file=out)
+                return 0
+            result = getattr(client, command.method)(**kwargs)
+    except (RequestValidationError, MissingCredentialsError) as exc:
+        print(f"{prog}: error: {exc}", file=err)
+        return 2
+    except ApiStatusError as exc:
+        print(f"{prog}: error: {exc}", file=err)
+        if getattr(ns, "raw", False) and exc.response.content:
+            print(exc.response.text, file=out)
+        return 1
+    except (ApiConnectionError, ApiError) as exc:
+        print(f"{prog}: error: {exc}", file=err)
+        return 1
+    data = encode(result)
+    if getattr(ns, "raw", False):
+        print(json.dumps(data, ensure_ascii=False), file=out)
+    elif data is not None:
+        print(_human(data), file=out)
+    return 0
