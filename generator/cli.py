@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.config import Config, check, load_config
+from generator.config import check, load_config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oagen",
-        description="Generate a typed Python client, a CLI and Markdown docs from an OpenAPI 3.x document.",
+        description="Generate a typed Python client, a CLI and Markdown docs from an OpenAPI 3.x "
+        "document.",
     )
     parser.add_argument("--version", action="version", version=f"oagen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -31,15 +32,19 @@ def _parser() -> argparse.ArgumentParser:
         "generate",
         help="generate the package (default spec: openapi.yaml, default output: generated/)",
         description=(
-            "Generate the client package. Settings come from [tool.oagen] in pyproject.toml or from "
-            "oagen.toml in the current folder (keys: spec, output, package, api_key_env, base_url_env, "
-            "cli_name, docs, max_bytes, strict); flags override them."
+            "Generate the client package. Settings come from [tool.oagen] in pyproject.toml "
+            "or from oagen.toml in the current folder (keys: spec, output, package, "
+            "api_key_env, base_url_env, cli_name, docs, max_bytes, strict); flags override them."
         ),
     )
     gen.add_argument("spec", nargs="?", help="the OpenAPI document (default: openapi.yaml)")
     gen.add_argument("-o", "--output", help="output folder (default: generated)")
     gen.add_argument("--package", help="Python package name (default: from info.title)")
-    gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if the output is stale")
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff if the output is stale",
+    )
     gen.add_argument("--strict", action="store_true", help="treat warnings as errors")
     val = sub.add_parser("validate", help="check a spec and print the findings; write nothing")
     val.add_argument("spec", nargs="?", help="the OpenAPI document (default: openapi.yaml)")
@@ -97,7 +102,10 @@ def _run(args: argparse.Namespace) -> int:
         if the_plan.write or the_plan.delete:
             sys.stdout.write("".join(the_plan.diffs))
             changed = len(the_plan.write) + len(the_plan.delete)
-            print(f"oagen: {out_dir} is stale: {changed} file(s) differ; run `oagen generate`", file=sys.stderr)
+            print(
+                f"oagen: {out_dir} is stale: {changed} file(s) differ; run `oagen generate`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     _print(the_plan.diagnostics)
@@ -116,5 +124,3 @@ def _run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-

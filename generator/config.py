@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from generator.diagnostics import SpecError, error
 
@@ -64,7 +65,12 @@ def from_mapping(table: dict[str, Any], source: str) -> Config:
     for key, value in table.items():
         attr = key.replace("-", "_")
         if attr not in _KEYS:
-            problems.append(error(f"unknown configuration key {key!r} (known: {', '.join(sorted(_KEYS))})", file=source))
+            problems.append(
+                error(
+                    f"unknown configuration key {key!r} (known: {', '.join(sorted(_KEYS))})",
+                    file=source,
+                )
+            )
             continue
         values[attr] = value
     if problems:
@@ -77,10 +83,14 @@ def from_mapping(table: dict[str, Any], source: str) -> Config:
 def check(config: Config, source: str = "configuration") -> None:
     problems = []
     if config.package is not None and not _IDENT.match(config.package):
-        problems.append(error(f"package {config.package!r} is not a Python identifier", file=source))
+        problems.append(
+            error(f"package {config.package!r} is not a Python identifier", file=source)
+        )
     for key in ("api_key_env", "base_url_env"):
         value = getattr(config, key)
         if value is not None and not _ENV.match(value):
-            problems.append(error(f"{key} {value!r} is not a valid environment variable name", file=source))
+            problems.append(
+                error(f"{key} {value!r} is not a valid environment variable name", file=source)
+            )
     if problems:
         raise SpecError(problems)

@@ -10,10 +10,6 @@ from __future__ import annotations
 from generator.diagnostics import SpecError, error
 
 
-class FormatError(Exception):
-    pass
-
-
 def format_files(files: dict[str, str]) -> dict[str, str]:
     import black
 
@@ -23,10 +19,13 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
         if path.endswith(".py"):
             try:
                 out[path] = black.format_str(text, mode=mode)
-            except black.InvalidInput as exc:
-                raise SpecError(
-                    [error(f"internal error: generated {path} does not parse ({exc}); please report it", file=path)]
-                ) from None
+            except black.parsing.InvalidInput as exc:
+                message = f"internal error: generated {path} does not parse ({exc}); report it"
+                raise SpecError([error(message, file=path)]) from None
         else:
-            out[path] = "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n" if text else ""
+            out[path] = (
+                "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
+                if text
+                else ""
+            )
     return out

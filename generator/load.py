@@ -19,10 +19,7 @@ import yaml
 
 from generator.diagnostics import SpecError, error
 
-try:  # pragma: no branch - depends on how PyYAML was built
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader when PyYAML has it
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_NODES = 5_000_000
@@ -46,7 +43,7 @@ class SourceMap:
         node = self._root
         if node is None:
             return None
-        best = node.start_mark.line + 1
+        best: int = node.start_mark.line + 1
         for token in _pointer_tokens(pointer):
             child = _child(node, token)
             if child is None:
@@ -66,11 +63,13 @@ def _child(node: yaml.Node, token: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == token:
-                return value  # type: ignore[no-any-return]
+                found: yaml.Node = value
+                return found
     elif isinstance(node, yaml.SequenceNode) and token.isdigit():
         index = int(token)
         if index < len(node.value):
-            return node.value[index]  # type: ignore[no-any-return]
+            child: yaml.Node = node.value[index]
+            return child
     return None
 
 
@@ -82,7 +81,9 @@ class LoadedSpec:
     source: SourceMap
 
 
-def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> LoadedSpec:
+def load(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None
+) -> LoadedSpec:
     """Read and parse `path`. Raises `SpecError` with located diagnostics on any failure."""
     name = display or str(path)
     try:
@@ -91,7 +92,12 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None 
         size = path.stat().st_size
         if size > max_bytes:
             raise SpecError(
-                [error(f"file is {size} bytes, over the {max_bytes}-byte limit (--max-bytes)", file=name)]
+                [
+                    error(
+                        f"file is {size} bytes, over the {max_bytes}-byte limit (--max-bytes)",
+                        file=name,
+                    )
+                ]
             )
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -101,7 +107,9 @@ def load(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None 
     except OSError as exc:
         raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
     data = parse(raw, name)
-    return LoadedSpec(path, data, hashlib.sha256(raw).hexdigest(), SourceMap(name, raw.decode("utf-8-sig")))
+    return LoadedSpec(
+        path, data, hashlib.sha256(raw).hexdigest(), SourceMap(name, raw.decode("utf-8-sig"))
+    )
 
 
 def parse(raw: bytes, name: str) -> dict[str, Any]:
@@ -113,20 +121,22 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SpecError([error("not valid UTF-8 text", file=name, line=line)]) from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise SpecError([error("not valid UTF-8 text", file=name, line=bad_line)]) from None
     data: Any
     if text.lstrip().startswith(("{", "[")):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SpecError([error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno)]) from None
+            raise SpecError(
+                [error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno)]
+            ) from None
     else:
         try:
             data = yaml.load(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
-            line = mark.line + 1 if mark is not None else None
+            line: int | None = mark.line + 1 if mark is not None else None
             problem = exc.problem or str(exc)
             raise SpecError([error(f"invalid YAML: {problem}", file=name, line=line)]) from None
         except yaml.YAMLError as exc:
@@ -135,7 +145,9 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
             raise SpecError([error("invalid YAML: nested too deeply", file=name)]) from None
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
-        raise SpecError([error(f"expected a mapping at the top level, found {kind}", file=name, line=1)])
+        raise SpecError(
+            [error(f"expected a mapping at the top level, found {kind}", file=name, line=1)]
+        )
     _check_size(data, name)
     return data
 
@@ -159,7 +171,12 @@ def _check_size(data: Any, name: str, max_nodes: int = DEFAULT_MAX_NODES) -> Non
             sizes[key] = total
             if total > max_nodes:
                 raise SpecError(
-                    [error(f"document expands to over {max_nodes} nodes (YAML alias bomb?)", file=name)]
+                    [
+                        error(
+                            f"document expands to over {max_nodes} nodes (YAML alias bomb?)",
+                            file=name,
+                        )
+                    ]
                 )
             continue
         if key in sizes:

@@ -46,7 +46,9 @@ def settings_for(api: Api, config: Config, spec_name: str, spec_sha256: str) -> 
     )
 
 
-def analyse(spec_path: Path, config: Config, display: str | None = None) -> tuple[Api, list[Diagnostic], str]:
+def analyse(
+    spec_path: Path, config: Config, display: str | None = None
+) -> tuple[Api, list[Diagnostic], str]:
     """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256."""
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
     version = check_version(loaded.data, loaded.source)

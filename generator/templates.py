@@ -1,4 +1,7 @@
-"""Where the templates live: `generator/templates` in an installed wheel, `../templates` in a checkout."""
+"""Where the templates live.
+
+`generator/templates` in an installed wheel, `../templates` in a source checkout.
+"""
 
 from __future__ import annotations
 

@@ -31,7 +31,13 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
         )
     version = data.get("openapi")
     if version is None:
-        raise SpecError([error("missing `openapi` version field (expected 3.0.x or 3.1.x)", "#", source.file, 1)])
+        raise SpecError(
+            [
+                error(
+                    "missing `openapi` version field (expected 3.0.x or 3.1.x)", "#", source.file, 1
+                )
+            ]
+        )
     text = str(version)
     ptr = pointer("openapi")
     if text.startswith("3.0"):
@@ -39,7 +45,14 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
     if text.startswith("3.1"):
         return "3.1"
     raise SpecError(
-        [error(f"unsupported OpenAPI version {text!r} (expected 3.0.x or 3.1.x)", ptr, source.file, source.line_of(ptr))]
+        [
+            error(
+                f"unsupported OpenAPI version {text!r} (expected 3.0.x or 3.1.x)",
+                ptr,
+                source.file,
+                source.line_of(ptr),
+            )
+        ]
     )
 
 
@@ -60,7 +73,9 @@ def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diag
             found.append(warning(message, ptr, source.file, source.line_of(ptr)))
     except Exception as exc:  # the validator itself can fail on documents it has already flagged
         if not found:
-            found.append(warning(f"validator stopped: {type(exc).__name__}: {exc}", "#", source.file))
+            found.append(
+                warning(f"validator stopped: {type(exc).__name__}: {exc}", "#", source.file)
+            )
     return found
 
 

@@ -59,7 +59,9 @@ class Plan:
 def plan(out_dir: Path, files: dict[str, str]) -> Plan:
     """Compare what should be on disk with what is; nothing is written."""
     manifest = read_manifest(out_dir)
-    owned: dict[str, str] = {k: v for k, v in manifest.get("files", {}).items() if isinstance(v, str)}
+    owned: dict[str, str] = {
+        k: v for k, v in manifest.get("files", {}).items() if isinstance(v, str)
+    }
     result = Plan()
     refused = []
     for rel, text in sorted(files.items()):
@@ -69,20 +71,29 @@ def plan(out_dir: Path, files: dict[str, str]) -> Plan:
             result.unchanged.append(rel)
             continue
         if target.exists() and target.is_dir():
-            refused.append(error(f"{target} is a folder where oagen writes a file; move it away", file=str(target)))
+            refused.append(
+                error(
+                    f"{target} is a folder where oagen writes a file; move it away",
+                    file=str(target),
+                )
+            )
             continue
         if current is not None or target.exists():
             if rel not in owned:
                 refused.append(
                     error(
-                        f"refusing to overwrite {target}: oagen did not write it (not in {MANIFEST}); "
-                        "move or delete it first",
+                        f"refusing to overwrite {target}: oagen did not write it "
+                        f"(not in {MANIFEST}); move or delete it first",
                         file=str(target),
                     )
                 )
                 continue
             if current is None or sha256(current) != owned[rel]:
-                result.diagnostics.append(warning(f"{target} was edited by hand; the edit is overwritten", file=str(target)))
+                result.diagnostics.append(
+                    warning(
+                        f"{target} was edited by hand; the edit is overwritten", file=str(target)
+                    )
+                )
         result.write[rel] = text
         result.diffs.append(_diff(rel, current or "", text))
     for rel in sorted(set(owned) - set(files)):
@@ -91,7 +102,10 @@ def plan(out_dir: Path, files: dict[str, str]) -> Plan:
             current = _disk_text(target)
             if current is not None and sha256(current) != owned[rel]:
                 result.diagnostics.append(
-                    warning(f"{target} is no longer generated and was edited by hand; removed", file=str(target))
+                    warning(
+                        f"{target} is no longer generated and was edited by hand; removed",
+                        file=str(target),
+                    )
                 )
             result.delete.append(rel)
             result.diffs.append(_diff(rel, current or "", ""))
@@ -111,7 +125,11 @@ def apply(out_dir: Path, files: dict[str, str], the_plan: Plan, meta: dict[str, 
     """Carry out `the_plan`: stage, move into place, delete stale files, write the manifest."""
     manifest = {**meta, "files": {rel: sha256(text) for rel, text in sorted(files.items())}}
     manifest_text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-    if not the_plan.write and not the_plan.delete and _disk_text(out_dir / MANIFEST) == manifest_text:
+    if (
+        not the_plan.write
+        and not the_plan.delete
+        and _disk_text(out_dir / MANIFEST) == manifest_text
+    ):
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".oagen-tmp-", dir=out_dir))

@@ -1,0 +1,68 @@
+"""Shared test helpers: generate from inline specs, import the result, find ../shared."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator import pipeline, write
+from generator.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+SHARED_SPECS = ROOT.parent / "shared" / "specs"
+
+_counter = itertools.count()
+
+
+def requires_shared() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not SHARED_SPECS.is_dir(),
+        reason=f"{SHARED_SPECS} is absent (a user's clone has no ../shared): corpus tests skipped",
+    )
+
+
+def generate_package(
+    tmp_path: Path, spec: str | dict[str, Any], *, package: str | None = None, **config: Any
+) -> tuple[ModuleType, Path]:
+    """Write `spec` (YAML text or a dict) to tmp_path, generate a uniquely named package, import it.
+
+    Returns (the imported package, the output folder).
+    """
+    import json
+
+    spec_path = tmp_path / ("openapi.json" if isinstance(spec, dict) else "openapi.yaml")
+    spec_path.write_text(
+        json.dumps(spec) if isinstance(spec, dict) else textwrap.dedent(spec), encoding="utf-8"
+    )
+    name = package or f"pkg_{next(_counter)}_{abs(hash(str(tmp_path))) % 10**8}"
+    out = tmp_path / "out"
+    cfg = Config(spec=str(spec_path), output=str(out), package=name, **config)
+    result = pipeline.generate(spec_path, cfg, display=spec_path.name)
+    the_plan = write.plan(out, result.files)
+    write.apply(out, result.files, the_plan, {"oagen": "test"})
+    return import_from(out, name), out
+
+
+def import_from(folder: Path, name: str) -> ModuleType:
+    for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+        del sys.modules[key]
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+
+
+@pytest.fixture(scope="session")
+def vastai_api() -> Iterator[ModuleType]:
+    """The committed generated/vastai_api package, imported."""
+    yield import_from(GENERATED, "vastai_api")
