@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,8 +72,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"oagen: {count} error{'s' if count != 1 else ''}; nothing written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("oagen: interrupted; nothing written", file=sys.stderr)
+        print("oagen: interrupted", file=sys.stderr)
         return 130
+    except RecursionError:
+        print("oagen: error: the spec nests too deeply; nothing written", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug in oagen: say so plainly, without a traceback
+        if os.environ.get("OAGEN_DEBUG"):
+            raise
+        print(
+            f"oagen: internal error: {type(exc).__name__}: {exc}; nothing written "
+            "(set OAGEN_DEBUG=1 for a traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 3
 
 
 def _run(args: argparse.Namespace) -> int:
