@@ -131,6 +131,8 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
             raise SpecError(
                 [error(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno)]
             ) from None
+        except RecursionError:
+            raise SpecError([error("invalid JSON: nested too deeply", file=name)]) from None
     else:
         try:
             data = yaml.load(text, Loader=_Loader)

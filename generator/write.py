@@ -3,7 +3,9 @@
 The only stage that touches the output folder. It keeps a manifest (`.oagen-manifest.json`)
 of the files oagen owns with their hashes, and:
 - stages every new file in a temporary folder first, then moves each into place with
-  `os.replace` (atomic per file), and writes the manifest last;
+  `os.replace` (atomic per file), keeping the previous version aside until the manifest is
+  written last; if anything fails or the run is interrupted on the way, every file is put back
+  as it was (a hard kill can still leave a mix: each file is then whole, old or new);
 - never overwrites or deletes a file it does not own (not in the manifest), unless its content
   is already exactly what would be written;
 - overwrites an owned file that was edited by hand, with a warning naming it;
@@ -133,23 +135,43 @@ def apply(out_dir: Path, files: dict[str, str], the_plan: Plan, meta: dict[str, 
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".oagen-tmp-", dir=out_dir))
+    backup = stage / ".previous"
+    moved: list[tuple[Path, Path | None]] = []  # (target, its backup or None if it was new)
     try:
         for rel, text in the_plan.write.items():
-            staged = stage / rel
+            staged = stage / "new" / rel
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(text.encode("utf-8"))
         (stage / MANIFEST).write_bytes(manifest_text.encode("utf-8"))
-        for rel in the_plan.write:
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, target)
+        try:
+            for rel in [*the_plan.write, *the_plan.delete]:
+                target = out_dir / rel
+                saved: Path | None = None
+                if target.is_file():
+                    saved = backup / rel
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(target, saved)
+                moved.append((target, saved))
+                if rel in the_plan.write:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(stage / "new" / rel, target)
+            os.replace(stage / MANIFEST, out_dir / MANIFEST)
+        except BaseException:
+            _roll_back(moved)
+            raise
         for rel in the_plan.delete:
-            target = out_dir / rel
-            target.unlink(missing_ok=True)
-            _prune_empty(target.parent, out_dir)
-        os.replace(stage / MANIFEST, out_dir / MANIFEST)
+            _prune_empty((out_dir / rel).parent, out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _roll_back(moved: list[tuple[Path, Path | None]]) -> None:
+    """Put every file touched so far back as it was (new files are removed)."""
+    for target, saved in reversed(moved):
+        if saved is not None and saved.exists():
+            os.replace(saved, target)
+        elif saved is None:
+            target.unlink(missing_ok=True)
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
