@@ -1,4 +1,4 @@
-"""Which exception the generated client raises for an HTTP status (mirrors `_runtime.error_class`)."""
+"""Which exception the generated client raises for an HTTP status (as `_runtime.error_class`)."""
 
 from __future__ import annotations
 
