@@ -31,8 +31,9 @@ lint: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# BENCH_ARGS: e.g. --quick, or --runs 3 --big-runs 1 (see python bench/run.py --help)
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -8,7 +8,7 @@ walker (`schema.SchemaWalker`) for every schema met on the way. Naming decisions
 from __future__ import annotations
 
 import http
-from typing import Any
+from typing import Any, cast
 
 from generator import naming
 from generator.diagnostics import Diagnostic
@@ -21,9 +21,11 @@ from generator.model import (
     Operation,
     Parameter,
     ParamLocation,
+    Primitive,
     Response,
     ResponseKind,
     SecurityScheme,
+    TypeRef,
 )
 from generator.schema import SchemaWalker, constraints_of, escape_token, jsonable
 
@@ -31,10 +33,65 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Class names the generated package defines itself: models must not take them.
 RESERVED_CLASSES = frozenset(
     {
-        "Client", "AsyncClient", "RawClient", "AsyncRawClient", "Unset", "UNSET", "ApiError", "ApiStatusError",
-        "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
-        "UnprocessableEntityError", "RateLimitError", "InternalServerError", "ApiConnectionError",
-        "ApiTimeoutError", "RawResponse", "Any", "Enum", "Model", "Field", "Literal", "Union",
+        "Client",
+        "AsyncClient",
+        "RawClient",
+        "AsyncRawClient",
+        "Unset",
+        "UNSET",
+        "ApiError",
+        "ApiStatusError",
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "UnprocessableEntityError",
+        "RateLimitError",
+        "InternalServerError",
+        "ApiConnectionError",
+        "ApiTimeoutError",
+        "RawResponse",
+        "Any",
+        "Enum",
+        "Model",
+        "Field",
+        "Literal",
+        "Union",
+        "F",
+        "OpenEnum",
+        "ClassVar",
+        "Mapping",
+        "Timeout",
+        "Scheme",
+        "Op",
+        "Arg",
+        "Flag",
+        "Command",
+        "ClientWithRawResponse",
+        "AsyncClientWithRawResponse",
+        "MissingCredentialsError",
+        "RequestValidationError",
+        "Sequence",
+    }
+)
+
+
+# Attributes of the generated clients (and module names beside them) that methods must not take.
+RESERVED_METHODS = frozenset(
+    {
+        "close",
+        "aclose",
+        "with_raw_response",
+        "request",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "retry_after_cap",
+        "user_agent",
+        "build_request",
+        "describe",
+        "schemes",
     }
 )
 
@@ -60,15 +117,14 @@ class _Builder:
     def __init__(self, data: dict[str, Any], source: SourceMap) -> None:
         self.data = data
         self.source = source
-        self.walker = SchemaWalker(data, source, naming.Namer(set(RESERVED_CLASSES)))
-        self.method_names = naming.Namer({"close", "with_raw_response", "request"})
-        self.cli_commands: dict[tuple[str, ...], str] = {}
+        self.walker = SchemaWalker(data, source, naming.Namer(set(RESERVED_CLASSES), sep=""))
+        self.method_names = naming.Namer(set(RESERVED_METHODS))
 
     def build(self) -> Api:
         info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
         assert isinstance(info, dict)
         self.walker.build_components()
-        operations: list[Operation] = []
+        found: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = []
         paths = self.data.get("paths")
         if paths is not None and not isinstance(paths, dict):
             self.walker.fail("`paths` must be a mapping", "#/paths")
@@ -81,9 +137,20 @@ class _Builder:
                 continue
             for method in METHODS:
                 if method in item:
-                    op = self._operation(str(path), method, item, f"{item_ptr}/{method}")
-                    if op is not None:
-                        operations.append(op)
+                    op, op_ptr = self.walker.deref(item[method], f"{item_ptr}/{method}")
+                    if not isinstance(op, dict):
+                        self.walker.fail("an operation must be a mapping", op_ptr)
+                        continue
+                    found.append((str(path), method, item, op, op_ptr))
+        # CLI words (and so method names) first, for all operations at once: duplicates and
+        # commands that are also the prefix of another command are settled before naming.
+        all_words = naming.unique_commands(
+            [(self._cli_words(op, method, path), "{" in path) for path, method, _, op, _ in found]
+        )
+        operations = [
+            self._operation(path, method, item, op, ptr, words)
+            for (path, method, item, op, ptr), words in zip(found, all_words, strict=True)
+        ]
         return Api(
             title=_text(info.get("title")) or "API",
             version=_text(info.get("version")),
@@ -96,21 +163,25 @@ class _Builder:
         )
 
     # -- operations --------------------------------------------------------------------------
-    def _operation(self, path: str, method: str, item: dict[str, Any], ptr: str) -> Operation | None:
-        op, ptr = self.walker.deref(item[method], ptr)
-        if not isinstance(op, dict):
-            self.walker.fail("an operation must be a mapping", ptr)
-            return None
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        item: dict[str, Any],
+        op: dict[str, Any],
+        ptr: str,
+        words: tuple[str, ...],
+    ) -> Operation:
         description = _text(op.get("description"))
         summary = _text(op.get("summary"))
         operation_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        words = self._cli_words(op, description, summary, operation_id, method, path)
         name = self.method_names.claim(naming.command_name(words))
         context = naming.pascal(name)
         params = self._parameters(item, op, ptr, context)
         body, body_params = self._body(op, ptr, context, {p.name for p in params})
         responses = self._responses(op, ptr, context)
         security = op.get("security", self.data.get("security", []))
+        tags = op.get("tags")
         return Operation(
             name=name,
             cli_words=words,
@@ -122,38 +193,37 @@ class _Builder:
             body=body,
             responses=tuple(responses),
             security=self._security(security),
-            tags=tuple(str(t) for t in op.get("tags", []) if isinstance(t, (str, int))) if isinstance(op.get("tags"), list) else (),
+            tags=(
+                tuple(str(t) for t in tags if isinstance(t, (str, int)))
+                if isinstance(tags, list)
+                else ()
+            ),
             deprecated=bool(op.get("deprecated")),
             servers=self._servers(op.get("servers") or item.get("servers")),
             operation_id=operation_id,
             pointer=ptr,
         )
 
-    def _cli_words(
-        self, op: dict[str, Any], description: str, summary: str, operation_id: str | None, method: str, path: str
-    ) -> tuple[str, ...]:
+    def _cli_words(self, op: dict[str, Any], method: str, path: str) -> tuple[str, ...]:
+        """x-cli-name, else the "CLI Usage" line, else operationId, summary, method + path."""
         explicit = op.get("x-cli-name")
         words: tuple[str, ...] | None = None
-        if isinstance(explicit, str) and naming.words(explicit):
-            words = tuple(explicit.split()) if all(naming.words(w) for w in explicit.split()) else None
+        if isinstance(explicit, str):
+            words = naming.cli_words_from_text(explicit)
         elif isinstance(explicit, list) and explicit:
-            words = tuple(str(w) for w in explicit)
-        words = words or naming.cli_words_from_usage(description)
-        if words is None and operation_id:
+            words = naming.cli_words_from_text(" ".join(str(w) for w in explicit))
+        words = words or naming.cli_words_from_usage(_text(op.get("description")))
+        operation_id = op.get("operationId")
+        if words is None and isinstance(operation_id, str) and naming.words(operation_id):
             words = naming.cli_words_from_name(operation_id)
-        if words is None and summary and len(naming.words(summary)) <= 6:
+        summary = _text(op.get("summary"))
+        if words is None and summary and 0 < len(naming.words(summary)) <= 6:
             words = naming.cli_words_from_name(summary)
-        if words is None:
-            words = naming.cli_words_from_route(method, path)
-        words = tuple(naming.words(w) and "-".join(naming.words(w)) or "x" for w in words)
-        unique, n = words, 2
-        while unique in self.cli_commands:
-            unique = (*words[:-1], f"{words[-1]}-{n}")
-            n += 1
-        self.cli_commands[unique] = path
-        return unique
+        return words or naming.cli_words_from_route(method, path)
 
-    def _parameters(self, item: dict[str, Any], op: dict[str, Any], ptr: str, context: str) -> list[Parameter]:
+    def _parameters(
+        self, item: dict[str, Any], op: dict[str, Any], ptr: str, context: str
+    ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for owner, owner_ptr in ((item, ptr.rsplit("/", 1)[0]), (op, ptr)):
             raw = owner.get("parameters", [])
@@ -167,22 +237,33 @@ class _Builder:
                     continue
                 location = param.get("in")
                 if location not in ("path", "query", "header", "cookie"):
-                    self.walker.fail(f"parameter `in` must be path, query, header or cookie, not {location!r}", param_ptr + "/in")
+                    self.walker.fail(
+                        f"parameter `in` must be path, query, header or cookie, not {location!r}",
+                        param_ptr + "/in",
+                    )
                     continue
                 merged[(param["name"], location)] = (param, param_ptr)
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         names = naming.Namer()
         out: list[Parameter] = []
-        for (wire, location), (param, param_ptr) in sorted(merged.items(), key=lambda kv: order[kv[0][1]]):
+        for (wire, location), (param, param_ptr) in sorted(
+            merged.items(), key=lambda kv: order[kv[0][1]]
+        ):
             if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
                 continue  # set by the client itself
             schema = param.get("schema", {})
+            content = param.get("content")
+            if "schema" not in param and isinstance(content, dict) and content:
+                media = next(iter(content.values()))  # `content` instead of `schema`: one entry
+                schema = media.get("schema", {}) if isinstance(media, dict) else {}
             resolved, _ = self.walker.deref(schema, param_ptr + "/schema")
             resolved = resolved if isinstance(resolved, dict) else {}
-            ptype = self.walker.type_of(schema, param_ptr + "/schema", context + naming.pascal(wire, fallback="Param"))
+            ptype = self.walker.type_of(
+                schema, param_ptr + "/schema", context + naming.pascal(wire, fallback="Param")
+            )
             default = resolved.get("default", MISSING) if isinstance(schema, dict) else MISSING
             example = param.get("example", resolved.get("example", MISSING))
-            loc: ParamLocation = location
+            loc = cast(ParamLocation, location)
             out.append(
                 Parameter(
                     name=names.claim(naming.snake(wire, fallback="param")),
@@ -195,7 +276,9 @@ class _Builder:
                     example=MISSING if example is MISSING else jsonable(example),
                     constraints=constraints_of(resolved),
                     style=param.get("style") if isinstance(param.get("style"), str) else None,
-                    explode=param.get("explode") if isinstance(param.get("explode"), bool) else None,
+                    explode=(
+                        param.get("explode") if isinstance(param.get("explode"), bool) else None
+                    ),
                     deprecated=bool(param.get("deprecated")),
                 )
             )
@@ -212,7 +295,9 @@ class _Builder:
             return None, []
         content_type, kind = _pick_content(list(content))
         if content_type is None:
-            self.walker.warn("no supported request content type; body ignored", body_ptr + "/content")
+            self.walker.warn(
+                "no supported request content type; body ignored", body_ptr + "/content"
+            )
             return None, []
         media = content[content_type] if isinstance(content[content_type], dict) else {}
         media_ptr = f"{body_ptr}/content/{escape_token(content_type)}"
@@ -243,13 +328,10 @@ class _Builder:
                     if not f.read_only
                 ]
                 return Body(content_type, kind, required, True, None, description), params
+        btype: TypeRef
         if kind == "binary":
-            from generator.model import Primitive
-
             btype = Primitive("bytes")
         elif kind == "text":
-            from generator.model import Primitive
-
             btype = Primitive("str")
         else:
             btype = self.walker.type_of(schema, media_ptr + "/schema", context + "Body")
@@ -259,21 +341,29 @@ class _Builder:
             location="body",
             type=btype,
             required=required,
-            description=description or _text(resolved.get("description") if isinstance(resolved, dict) else ""),
+            description=description
+            or _text(resolved.get("description") if isinstance(resolved, dict) else ""),
         )
         return Body(content_type, kind, required, False, btype, description), [param]
 
     def _responses(self, op: dict[str, Any], ptr: str, context: str) -> list[Response]:
         raw = op.get("responses")
+        if raw is None:  # optional in 3.1; 3.0 requires it (the validator says so)
+            return []
         if not isinstance(raw, dict):
-            self.walker.fail("`responses` must be a mapping of status codes", ptr + "/responses")
+            self.walker.warn(
+                "`responses` must be a mapping of status codes; ignored", ptr + "/responses"
+            )
             return []
         out: list[Response] = []
         first_success = True
         for status_key, entry in raw.items():
             status = str(status_key).upper()
             if not (status == "DEFAULT" or (len(status) == 3 and status[0] in "12345")):
-                self.walker.warn(f"unknown response status {status_key!r}; ignored", f"{ptr}/responses/{status_key}")
+                self.walker.warn(
+                    f"unknown response status {status_key!r}; ignored",
+                    f"{ptr}/responses/{status_key}",
+                )
                 continue
             status = "default" if status == "DEFAULT" else status
             resp_ptr = f"{ptr}/responses/{escape_token(str(status_key))}"
@@ -290,13 +380,17 @@ class _Builder:
             content_type = None
             if content:
                 content_type = _pick_response_content(list(content))
-                media = content.get(content_type) if isinstance(content.get(content_type), dict) else {}
+                media = (
+                    content.get(content_type) if isinstance(content.get(content_type), dict) else {}
+                )
                 if content_type and _is_json(content_type):
                     kind = "json"
                     schema = media.get("schema") if isinstance(media, dict) else None
                     if schema is not None:
                         rtype = self.walker.type_of(
-                            schema, f"{resp_ptr}/content/{escape_token(content_type)}/schema", type_context
+                            schema,
+                            f"{resp_ptr}/content/{escape_token(content_type)}/schema",
+                            type_context,
                         )
                 elif content_type and content_type.startswith("text/"):
                     kind = "text"
@@ -312,7 +406,9 @@ class _Builder:
         return tuple(tuple(str(k) for k in req) for req in raw if isinstance(req, dict))
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        components = self.data.get("components") if isinstance(self.data.get("components"), dict) else {}
+        components = (
+            self.data.get("components") if isinstance(self.data.get("components"), dict) else {}
+        )
         raw = components.get("securitySchemes") if isinstance(components, dict) else None
         out: list[SecurityScheme] = []
         for key, entry in (raw or {}).items() if isinstance(raw, dict) else ():
@@ -327,7 +423,11 @@ class _Builder:
             elif kind in ("http", "oauth2", "openIdConnect"):
                 out.append(SecurityScheme(str(key), "bearer", description=desc))
             elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-                out.append(SecurityScheme(str(key), "api_key", scheme["in"], _text(scheme.get("name")), desc))
+                out.append(
+                    SecurityScheme(
+                        str(key), "api_key", scheme["in"], _text(scheme.get("name")), desc
+                    )
+                )
             else:
                 self.walker.warn(f"security scheme type {kind!r} is not supported; ignored", ptr)
         return tuple(out)
@@ -339,7 +439,9 @@ class _Builder:
         for server in raw:
             if isinstance(server, dict) and isinstance(server.get("url"), str):
                 url = server["url"]
-                variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+                variables = (
+                    server.get("variables") if isinstance(server.get("variables"), dict) else {}
+                )
                 for var, spec in (variables or {}).items():
                     if isinstance(spec, dict) and "default" in spec:
                         url = url.replace("{" + str(var) + "}", str(spec["default"]))

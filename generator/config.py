@@ -1,6 +1,24 @@
 """Configuration: `[tool.oagen]` in pyproject.toml (or `oagen.toml`) in, a frozen `Config` out.
 
-Command-line flags override file settings; unknown keys are an error that names the key.
+Command-line flags override file settings. Every problem is an error that names the key and
+the file: an unknown key, a value of the wrong type (`docs = "yes"`), a package name that is not
+an identifier, an environment variable name that is not one.
+
+Keys (dashes and underscores are the same: `api-key-env` = `api_key_env`):
+
+    spec            the OpenAPI document (default openapi.yaml)
+    output          output folder (default generated)
+    package         Python package name (default: from info.title)
+    api_key_env     env var with the API key (default <PACKAGE>_API_KEY)
+    base_url_env    env var with the base URL (default <PACKAGE>_BASE_URL)
+    cli_name        the command name shown in help and docs (default python -m <package>)
+    docs            write Markdown docs (default true)
+    max_bytes       refuse larger specs (default 64 MiB)
+    strict          warnings are errors (default false)
+    include_tags    generate only operations with one of these tags (default: all)
+    exclude_tags    leave out operations with one of these tags
+    operations      generate only these operations: CLI words ("show instances"),
+                    operationId, Python name, or "METHOD /path"
 """
 
 from __future__ import annotations
@@ -13,7 +31,7 @@ from typing import Any
 
 import tomllib
 
-from generator.diagnostics import SpecError, error
+from generator.diagnostics import Diagnostic, SpecError, error
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -30,6 +48,9 @@ class Config:
     docs: bool = True
     max_bytes: int = 64 * 1024 * 1024
     strict: bool = False
+    include_tags: tuple[str, ...] = ()  # () = every tag
+    exclude_tags: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()  # () = every operation (within the tags)
 
     def fingerprint(self) -> str:
         """What affects the output (for caching and the provenance of generated files)."""
@@ -39,7 +60,25 @@ class Config:
         return repr(sorted(fields.items()))
 
 
+# key -> (expected kind, human description). Kinds: str, str?, bool, int, strs.
+_KINDS: dict[str, tuple[str, str]] = {
+    "spec": ("str", "a string (a file path)"),
+    "output": ("str", "a string (a folder path)"),
+    "package": ("str?", "a string (a Python identifier)"),
+    "api_key_env": ("str?", "a string (an environment variable name)"),
+    "base_url_env": ("str?", "a string (an environment variable name)"),
+    "cli_name": ("str?", "a string"),
+    "docs": ("bool", "true or false"),
+    "max_bytes": ("int", "a positive integer (bytes)"),
+    "strict": ("bool", "true or false"),
+    "include_tags": ("strs", "a list of strings (tag names)"),
+    "exclude_tags": ("strs", "a list of strings (tag names)"),
+    "operations": ("strs", 'a list of strings ("show instances", an operationId or "GET /path")'),
+}
 _KEYS = {f.name for f in dataclasses.fields(Config)}
+assert set(_KINDS) == _KEYS, "every Config field needs a kind"
+
+KEYS_HELP = ", ".join(_KINDS)
 
 
 def load_config(folder: Path) -> tuple[Config, str | None]:
@@ -52,18 +91,47 @@ def load_config(folder: Path) -> tuple[Config, str | None]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise SpecError([error(f"cannot read configuration: {exc}", file=str(path))]) from None
-        table = data if name == "oagen.toml" else data.get("tool", {}).get("oagen")
-        if table is None:
-            continue
+        if name == "oagen.toml":
+            table: Any = data
+        else:
+            tool = data.get("tool", {})
+            table = tool.get("oagen") if isinstance(tool, dict) else None
+            if table is None:
+                continue
+        if not isinstance(table, dict):
+            raise SpecError([error("[tool.oagen] must be a table", file=str(path))])
         return from_mapping(table, str(path)), str(path)
     return Config(), None
+
+
+def _coerce(key: str, value: Any, source: str) -> tuple[Any, Diagnostic | None]:
+    kind, wanted = _KINDS[key]
+    ok: bool
+    if kind == "str":
+        ok = isinstance(value, str) and value != ""
+    elif kind == "str?":
+        ok = isinstance(value, str) and value != ""
+    elif kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    else:  # strs: a list of non-empty strings (one string alone is accepted as a list of one)
+        if isinstance(value, str) and value:
+            value = [value]
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        if ok:
+            value = tuple(dict.fromkeys(value))
+    if ok:
+        return value, None
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return None, error(f"configuration key {key!r} must be {wanted}, not {shown}", file=source)
 
 
 def from_mapping(table: dict[str, Any], source: str) -> Config:
     problems = []
     values: dict[str, Any] = {}
     for key, value in table.items():
-        attr = key.replace("-", "_")
+        attr = str(key).replace("-", "_")
         if attr not in _KEYS:
             problems.append(
                 error(
@@ -72,7 +140,11 @@ def from_mapping(table: dict[str, Any], source: str) -> Config:
                 )
             )
             continue
-        values[attr] = value
+        coerced, problem = _coerce(attr, value, source)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            values[attr] = coerced
     if problems:
         raise SpecError(problems)
     config = Config(**values)

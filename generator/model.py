@@ -89,7 +89,9 @@ class AnyType:
     pass
 
 
-TypeRef: TypeAlias = "Primitive | ListOf | MapOf | ModelRef | EnumRef | UnionOf | Const | Nullable | AnyType"
+TypeRef: TypeAlias = (
+    "Primitive | ListOf | MapOf | ModelRef | EnumRef | UnionOf | Const | Nullable | AnyType"
+)
 
 
 @dataclass(frozen=True)

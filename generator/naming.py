@@ -57,7 +57,7 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def words(text: str) -> list[str]:
-    """Split any text into lower-case ASCII words: `createEndpoint`, `create-endpoint` -> create, endpoint."""
+    """Split text into lower-case ASCII words: `createEndpoint` -> create, endpoint."""
     normal = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     out: list[str] = []
     for chunk in _WORD_SPLIT.split(normal):
@@ -97,12 +97,17 @@ def escape_reserved(name: str) -> str:
 
 
 class Namer:
-    """Hands out unique names within one scope: the first `x` stays `x`, the next is `x_2`."""
+    """Hands out unique names within one scope: the first `x` stays `x`, the next is `x_2`.
 
-    def __init__(self, taken: set[str] | None = None) -> None:
+    Class names use `sep=""` (`Pet`, `Pet2`) so that they stay PascalCase.
+    """
+
+    def __init__(self, taken: set[str] | None = None, sep: str = "_") -> None:
         self._taken: set[str] = set(taken or ())
+        self._sep = sep
 
-    def claim(self, name: str, sep: str = "_") -> str:
+    def claim(self, name: str, sep: str | None = None) -> str:
+        sep = self._sep if sep is None else sep
         candidate, n = name, 2
         while candidate in self._taken:
             candidate = f"{name}{sep}{n}"
@@ -136,6 +141,17 @@ def cli_words_from_usage(description: str) -> tuple[str, ...] | None:
     return tuple(out) or None
 
 
+def cli_words_from_text(text: str) -> tuple[str, ...] | None:
+    """`x-cli-name: "create endpoint"` -> ("create", "endpoint"); each word made CLI-safe."""
+    out = tuple(cli_word(w) for w in text.split() if words(w))
+    return out or None
+
+
+def cli_word(text: str) -> str:
+    """One command word: lower-case ASCII words joined by `-` (`ssh_keys` -> `ssh-keys`)."""
+    return "-".join(words(text)) or "x"
+
+
 def cli_words_from_name(text: str) -> tuple[str, ...]:
     """`createEndpoint` / `create endpoint` -> ("create", "endpoint")."""
     return tuple(words(text)) or ("call",)
@@ -144,6 +160,30 @@ def cli_words_from_name(text: str) -> tuple[str, ...]:
 def cli_words_from_route(method: str, path: str) -> tuple[str, ...]:
     """`GET /users/{id}/` -> ("get", "users", "id")."""
     return (method.lower(), *words(path)) if words(path) else (method.lower(), "root")
+
+
+def unique_commands(commands: list[tuple[tuple[str, ...], bool]]) -> list[tuple[str, ...]]:
+    """Make every command unique and usable by argparse, keeping the first of each in place.
+
+    `commands` are (words, has positional arguments), in document order. Words are normalised
+    (`cli_word`); a repeated command gets its last word suffixed (`ssh-keys-2`, `-3`, ...); a
+    command with positional arguments that is also the start of a longer command (`get endpoint
+    <id>` beside `get endpoint logs`) is suffixed the same way, since argparse could not tell the
+    argument from the sub-command. A command without positionals may stay a prefix (`create team`
+    beside `create team role`).
+    """
+    normal = [tuple(cli_word(w) for w in ws) or ("call",) for ws, _ in commands]
+    prefixes = {ws[:i] for ws in normal for i in range(1, len(ws))}
+    taken: set[tuple[str, ...]] = set()
+    out: list[tuple[str, ...]] = []
+    for ws, (_, positional) in zip(normal, commands, strict=True):
+        candidate, n = ws, 2
+        while candidate in taken or (positional and candidate in prefixes):
+            candidate = (*ws[:-1], f"{ws[-1]}-{n}")
+            n += 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def command_name(words_: tuple[str, ...]) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__, naming
+from generator import __version__
 from generator.errors import error_class_name
 from generator.model import (
     MISSING,
@@ -30,6 +30,7 @@ from generator.model import (
     EnumRef,
     ListOf,
     MapOf,
+    Model,
     ModelRef,
     Nullable,
     Operation,
@@ -68,13 +69,24 @@ def docstring(text: str, width: int = 88) -> str:
         if len(line) > width and not line.lstrip().startswith(("|", "```", "    ")):
             indent = line[: len(line) - len(line.lstrip())]
             lines.extend(
-                textwrap.wrap(line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+                textwrap.wrap(
+                    line,
+                    width,
+                    subsequent_indent=indent,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
                 or [""]
             )
         else:
             lines.append(line)
     out = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    out = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", out)
+    out = _UNSAFE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        out,
+    )
     if out.endswith('"'):
         out = out[:-1] + '\\"'
     return out
@@ -105,7 +117,9 @@ def isort_key(name: str) -> tuple[int, str]:
 # -- types -----------------------------------------------------------------------------------
 
 
-def annotation(t: TypeRef, prefix: str = "", *, loose_enums: bool = False, api: Api | None = None) -> str:
+def annotation(
+    t: TypeRef, prefix: str = "", *, loose_enums: bool = False, api: Api | None = None
+) -> str:
     """The Python annotation for a type (`prefix` qualifies model and enum names)."""
     match t:
         case Primitive(kind=kind):
@@ -118,7 +132,7 @@ def annotation(t: TypeRef, prefix: str = "", *, loose_enums: bool = False, api: 
             return prefix + name
         case EnumRef(name=name):
             if loose_enums and api is not None:
-                values = next((e for e in api.enums if e.name == name)).members
+                values = next(e for e in api.enums if e.name == name).members
                 literals = ", ".join(repr(m.value) for m in values)
                 return f"{prefix}{name} | Literal[{literals}]"
             return prefix + name
@@ -167,7 +181,13 @@ def type_label(t: TypeRef) -> str:
     """A short human name for docs: `number`, `list of string`, `Error`, ..."""
     match t:
         case Primitive(kind=kind, format=fmt):
-            base = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "bytes": "binary"}[kind]
+            base = {
+                "str": "string",
+                "int": "integer",
+                "float": "number",
+                "bool": "boolean",
+                "bytes": "binary",
+            }[kind]
             return f"{base} ({fmt})" if fmt and kind != "bytes" else base
         case ListOf(item=item):
             return f"list of {type_label(item)}"
@@ -256,8 +276,17 @@ def _arg_code(p: Parameter) -> str:
     if p.explode is not None:
         parts.append(f"explode={p.explode!r}")
     c = p.constraints
-    for key in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum", "min_length", "max_length",
-                "pattern", "min_items", "max_items"):
+    for key in (
+        "minimum",
+        "maximum",
+        "exclusive_minimum",
+        "exclusive_maximum",
+        "min_length",
+        "max_length",
+        "pattern",
+        "min_items",
+        "max_items",
+    ):
         value = getattr(c, key)
         if value is not None:
             parts.append(f"{key}={value!r}")
@@ -349,7 +378,9 @@ def build_views(api: Api, settings: Settings) -> Views:
             curl += ["-H", f"Authorization: Bearer ${settings.api_key_env}"]
         if body:
             curl += ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
-        curl_example = " ".join(shlex.quote(x) if not x.startswith("Authorization") else f'"{x}"' for x in curl)
+        curl_example = " ".join(
+            shlex.quote(x) if not x.startswith("Authorization") else f'"{x}"' for x in curl
+        )
         errors = []
         for response in op.responses:
             if response.status.startswith("2"):
@@ -373,7 +404,7 @@ def build_views(api: Api, settings: Settings) -> Views:
             doc_lines += ["", "Raises:"]
             for status, description, exc, _ in errors:
                 doc_lines.append(f"    {exc}: {status} {one_line(description, 100)}")
-        const = naming.constant(op.name, fallback="OP")
+        const = op.name.upper()  # op names are unique lower-case identifiers
         views.ops.append(
             OpView(
                 op=op,
@@ -394,8 +425,14 @@ def build_views(api: Api, settings: Settings) -> Views:
     return views
 
 
-def _op_code(op: Operation, const: str, returns: str, result_spec: str, result_kind: str,
-             params: list[ParamView]) -> str:
+def _op_code(
+    op: Operation,
+    const: str,
+    returns: str,
+    result_spec: str,
+    result_kind: str,
+    params: list[ParamView],
+) -> str:
     errors = {}
     for response in op.responses:
         if not response.status.startswith("2") and response.type is not None:
@@ -462,20 +499,37 @@ def header(settings: Settings, comment: str = "#") -> str:
 STATIC_FILES = ("_runtime.py", "_cli_runtime.py")
 
 
+def ordered_models(models: tuple[Model, ...]) -> list[Model]:
+    """Models in spec order, except that a base class always comes before its subclasses."""
+    by_name = {m.name: m for m in models}
+    out: list[Model] = []
+    done: set[str] = set()
+    for model in models:
+        chain: list[Model] = []
+        current: Model | None = model
+        while current is not None and current.name not in done and current not in chain:
+            chain.append(current)
+            current = by_name.get(current.base) if current.base else None
+        for m in reversed(chain):
+            done.add(m.name)
+            out.append(m)
+    return out
+
+
 def render(api: Api, settings: Settings) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder."""
     env = environment()
     views = build_views(api, settings)
     pkg = settings.package
-    models_used_literal = any(
-        _uses(f.type, Const) for m in api.models for f in m.fields
-    )
+    models_used_literal = any(_uses(f.type, Const) for m in api.models for f in m.fields)
     models_used_any = any(_uses(f.type, AnyType) for m in api.models for f in m.fields) or any(
         m.additional is not None for m in api.models
     )
     client_params = [p for v in views.ops for p in v.params]
     ctx: dict[str, Any] = {
         "api": api,
+        "models": ordered_models(api.models),
+        "cli_ops": sorted(views.ops, key=lambda v: v.op.cli_words),
         "s": settings,
         "views": views,
         "ops": views.ops,
@@ -485,12 +539,15 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
             "Literal": models_used_literal,
         },
         "client_imports": {
-            "Any": any("Any" in p.annotation for p in client_params) or any("Any" in v.returns for v in views.ops),
+            "Any": any("Any" in p.annotation for p in client_params)
+            or any("Any" in v.returns for v in views.ops),
             "Literal": any("Literal[" in p.annotation for p in client_params),
         },
         "model_fields": {m.name: _model_fields(m, api) for m in api.models},
         "missing": MISSING,
-        "model_names": sorted([e.name for e in api.enums] + [m.name for m in api.models], key=isort_key),
+        "model_names": sorted(
+            [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
+        ),
         "ops_imports": {
             "Any": any(": Op[Any]" in v.op_code for v in views.ops),
             "rt": any("rt." in v.op_code for v in views.ops),
@@ -517,9 +574,9 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
     out[f"{pkg}/README.md"] = mdh + env.get_template("docs/README.md.jinja").render(ctx)
     if settings.docs:
         out[f"{pkg}/docs/index.md"] = mdh + env.get_template("docs/index.md.jinja").render(ctx)
-        template = env.get_template("docs/operation.md.jinja")
+        page = env.get_template("docs/operation.md.jinja")
         for view in views.ops:
-            out[f"{pkg}/docs/{view.doc_file}"] = mdh + template.render(ctx, v=view)
+            out[f"{pkg}/docs/{view.doc_file}"] = mdh + page.render(ctx, v=view)
     return out
 
 
@@ -542,9 +599,13 @@ def _model_fields(m: Any, api: Api) -> list[FieldView]:
         if not f.required:
             ann += " | Unset"
             default = "UNSET"
-        out.append(FieldView(f.name, ann, default, spec_code(f.type), f.wire, f.required, f.description))
+        out.append(
+            FieldView(f.name, ann, default, spec_code(f.type), f.wire, f.required, f.description)
+        )
     return out
 
 
 def template_names() -> list[str]:
-    return sorted(str(p.relative_to(templates_dir())) for p in Path(templates_dir()).rglob("*.jinja"))
+    return sorted(
+        str(p.relative_to(templates_dir())) for p in Path(templates_dir()).rglob("*.jinja")
+    )

@@ -40,8 +40,20 @@ from generator.model import (
 _COMPONENT_PREFIX = "#/components/schemas/"
 # Keywords that only annotate: a `$ref` beside only these is still a plain reference.
 _ANNOTATIONS = frozenset(
-    {"description", "summary", "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly",
-     "externalDocs", "xml", "$comment"}
+    {
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "$comment",
+    }
 )
 _MAX_DEPTH = 200
 
@@ -76,8 +88,11 @@ class SchemaWalker:
         components = data.get("components") if isinstance(data.get("components"), dict) else {}
         schemas = components.get("schemas") if isinstance(components, dict) else None
         self.components: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
-        self.component_names = {key: class_names.claim(naming.pascal(str(key))) for key in self.components}
+        self.component_names = {
+            key: class_names.claim(naming.pascal(str(key))) for key in self.components
+        }
         self._component_types: dict[str, TypeRef] = {}
+        self._ref_types: dict[str, TypeRef] = {}  # other internal refs, walked once
         self._in_progress: set[str] = set()
         self._depth = 0
 
@@ -90,7 +105,7 @@ class SchemaWalker:
 
     # -- references --------------------------------------------------------------------------
     def deref(self, node: Any, ptr: str) -> tuple[Any, str]:
-        """Follow `$ref`s (any internal pointer) to the node they name; loops and dangling refs fail."""
+        """Follow `$ref`s (any internal pointer) to their node; loops and dangling refs fail."""
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
@@ -119,6 +134,20 @@ class SchemaWalker:
                 return None
         return node
 
+    def _pure_ref_loop(self, schema: Any) -> list[str]:
+        """The refs of a chain `{$ref: B}` -> `{$ref: A}` -> ... that comes back, else []."""
+        chain: list[str] = []
+        node = schema
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            if any(k != "$ref" and k not in _ANNOTATIONS for k in node):
+                return []
+            ref = node["$ref"]
+            if ref in chain:
+                return [*chain, ref]
+            chain.append(ref)
+            node = self.lookup(ref)
+        return []
+
     # -- components --------------------------------------------------------------------------
     def build_components(self) -> None:
         for key in self.components:
@@ -136,7 +165,14 @@ class SchemaWalker:
             self._build_model(schema, ptr, name)
             return self._wrap_nullable(schema, ref)
         if key in self._in_progress:
-            self.fail(f"schema {key!r} refers to itself without an object in between", ptr)
+            loop = self._pure_ref_loop(schema)
+            if loop:  # A -> B -> A and nothing else: no type can be made of it
+                self.fail("$ref loop with no schema in it: " + " -> ".join(loop), ptr)
+            else:  # e.g. an array of itself: valid JSON Schema, but no Python class to name it
+                self.warn(
+                    f"schema {key!r} contains itself with no object in between; typed as any",
+                    ptr,
+                )
             return AnyType()
         self._in_progress.add(key)
         try:
@@ -147,7 +183,9 @@ class SchemaWalker:
         return result
 
     # -- the walk ----------------------------------------------------------------------------
-    def type_of(self, schema: Any, ptr: str, context: str, *, own_name: str | None = None) -> TypeRef:
+    def type_of(
+        self, schema: Any, ptr: str, context: str, *, own_name: str | None = None
+    ) -> TypeRef:
         """The `TypeRef` for `schema`; inline objects/enums get class names from `context`."""
         self._depth += 1
         try:
@@ -182,7 +220,9 @@ class SchemaWalker:
                 return self._wrap_nullable(schema, ModelRef(name))
             parts = [p for p in schema["allOf"] if p != {}]
             if len(parts) == 1:
-                return self._wrap_nullable(schema, self.type_of(parts[0], ptr + "/allOf/0", context))
+                return self._wrap_nullable(
+                    schema, self.type_of(parts[0], ptr + "/allOf/0", context)
+                )
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 return self._union(schema, keyword, ptr, context)
@@ -199,7 +239,9 @@ class SchemaWalker:
             return Nullable(result) if "null" in kinds or schema.get("nullable") is True else result
         return self._wrap_nullable(schema, self._typed(schema, kinds, ptr, context, own_name))
 
-    def _typed(self, schema: dict[str, Any], kind: Any, ptr: str, context: str, own_name: str | None) -> TypeRef:
+    def _typed(
+        self, schema: dict[str, Any], kind: Any, ptr: str, context: str, own_name: str | None
+    ) -> TypeRef:
         fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
         if kind == "string":
             return Primitive("bytes", fmt) if fmt == "binary" else Primitive("str", fmt)
@@ -212,7 +254,9 @@ class SchemaWalker:
         if kind == "array":
             items = schema.get("items", {})
             return ListOf(self.type_of(items, ptr + "/items", context + "Item"))
-        if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
+        if kind == "object" or (
+            kind is None and ("properties" in schema or "additionalProperties" in schema)
+        ):
             if isinstance(schema.get("properties"), dict) and schema["properties"]:
                 name = own_name or self.class_names.claim(naming.pascal(context))
                 self._build_model(schema, ptr, name)
@@ -230,42 +274,67 @@ class SchemaWalker:
 
     def _ref_type(self, ref: str, ptr: str, schema: dict[str, Any]) -> TypeRef:
         if ref.startswith(_COMPONENT_PREFIX):
-            key = ref[len(_COMPONENT_PREFIX):].replace("~1", "/").replace("~0", "~")
-            if key in self.components and "/" not in ref[len(_COMPONENT_PREFIX):]:
+            key = ref[len(_COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
+            if key in self.components and "/" not in ref[len(_COMPONENT_PREFIX) :]:
                 return self.component_type(key)
+        if ref in self._ref_types:
+            return self._ref_types[ref]
         target = self.lookup(ref)
         if target is None:
             self.fail(f"reference {ref!r} points nowhere", ptr + "/$ref")
             return AnyType()
+        context = _ref_context(ref)
+        if self._is_objectish(target) and not isinstance(
+            target.get("$ref"), str
+        ):  # a model named after where it stands; built once
+            name = self.class_names.claim(naming.pascal(context))
+            self._ref_types[ref] = ModelRef(name)
+            self._build_model(target, ref, name)
+            result = self._wrap_nullable(target, ModelRef(name))
+            self._ref_types[ref] = result
+            return result
         if ref in self._in_progress:
-            self.fail(f"reference loop through {ref!r} with no object schema in it", ptr + "/$ref")
+            self.warn(
+                f"reference loop through {ref!r} with no object schema in it; typed as any",
+                ptr + "/$ref",
+            )
             return AnyType()
         self._in_progress.add(ref)
         try:
-            return self.type_of(target, ref, naming.pascal(ref.rsplit("/", 1)[-1]))
+            result = self.type_of(target, ref, naming.pascal(context))
         finally:
             self._in_progress.discard(ref)
+        self._ref_types[ref] = result
+        return result
 
     def _wrap_nullable(self, schema: dict[str, Any], result: TypeRef) -> TypeRef:
         if schema.get("nullable") is True and not isinstance(result, Nullable):
             return Nullable(result)
         return result
 
-    def _enum_type(self, schema: dict[str, Any], ptr: str, context: str, own_name: str | None) -> TypeRef:
+    def _enum_type(
+        self, schema: dict[str, Any], ptr: str, context: str, own_name: str | None
+    ) -> TypeRef:
         values = [v for v in schema["enum"] if v is not None]
         nullable = len(values) != len(schema["enum"]) or schema.get("nullable") is True
         result: TypeRef
         if values and all(isinstance(v, str) for v in values):
-            result = self._register_enum(own_name or self.class_names.claim(naming.pascal(context)), "str", values, schema)
+            result = self._register_enum(
+                own_name or self.class_names.claim(naming.pascal(context)), "str", values, schema
+            )
         elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            result = self._register_enum(own_name or self.class_names.claim(naming.pascal(context)), "int", values, schema)
+            result = self._register_enum(
+                own_name or self.class_names.claim(naming.pascal(context)), "int", values, schema
+            )
         elif values:
             result = UnionOf(tuple(Const(jsonable(v)) for v in values))
         else:
             result = AnyType()
         return Nullable(result) if nullable else result
 
-    def _register_enum(self, name: str, kind: str, values: list[Any], schema: dict[str, Any]) -> EnumRef:
+    def _register_enum(
+        self, name: str, kind: str, values: list[Any], schema: dict[str, Any]
+    ) -> EnumRef:
         members = naming.Namer()
         unique: list[Any] = []
         for value in values:
@@ -275,7 +344,8 @@ class SchemaWalker:
             name=name,
             kind="str" if kind == "str" else "int",
             members=tuple(
-                EnumMember(members.claim(naming.constant(str(v) if kind == "str" else f"V{v}")), v) for v in unique
+                EnumMember(members.claim(naming.constant(str(v) if kind == "str" else f"V{v}")), v)
+                for v in unique
             ),
             description=str(schema.get("description") or ""),
         )
@@ -305,7 +375,9 @@ class SchemaWalker:
             mapping: list[tuple[str, str]] = []
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
                 for value, target in disc["mapping"].items():
-                    resolved = self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
+                    resolved = (
+                        self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
+                    )
                     if isinstance(resolved, ModelRef):
                         mapping.append((str(value), resolved.name))
             result = UnionOf(tuple(items), prop if isinstance(prop, str) else None, tuple(mapping))
@@ -318,8 +390,10 @@ class SchemaWalker:
         if isinstance(schema.get("$ref"), str):
             target = self.lookup(schema["$ref"])
             siblings = any(k not in _ANNOTATIONS and k != "$ref" for k in schema)
-            return siblings and self._is_objectish(target, depth + 1) or (
-                not siblings and self._is_objectish(target, depth + 1)
+            return (
+                siblings
+                and self._is_objectish(target, depth + 1)
+                or (not siblings and self._is_objectish(target, depth + 1))
             )
         if "enum" in schema or "oneOf" in schema or "anyOf" in schema:
             return False
@@ -338,8 +412,11 @@ class SchemaWalker:
         parts: list[tuple[dict[str, Any], str]] = []
         if isinstance(schema.get("allOf"), list):
             refs = [
-                (i, p) for i, p in enumerate(schema["allOf"])
-                if isinstance(p, dict) and isinstance(p.get("$ref"), str) and p["$ref"].startswith(_COMPONENT_PREFIX)
+                (i, p)
+                for i, p in enumerate(schema["allOf"])
+                if isinstance(p, dict)
+                and isinstance(p.get("$ref"), str)
+                and p["$ref"].startswith(_COMPONENT_PREFIX)
             ]
             for index, part in enumerate(schema["allOf"]):
                 part_ptr = f"{ptr}/allOf/{index}"
@@ -347,7 +424,9 @@ class SchemaWalker:
                     target = self._ref_type(part["$ref"], part_ptr, part)
                     if isinstance(target, ModelRef) and target.name != name:
                         base = target.name
-                        extra = {k: v for k, v in part.items() if k != "$ref" and k not in _ANNOTATIONS}
+                        extra = {
+                            k: v for k, v in part.items() if k != "$ref" and k not in _ANNOTATIONS
+                        }
                         if extra:
                             parts.append((extra, part_ptr))
                         continue
@@ -376,18 +455,31 @@ class SchemaWalker:
         fields: list[Field] = []
         names = naming.Namer({f.name for f in inherited.values()})
         for key, (prop, prop_ptr) in properties.items():
-            prop_schema, _ = self.deref(prop, prop_ptr) if isinstance(prop, dict) and "$ref" in prop else (prop, prop_ptr)
+            prop_schema, _ = (
+                self.deref(prop, prop_ptr)
+                if isinstance(prop, dict) and "$ref" in prop
+                else (prop, prop_ptr)
+            )
             if key in inherited:
                 field_name = inherited[key].name
             else:
                 field_name = names.claim(naming.snake(key, fallback="field"))
             ftype = self.type_of(prop, prop_ptr, f"{name}{naming.pascal(key, fallback='Field')}")
             fields.append(
-                _field(field_name, key, ftype, key in required or (key in inherited and inherited[key].required), prop, prop_schema)
+                _field(
+                    field_name,
+                    key,
+                    ftype,
+                    key in required or (key in inherited and inherited[key].required),
+                    prop,
+                    prop_schema,
+                )
             )
         additional_type: TypeRef | None = None
         if isinstance(additional, dict) and additional:
-            additional_type = self.type_of(additional, ptr + "/additionalProperties", name + "Value")
+            additional_type = self.type_of(
+                additional, ptr + "/additionalProperties", name + "Value"
+            )
         self.models[name] = Model(
             name=name,
             fields=tuple(fields),
@@ -430,13 +522,31 @@ class SchemaWalker:
         return out
 
 
+_GENERIC_TOKENS = frozenset(
+    {"schema", "items", "properties", "content", "allof", "oneof", "anyof", "additionalproperties"}
+)
+
+
+def _ref_context(ref: str) -> str:
+    """A name for what a non-component `$ref` points at: its last meaningful pointer token."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref.lstrip("#").split("/") if t]
+    for token in reversed(tokens):
+        if not token.isdigit() and token.lower() not in _GENERIC_TOKENS and "/" not in token:
+            return token
+    return "Schema"
+
+
 def constraints_of(schema: Any) -> Constraints:
     if not isinstance(schema, dict):
         return Constraints()
 
     def num(key: str) -> float | None:
         value = schema.get(key)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return (
+            float(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else None
+        )
 
     def count(key: str) -> int | None:
         value = schema.get(key)

@@ -73,12 +73,12 @@ def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diag
             found.append(warning(message, ptr, source.file, source.line_of(ptr)))
     except RecursionError:
         message = "validator stopped: the document nests too deeply or a $ref loops"
-        found.append(warning(message, "#", source.file))
+        found.append(warning(message, "#", source.file, 1))
     except Exception as exc:  # the validator itself can fail on documents it has already flagged
         if not found:
             text = str(exc).split(" within {", 1)[0]  # never echo the whole document
             text = _shorten(f"{type(exc).__name__}: {text}", 200)
-            found.append(warning(f"validator stopped: {text}", "#", source.file))
+            found.append(warning(f"validator stopped: {text}", "#", source.file, 1))
     return found
 
 

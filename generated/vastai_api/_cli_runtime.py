@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import math
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -63,6 +64,28 @@ def _json_value(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise argparse.ArgumentTypeError(f"not valid JSON: {exc.msg}") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid number of seconds: {text!r}"
+        ) from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
+    return value
 
 
 def _converter(spec: TypeSpec) -> tuple[Callable[[str], Any], list[Any] | None, str]:
@@ -120,9 +143,15 @@ def _add_flag(parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None) -> N
     snake = "--" + arg.name
     if snake not in names:
         names.append(snake)
-    names = [n for n in names if n[2:] and not n[2:].startswith("-")]
-    if not names:
-        names = [f"--{arg.name}"]
+    # Global options (added first) and earlier flags keep their spellings; a field whose names
+    # are all taken (a body field `url` beside the global `--url`) gets `--<location>-<name>`.
+    taken = parser._option_string_actions
+    names = [n for n in names if n[2:] and not n[2:].startswith("-") and n not in taken]
+    fallback, n = f"--{arg.location}-{arg.name}", 2
+    while not names:
+        if fallback not in taken:
+            names = [fallback]
+        fallback, n = f"--{arg.location}-{arg.name}-{n}", n + 1
     common: dict[str, Any] = {
         "dest": arg.name,
         "default": UNSET,
@@ -173,7 +202,7 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--timeout",),
         {
             "dest": "timeout",
-            "type": float,
+            "type": _seconds,
             "metavar": "SECONDS",
             "help": "read timeout (default 60)",
         },
@@ -182,7 +211,7 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--max-retries", "--max_retries"),
         {
             "dest": "max_retries",
-            "type": int,
+            "type": _count,
             "metavar": "N",
             "help": "retries on 408/429/5xx and connection errors (default 2)",
         },
@@ -261,10 +290,10 @@ def build_parser(
             )
             parsers[key] = sub
             if leaf:
+                _add_globals(sub, env, suppress=True)
                 flags = {f.arg: f for f in command.flags}
                 for arg in command.op.args:
                     _add_flag(sub, arg, flags.get(arg.name))
-                _add_globals(sub, env, suppress=True)
                 sub.set_defaults(_command=command)
     return parser
 
@@ -328,12 +357,30 @@ def run(
     if command is None:
         parser.print_help(err)
         return 2
+    logger = logging.getLogger(package)
+    handler: logging.Handler | None = None
+    level = logger.level
     if getattr(ns, "verbose", False):
         handler = logging.StreamHandler(err)
         handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-        logger = logging.getLogger(package)
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
+    try:
+        return _execute(command, ns, prog, client_factory, out, err)
+    finally:
+        if handler is not None:  # main() may run again in this process: leave no trace
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+
+
+def _execute(
+    command: Command,
+    ns: argparse.Namespace,
+    prog: str,
+    client_factory: Callable[..., SyncClient],
+    out: TextIO,
+    err: TextIO,
+) -> int:
     kwargs = {
         a.name: getattr(ns, a.name)
         for a in command.op.args
@@ -359,9 +406,9 @@ def run(
                 for key, value in headers.items():
                     print(f"{key}: {value}", file=out)
                 if body:
-                    print("", file=out)
+                    print(file=out)
                     print(body.decode("utf-8", "replace"), file=out)
-                print("", file=out)
+                print(file=out)
                 print(_curl(request.method, url, headers, body), file=out)
                 return 0
             result = getattr(client, command.method)(**kwargs)

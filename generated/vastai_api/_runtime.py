@@ -677,7 +677,12 @@ MAX_BACKOFF = 8.0
 def parse_retry_after(
     headers: Mapping[str, str], now: float | None = None
 ) -> float | None:
-    """Seconds to wait from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date."""
+    """Seconds to wait from `retry-after-ms`, or `Retry-After` in seconds or as an HTTP date.
+
+    Header names are matched case-insensitively, also in a plain dict. None: no usable value.
+    """
+    if not isinstance(headers, httpx.Headers):
+        headers = {k.lower(): v for k, v in headers.items()}
     value = headers.get("retry-after-ms")
     if value is not None:
         try:
@@ -728,11 +733,20 @@ _SECRET_HEADERS = frozenset(
 
 
 def _to_timeout(value: Timeout | Unset) -> httpx.Timeout:
+    """An `httpx.Timeout` from seconds (read; connect at most 5 s) or a `Timeout`.
+
+    None means the default (connect 5 s, read 60 s): a request never waits forever.
+    """
     if isinstance(value, httpx.Timeout):
         return value
     if value is None or isinstance(value, Unset):
         return DEFAULT_TIMEOUT
-    return httpx.Timeout(float(value), connect=min(float(value), 5.0))
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, got {value!r}")
+    seconds = float(value)
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return httpx.Timeout(seconds, connect=min(seconds, 5.0))
 
 
 def _scalar(value: Any) -> str:
@@ -803,6 +817,11 @@ def redact_url(url: str, secret_params: Iterable[str] = ()) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
+def _token(text: str) -> str:
+    """`text` as an HTTP token (RFC 9110): anything else becomes `_`."""
+    return re.sub(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]", "_", text) or "_"
+
+
 class BaseClient:
     """State and request building shared by the sync and async clients."""
 
@@ -849,10 +868,10 @@ class BaseClient:
 
     @property
     def user_agent(self) -> str:
+        """`<package>/<version> httpx/<v> python/<v>` (characters a header cannot hold: `_`)."""
         python = platform.python_version()
-        return (
-            f"{self._package}/{self._version} httpx/{httpx.__version__} python/{python}"
-        )
+        product = f"{_token(self._package)}/{_token(self._version)}"
+        return f"{product} httpx/{httpx.__version__} python/{python}"
 
     def _secret_names(self) -> tuple[set[str], set[str]]:
         headers, params = set(), set()
@@ -917,13 +936,14 @@ class BaseClient:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         require_auth: bool = True,
+        _stacklevel: int = 2,
     ) -> httpx.Request:
         """Validate `args` against `op` and build the HTTP request (nothing is sent)."""
         if op.deprecated:
             warnings.warn(
                 f"{op.name}() is deprecated by the API",
                 DeprecationWarning,
-                stacklevel=4,
+                stacklevel=_stacklevel,
             )
         path = op.path
         query: list[tuple[str, str]] = []
@@ -1031,6 +1051,65 @@ class BaseClient:
             return None
         return wait
 
+    def _prepare(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        timeout: Timeout | Unset,
+        max_retries: int | None,
+    ) -> tuple[httpx.Request, int]:
+        """The request to send (validated, timeout attached) and how many retries it gets."""
+        if max_retries is not None and (
+            isinstance(max_retries, bool)
+            or not isinstance(max_retries, int)
+            or max_retries < 0
+        ):
+            raise ValueError(
+                f"max_retries must be an integer >= 0, got {max_retries!r}"
+            )
+        # build_request <- _prepare <- _send <- _call <- the generated method <- the caller
+        request = self.build_request(
+            op,
+            args,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            _stacklevel=6,
+        )
+        chosen = self.timeout if timeout is UNSET or timeout is None else timeout
+        request.extensions["timeout"] = _to_timeout(chosen).as_dict()
+        retries = self.max_retries if max_retries is None else max_retries
+        return request, retries
+
+    def _transport_retry(
+        self, op: Op[Any], exc: httpx.TransportError, attempt: int, retries: int
+    ) -> float | None:
+        """Seconds to wait before retrying after `exc`, or None to give up.
+
+        Failures before the request reached the server (refused, connect or pool timeout)
+        are retried for every method; failures after it may have (read timeout, dropped
+        connection) only for idempotent methods, so a POST is never sent twice.
+        """
+        if attempt >= retries or isinstance(exc, httpx.UnsupportedProtocol):
+            return None
+        unsent = isinstance(
+            exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+        )
+        if not unsent and op.method.upper() not in IDEMPOTENT:
+            return None
+        delay = backoff(attempt)
+        self._log_retry(op, type(exc).__name__, delay, attempt, retries)
+        return delay
+
+    @staticmethod
+    def _transport_error(op: Op[Any], exc: httpx.TransportError) -> ApiConnectionError:
+        if isinstance(exc, httpx.TimeoutException):
+            return ApiTimeoutError(
+                f"{op.name}(): request timed out ({type(exc).__name__})"
+            )
+        return ApiConnectionError(f"{op.name}(): connection failed: {exc}")
+
     def _check(self, op: Op[Any], response: httpx.Response) -> None:
         if response.is_success:
             return
@@ -1119,42 +1198,21 @@ class SyncClient(BaseClient):
         timeout: Timeout | Unset,
         max_retries: int | None,
     ) -> httpx.Response:
-        request = self.build_request(
-            op, args, extra_headers=extra_headers, extra_query=extra_query
+        request, retries = self._prepare(
+            op, args, extra_headers, extra_query, timeout, max_retries
         )
-        request.extensions["timeout"] = (
-            self.timeout if timeout is UNSET else _to_timeout(timeout)
-        ).as_dict()
-        retries = self.max_retries if max_retries is None else max_retries
         attempt = 0
         while True:
             self._log_request(request, attempt)
             try:
                 response = self._http.send(request)
-            except httpx.TimeoutException as exc:
-                if attempt < retries and (
-                    isinstance(exc, httpx.ConnectTimeout) or op.method in IDEMPOTENT
-                ):
-                    delay = backoff(attempt)
-                    self._log_retry(op, type(exc).__name__, delay, attempt, retries)
-                    time.sleep(delay)
-                    attempt += 1
-                    continue
-                raise ApiTimeoutError(
-                    f"{op.name}(): request timed out ({type(exc).__name__})"
-                ) from exc
             except httpx.TransportError as exc:
-                if attempt < retries and (
-                    isinstance(exc, httpx.ConnectError) or op.method in IDEMPOTENT
-                ):
-                    delay = backoff(attempt)
-                    self._log_retry(op, type(exc).__name__, delay, attempt, retries)
-                    time.sleep(delay)
-                    attempt += 1
-                    continue
-                raise ApiConnectionError(
-                    f"{op.name}(): connection failed: {exc}"
-                ) from exc
+                delay = self._transport_retry(op, exc, attempt, retries)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+                time.sleep(delay)
+                attempt += 1
+                continue
             delay_ = self._retry_delay(op, response, attempt, retries)
             if delay_ is None:
                 response.read()
@@ -1234,42 +1292,21 @@ class AsyncClient(BaseClient):
         timeout: Timeout | Unset,
         max_retries: int | None,
     ) -> httpx.Response:
-        request = self.build_request(
-            op, args, extra_headers=extra_headers, extra_query=extra_query
+        request, retries = self._prepare(
+            op, args, extra_headers, extra_query, timeout, max_retries
         )
-        request.extensions["timeout"] = (
-            self.timeout if timeout is UNSET else _to_timeout(timeout)
-        ).as_dict()
-        retries = self.max_retries if max_retries is None else max_retries
         attempt = 0
         while True:
             self._log_request(request, attempt)
             try:
                 response = await self._http.send(request)
-            except httpx.TimeoutException as exc:
-                if attempt < retries and (
-                    isinstance(exc, httpx.ConnectTimeout) or op.method in IDEMPOTENT
-                ):
-                    delay = backoff(attempt)
-                    self._log_retry(op, type(exc).__name__, delay, attempt, retries)
-                    await asyncio.sleep(delay)
-                    attempt += 1
-                    continue
-                raise ApiTimeoutError(
-                    f"{op.name}(): request timed out ({type(exc).__name__})"
-                ) from exc
             except httpx.TransportError as exc:
-                if attempt < retries and (
-                    isinstance(exc, httpx.ConnectError) or op.method in IDEMPOTENT
-                ):
-                    delay = backoff(attempt)
-                    self._log_retry(op, type(exc).__name__, delay, attempt, retries)
-                    await asyncio.sleep(delay)
-                    attempt += 1
-                    continue
-                raise ApiConnectionError(
-                    f"{op.name}(): connection failed: {exc}"
-                ) from exc
+                delay = self._transport_retry(op, exc, attempt, retries)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+                await asyncio.sleep(delay)
+                attempt += 1
+                continue
             delay_ = self._retry_delay(op, response, attempt, retries)
             if delay_ is None:
                 await response.aread()

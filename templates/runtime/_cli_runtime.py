@@ -403,9 +403,9 @@ def _execute(
                 for key, value in headers.items():
                     print(f"{key}: {value}", file=out)
                 if body:
-                    print("", file=out)
+                    print(file=out)
                     print(body.decode("utf-8", "replace"), file=out)
-                print("", file=out)
+                print(file=out)
                 print(_curl(request.method, url, headers, body), file=out)
                 return 0
             result = getattr(client, command.method)(**kwargs)
