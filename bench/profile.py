@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import cold_env, measure, spec_paths  # noqa: E402
@@ -36,7 +37,7 @@ from run import cold_env, measure, spec_paths  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 
 
-def stage_runs(spec: Path, runs: int, tmp: Path) -> list[dict]:
+def stage_runs(spec: Path, runs: int, tmp: Path) -> list[dict[str, Any]]:
     results = []
     for i in range(runs):
         out = tmp / f"stages-{spec.stem}-{i}"

@@ -40,6 +40,7 @@ import time
 import venv
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -429,6 +430,11 @@ class Runner:
             cmd, extra = peer_command(tool, spec_name, spec, out, work)
             env = {**cold_env(work, tools[tool].env), **extra}
         outcome = measure(cmd, work, env, self.args.timeout, logf)
+        if outcome.rc == 0 and tool == "opc" and logf.exists():
+            # openapi-python-client skips endpoints it cannot map, with a warning each
+            skipped = logf.read_text(errors="replace").count("Endpoint will not be generated")
+            if skipped:
+                outcome.tail = f"skipped {skipped} endpoint(s)"
         self.record(tool, spec_name, "cold", run, outcome)
         if not self.args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -612,6 +618,8 @@ def _cell(samples: list[Sample]) -> str:
         return f"fails ({_md(note[:90])})"
     failed = sum(1 for s in samples if s.rc != 0)
     extra = f" ({failed}/{len(samples)} failed)" if failed else ""
+    notes = sorted({s.note for s in samples if s.rc == 0 and s.note})
+    extra += "".join(f"; {_md(n)}" for n in notes)
     return f"{wall:.2f} s ({cpu:.2f} cpu), {rss:.0f} MiB{extra}"
 
 
@@ -633,7 +641,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(samples: list[Sample], meta: dict, specs: list[str], tools: list[str]) -> str:
+def markdown(
+    samples: list[Sample], meta: dict[str, Any], specs: list[str], tools: list[str]
+) -> str:
     def pick(tool: str, spec: str, case: str) -> list[Sample]:
         return [s for s in samples if s.tool == tool and s.spec == spec and s.case == case]
 

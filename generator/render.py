@@ -108,6 +108,31 @@ def md(text: str) -> str:
     return one_line(text, 300).replace("|", "\\|")
 
 
+_PACKAGE_EXPORTS = (
+    "UNSET",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiStatusError",
+    "ApiTimeoutError",
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ClientWithRawResponse",
+    "ConflictError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestValidationError",
+    "UnprocessableEntityError",
+    "Unset",
+)
+
+
 def isort_key(name: str) -> tuple[int, str]:
     """isort's (and ruff's) `order-by-type`: CONSTANTS, then Classes, then functions."""
     kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
@@ -166,8 +191,13 @@ def spec_code(t: TypeRef) -> str:
             return f"rt.model({name!r})"
         case EnumRef(name=name):
             return f"rt.enum_of({name!r})"
-        case UnionOf(items=items):
-            return "rt.union(" + ", ".join(spec_code(i) for i in items) + ")"
+        case UnionOf(items=items, discriminator=disc, mapping=mapping):
+            args = [spec_code(i) for i in items]
+            if disc is not None:
+                args.append(f"discriminator={disc!r}")
+                if mapping:
+                    args.append(f"mapping={dict(mapping)!r}")
+            return "rt.union(" + ", ".join(args) + ")"
         case Const(value=value):
             return f"rt.const({value!r})"
         case Nullable(inner=inner):
@@ -492,7 +522,7 @@ def header(settings: Settings, comment: str = "#") -> str:
     second = f"Spec sha256: {settings.spec_sha256}"
     if comment == "#":
         # E501: spec strings (descriptions, defaults) can be longer than any line limit.
-        return f"# {first}\n# {second}\n# ruff: noqa: E501\n"
+        return f"# {first}\n# {second}\n# ruff: noqa: E501, RUF100\n"
     return f"<!-- {first.replace('--', '- -')}\n     {second} -->\n"
 
 
@@ -545,6 +575,15 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         },
         "model_fields": {m.name: _model_fields(m, api) for m in api.models},
         "missing": MISSING,
+        "init_all": sorted(
+            [
+                *_PACKAGE_EXPORTS,
+                "models",
+                *(e.name for e in api.enums),
+                *(m.name for m in api.models),
+            ],
+            key=isort_key,
+        ),
         "model_names": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
         ),

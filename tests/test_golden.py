@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,11 @@ def test_runtime_sources_are_clean() -> None:
         "templates/runtime",
     )
     assert mypy.returncode == 0, mypy.stdout[-3000:]
+
+
+def test_vendored_copy_passes_ruff_with_its_default_rules(tmp_path: Path) -> None:
+    """Copied into a repo without a ruff config, the package passes ruff's own default rules."""
+    shutil.copytree(GENERATED / "vastai_api", tmp_path / "vastai_api")
+    ruff = Path(sys.executable).parent / "ruff"
+    proc = _run(str(ruff), "check", "--no-cache", "vastai_api", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:]

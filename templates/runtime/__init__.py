@@ -1,1 +1,4 @@
-"""The runtime modules copied verbatim into every generated package (a package here only so that they can be type-checked in place)."""
+"""Runtime modules copied verbatim into every generated package.
+
+A package here only so that mypy can check them in place.
+"""

@@ -8,6 +8,7 @@ only httpx. The generated modules are thin: `models.py` declares dataclasses ove
 from __future__ import annotations
 
 import asyncio
+import calendar
 import dataclasses
 import datetime
 import email.utils
@@ -23,14 +24,16 @@ import time
 import urllib.parse
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 
+if (
+    TYPE_CHECKING
+):  # only for the type checker: at run time annotations stay strings (3.10+)
+    from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
+
 T = TypeVar("T")
-_Self = TypeVar("_Self", bound="Model")
-_C = TypeVar("_C", bound="SyncClient")
-_A = TypeVar("_A", bound="AsyncClient")
 
 # --------------------------------------------------------------------------------------------
 # Omitted vs None
@@ -39,12 +42,13 @@ _A = TypeVar("_A", bound="AsyncClient")
 class Unset:
     """The type of `UNSET`: an argument or field that was left out (as opposed to `None`)."""
 
+    __slots__ = ()
     _instance: ClassVar[Unset | None] = None
 
-    def __new__(cls) -> Unset:
+    def __new__(cls) -> Self:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
-        return cls._instance
+        return cast("Self", cls._instance)
 
     def __bool__(self) -> bool:
         return False
@@ -193,8 +197,17 @@ def enum_of(name: str) -> TypeSpec:
     return ("enum", name)
 
 
-def union(*items: TypeSpec) -> TypeSpec:
-    return ("union", items)
+def union(
+    *items: TypeSpec,
+    discriminator: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> TypeSpec:
+    """One of `items`; with a `discriminator` property, its value picks the member: through
+    `mapping` (value -> model name), else a model named like the value, else by shape.
+    """
+    if discriminator is None:
+        return ("union", items)
+    return ("union", items, discriminator, dict(mapping or {}))
 
 
 def const(value: Any) -> TypeSpec:
@@ -268,7 +281,7 @@ class Model:
         return out
 
     @classmethod
-    def from_dict(cls: type[_Self], data: Mapping[str, Any]) -> _Self:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from a decoded JSON object; unknown keys go to `additional_properties`."""
         if not isinstance(data, Mapping):
             raise TypeError(
@@ -350,11 +363,30 @@ def decode(value: Any, spec: TypeSpec) -> Any:
             else value
         )
     if kind == "union":
+        picked = _discriminated(value, spec)
+        if picked is not None:
+            return decode(value, picked)
         for option in spec[1]:
             if _matches(value, option):
                 return decode(value, option)
         return value
     return value
+
+
+def _discriminated(value: Any, spec: tuple[Any, ...]) -> TypeSpec | None:
+    """The union member named by the value's discriminator property, if the union has one."""
+    if len(spec) < 4 or not isinstance(value, Mapping):
+        return None
+    tag = value.get(spec[2])
+    if not isinstance(tag, str):
+        return None
+    target = spec[3].get(tag)
+    if target is not None:
+        return model(target)
+    for option in spec[1]:
+        if isinstance(option, tuple) and option[0] == "model" and option[1] == tag:
+            return option
+    return None
 
 
 def _matches(value: Any, spec: TypeSpec) -> bool:
@@ -626,9 +658,7 @@ def _error_body(op: Op[Any], response: httpx.Response) -> Any:
         return data
     try:
         return decode(data, spec)
-    except (
-        Exception
-    ):  # a body that does not fit the declared model is kept as decoded JSON
+    except Exception:  # noqa: BLE001 (a misfit body is kept as JSON)
         return data
 
 
@@ -701,10 +731,10 @@ def parse_retry_after(
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
+    # an HTTP date is UTC ("GMT"); a naive result means UTC too
+    stamp = calendar.timegm(when.utctimetuple())
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    return max(0.0, stamp - current)
 
 
 def backoff(attempt: int) -> float:
@@ -1151,7 +1181,7 @@ class SyncClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self: _C) -> _C:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -1242,7 +1272,7 @@ class AsyncClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self: _A) -> _A:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
