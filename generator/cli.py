@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator import __version__
+from generator import __version__, noop
 from generator.config import check, load_config
 from generator.diagnostics import Diagnostic, Severity, SpecError, error
 
@@ -147,8 +147,12 @@ def _progress() -> _Progress | None:
         return None
 
 
+def _sorted(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.file, d.line or 0, d.pointer, d.message))
+
+
 def _print(diagnostics: Sequence[Diagnostic]) -> None:
-    for d in sorted(diagnostics, key=lambda d: (d.file, d.line or 0, d.pointer, d.message)):
+    for d in _sorted(diagnostics):
         print(d.format(), file=sys.stderr)
 
 
@@ -192,8 +196,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
-    from generator import diff, pipeline, write
-
     if args.command == "diff":
         return _diff(args)
     config, _ = load_config(Path.cwd())
@@ -214,6 +216,16 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
     check(config)
     spec_path = Path(config.spec)
+    out_dir = Path(config.output)
+    if args.command == "generate":
+        stored = noop.check(out_dir, spec_path, config.fingerprint())
+        if stored is not None and not (config.strict and stored):
+            for line in stored:
+                print(line, file=sys.stderr)
+            print(f"oagen: {out_dir}/ is up to date (nothing changed)", file=sys.stderr)
+            return 0
+    from generator import diff, pipeline, write  # the heavy imports: after the no-op check
+
     report = progress or _silent
     if args.command == "validate":
         _, diagnostics, _ = pipeline.analyse(
@@ -228,7 +240,7 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     if progress is not None:
         progress.done()
     _print(result.diagnostics)
-    out_dir = Path(config.output)
+    warnings = [d.format() for d in _sorted(result.diagnostics)]
     new_surface = diff.surface(result.api)
     files = {**result.files, diff.SURFACE_FILE: diff.surface_text(result.api)}
     the_plan = write.plan(out_dir, files)
@@ -242,6 +254,8 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
                 file=sys.stderr,
             )
             return 1
+        if result.single_file:
+            noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
         return 0
     _print(the_plan.diagnostics)
     meta = {
@@ -252,6 +266,10 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     }
     old_surface = _stored_surface(out_dir / diff.SURFACE_FILE)
     write.apply(out_dir, files, the_plan, meta)
+    if result.single_file:
+        noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
+    else:
+        noop.forget(out_dir)
     changed = len(the_plan.write) + len(the_plan.delete)
     # counts are of the package's files; the surface file rides along with them
     package_changed = len(set(the_plan.write) - {diff.SURFACE_FILE}) + len(the_plan.delete)

@@ -3,10 +3,16 @@
 Python files go through `black.format_str` in memory (black's default mode, the same one
 `black --check` applies to the output); other files pass through with trailing whitespace
 trimmed. black is the slowest stage (about 2,800 lines/s), so:
-- each result is cached on disk, keyed by the sha256 of (black's version, the mode, the rendered
-  text): a file whose rendered text has not changed since any earlier run is not formatted again,
-  and black is not even imported when every file hits the cache; a cache entry can only ever map
-  a text to its formatted form, so it cannot serve stale output;
+- the leading `#` comment block (the provenance header, which names the spec's sha256 and so
+  changes with every edit of the spec) is set aside and the rest is formatted on its own: black
+  leaves leading comments as they are, so the result is the same, and an edit of one operation
+  only reformats the files whose body changed;
+- each result is cached on disk, keyed by the sha256 of (black's version, the mode, the body):
+  a body that has not changed since any earlier run is not formatted again, and black is not
+  even imported when every file hits the cache; a cache entry can only ever map a text to its
+  formatted form, so it cannot serve stale output;
+- files the caller names as `verbatim` (the static runtime modules, kept black-clean in the
+  source tree and checked by the tests) are not formatted at all;
 - the files that miss are formatted on both cores (a forked worker pool) when there is enough
   work to pay for the pool.
 A file black cannot parse is a bug in a template: the error names the output path.
@@ -15,9 +21,8 @@ A file black cannot parse is a bug in a template: the error names the output pat
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from generator.diagnostics import SpecError, error
@@ -75,25 +80,45 @@ def _trim(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
 
 
-def format_files(files: dict[str, str], cache: Path | None | bool = True) -> dict[str, str]:
+def split_header(text: str) -> tuple[str, str]:
+    """(the leading `#` comment lines, the rest); no split if the rest starts blank."""
+    end = 0
+    while text.startswith("#", end):
+        newline = text.find("\n", end)
+        if newline < 0:
+            return "", text
+        end = newline + 1
+    body = text[end:]
+    if not body or body[0] in "\n\r \t":
+        return "", text
+    return text[:end], body
+
+
+def format_files(
+    files: dict[str, str], cache: Path | None | bool = True, verbatim: Collection[str] = ()
+) -> dict[str, str]:
     """Format every file; `cache=True` uses `cache_dir()`, `None`/`False` disables the cache."""
+    import importlib.metadata
+
     folder = cache_dir() if cache is True else (cache or None)
     version = importlib.metadata.version("black")
     out: dict[str, str] = {}
     todo: list[tuple[str, str]] = []
     keys: dict[str, str] = {}
+    headers: dict[str, str] = {}
     for path, text in files.items():
-        if not path.endswith(".py"):
-            out[path] = _trim(text)
+        if not path.endswith(".py") or path in verbatim:
+            out[path] = _trim(text) if not path.endswith(".py") else text
             continue
-        key = keys[path] = _key(text, version)
+        headers[path], body = split_header(text)
+        key = keys[path] = _key(body, version)
         hit = _read(folder, key) if folder else None
         if hit is not None:
-            out[path] = hit
+            out[path] = headers[path] + hit
         else:
-            todo.append((path, text))
+            todo.append((path, body))
     for path, formatted in _format_many(todo):
-        out[path] = formatted
+        out[path] = headers[path] + formatted
         if folder:
             _store(folder, keys[path], formatted)
     return {path: out[path] for path in files}

@@ -24,7 +24,7 @@ from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
 from generator.load import load
 from generator.model import Api
-from generator.render import Settings, render
+from generator.render import STATIC_FILES, Settings, render
 from generator.resolve import resolve
 from generator.select import select
 from generator.validate import check_version, validate
@@ -43,6 +43,7 @@ class GenerationResult:
     diagnostics: list[Diagnostic]
     api: Api
     settings: Settings
+    single_file: bool = True  # no external file references (the no-op fast path needs this)
 
 
 def settings_for(api: Api, config: Config, spec_name: str, spec_sha256: str) -> Settings:
@@ -66,6 +67,13 @@ def analyse(
     progress: Progress = _quiet,
 ) -> tuple[Api, list[Diagnostic], str]:
     """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256."""
+    api, diagnostics, sha, _ = _analyse(spec_path, config, display, progress)
+    return api, diagnostics, sha
+
+
+def _analyse(
+    spec_path: Path, config: Config, display: str | None, progress: Progress
+) -> tuple[Api, list[Diagnostic], str, bool]:
     steps = len(STAGES)
     progress("load", 1, steps, display or spec_path.name)
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
@@ -83,7 +91,7 @@ def analyse(
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise SpecError(diagnostics)
-    return api, diagnostics, loaded.sha256
+    return api, diagnostics, loaded.sha256, data is loaded.data
 
 
 def _fields(d: Diagnostic) -> tuple[str, str, str, int | None, int | None]:
@@ -96,7 +104,7 @@ def generate(
     display: str | None = None,
     progress: Progress = _quiet,
 ) -> GenerationResult:
-    api, diagnostics, sha = analyse(spec_path, config, display, progress)
+    api, diagnostics, sha, single_file = _analyse(spec_path, config, display, progress)
     steps = len(STAGES)
     progress("select", 5, steps, f"{len(api.operations)} operations")
     api = select(api, config.include_tags, config.exclude_tags, config.operations)
@@ -104,5 +112,6 @@ def generate(
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     rendered = render(api, settings)
     progress("format", 7, steps, f"{len(rendered)} files")
-    files = format_files(rendered)
-    return GenerationResult(files, diagnostics, api, settings)
+    static = {f"{settings.package}/{name}" for name in STATIC_FILES}
+    files = format_files(rendered, verbatim=static)
+    return GenerationResult(files, diagnostics, api, settings, single_file)

@@ -93,6 +93,11 @@ def test_runtime_sources_are_clean() -> None:
         "templates/runtime",
     )
     assert mypy.returncode == 0, mypy.stdout[-3000:]
+    # they are copied without formatting, so they must already be exactly as black writes them
+    black = _run(str(bindir / "black"), "--check", "--quiet", "templates/runtime")
+    assert black.returncode == 0, black.stderr[-3000:]
+    ruff = _run(str(bindir / "ruff"), "check", "templates/runtime")
+    assert ruff.returncode == 0, ruff.stdout[-3000:]
 
 
 def test_vendored_copy_passes_ruff_with_its_default_rules(tmp_path: Path) -> None:
