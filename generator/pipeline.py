@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import naming
+from generator import validate as validate_stage
 from generator.build import build_api
 from generator.config import Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
-from generator.load import load
+from generator.load import SourceMap, load
 from generator.model import Api
 from generator.render import STATIC_FILES, Settings, render
 from generator.resolve import resolve
 from generator.select import select
-from generator.validate import check_version, validate
+from generator.validate import check_version
 
 Progress = Callable[[str, int, int, str], None]  # (stage, step, steps, detail)
 STAGES = ("load", "resolve", "validate", "build", "select", "render", "format")
@@ -67,31 +68,47 @@ def analyse(
     progress: Progress = _quiet,
 ) -> tuple[Api, list[Diagnostic], str]:
     """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256."""
-    api, diagnostics, sha, _ = _analyse(spec_path, config, display, progress)
-    return api, diagnostics, sha
+    analysis = _analyse(spec_path, config, display, progress)
+    return analysis.api, _finish(analysis, config), analysis.sha256
 
 
-def _analyse(
-    spec_path: Path, config: Config, display: str | None, progress: Progress
-) -> tuple[Api, list[Diagnostic], str, bool]:
+@dataclass
+class _Analysis:
+    api: Api
+    found: list[Diagnostic]  # the builder's findings
+    pending: validate_stage.Pending  # the validator's, on their way
+    source: SourceMap
+    sha256: str
+    single_file: bool
+
+
+def _analyse(spec_path: Path, config: Config, display: str | None, progress: Progress) -> _Analysis:
     steps = len(STAGES)
     progress("load", 1, steps, display or spec_path.name)
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
     version = check_version(loaded.data, loaded.source)
     progress("resolve", 2, steps, "external references")
     data = resolve(loaded.data, spec_path, loaded.source)
+    single_file = data is loaded.data
     progress("validate", 3, steps, f"OpenAPI {version}")
-    diagnostics = validate(data, version, loaded.source)
+    pending = validate_stage.start(data, version, loaded.sha256 if single_file else None)
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     api, found = build_api(data, loaded.source)
-    diagnostics += found
+    analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
+    if any(d.severity is Severity.ERROR for d in found):
+        _finish(analysis, config)  # raises, with the validator's findings listed too
+    return analysis
+
+
+def _finish(analysis: _Analysis, config: Config) -> list[Diagnostic]:
+    """Wait for the validator; all findings, or `SpecError` if any is an error."""
+    diagnostics = analysis.pending.result(analysis.source) + analysis.found
     if config.strict:
         diagnostics = [Diagnostic(Severity.ERROR, *_fields(d)) for d in diagnostics]
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if errors:
+    if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SpecError(diagnostics)
-    return api, diagnostics, loaded.sha256, data is loaded.data
+    return diagnostics
 
 
 def _fields(d: Diagnostic) -> tuple[str, str, str, int | None, int | None]:
@@ -104,14 +121,16 @@ def generate(
     display: str | None = None,
     progress: Progress = _quiet,
 ) -> GenerationResult:
-    api, diagnostics, sha, single_file = _analyse(spec_path, config, display, progress)
+    analysis = _analyse(spec_path, config, display, progress)
+    api = analysis.api
     steps = len(STAGES)
     progress("select", 5, steps, f"{len(api.operations)} operations")
     api = select(api, config.include_tags, config.exclude_tags, config.operations)
-    settings = settings_for(api, config, display or spec_path.name, sha)
+    settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     rendered = render(api, settings)
     progress("format", 7, steps, f"{len(rendered)} files")
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
     files = format_files(rendered, verbatim=static)
-    return GenerationResult(files, diagnostics, api, settings, single_file)
+    diagnostics = _finish(analysis, config)
+    return GenerationResult(files, diagnostics, api, settings, analysis.single_file)

@@ -8,6 +8,10 @@ builder reports, as errors, whatever it cannot map.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, SpecError, error, pointer, warning
@@ -56,12 +60,15 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
     )
 
 
-def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diagnostic]:
-    """Run openapi-spec-validator and turn each finding into a located warning."""
+Finding = tuple[str, str, int | None]  # message, JSON pointer, line if known without the source
+
+
+def findings(data: dict[str, Any], version: str) -> list[Finding]:
+    """Run openapi-spec-validator: (message, pointer, line) for every finding, deduplicated."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     cls = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-    found: list[Diagnostic] = []
+    found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     try:
         for err in cls(data).iter_errors():
@@ -70,16 +77,126 @@ def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diag
             if (ptr, message) in seen:
                 continue
             seen.add((ptr, message))
-            found.append(warning(message, ptr, source.file, source.line_of(ptr)))
+            found.append((message, ptr, None))
     except RecursionError:
-        message = "validator stopped: the document nests too deeply or a $ref loops"
-        found.append(warning(message, "#", source.file, 1))
+        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
     except Exception as exc:  # the validator itself can fail on documents it has already flagged
         if not found:
             text = str(exc).split(" within {", 1)[0]  # never echo the whole document
             text = _shorten(f"{type(exc).__name__}: {text}", 200)
-            found.append(warning(f"validator stopped: {text}", "#", source.file, 1))
+            found.append((f"validator stopped: {text}", "#", 1))
     return found
+
+
+def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diagnostic]:
+    """Run openapi-spec-validator now and turn each finding into a located warning."""
+    return start(data, version).result(source)
+
+
+# Validation is the slowest stage after black (4 s on vastai-full.yaml, 7-17 s on large specs)
+# and nothing downstream needs its verdict, so for large documents it runs in a forked process
+# on the other core while the build, render and format stages run, and its verdict is cached
+# by the spec's sha256 (and the validator's version).
+_PARALLEL_MIN_PATHS = 40
+_JOB: tuple[dict[str, Any], str] | None = None
+
+
+def _job() -> list[Finding]:
+    assert _JOB is not None
+    return findings(*_JOB)
+
+
+class Pending:
+    """Validator findings on their way: `result(source)` waits for them and locates them."""
+
+    def __init__(self, data: dict[str, Any], version: str, cache_key: str | None) -> None:
+        self._data, self._version = data, version
+        self._path = _cache_path(cache_key)
+        self._found: list[Finding] | None = _read_cache(self._path)
+        self._future: Any = None
+        self._pool: Any = None
+        paths = data.get("paths")
+        big = isinstance(paths, dict) and len(paths) >= _PARALLEL_MIN_PATHS
+        if self._found is None and big and (os.cpu_count() or 1) > 1:
+            self._fork()
+
+    def _fork(self) -> None:
+        global _JOB
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - platforms without fork
+            return
+        _JOB = (self._data, self._version)
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            self._future = self._pool.submit(_job)
+        finally:
+            _JOB = None
+
+    def result(self, source: SourceMap) -> list[Diagnostic]:
+        if self._found is None:
+            if self._future is not None:
+                try:
+                    self._found = self._future.result()
+                except Exception:  # a worker that died: validate here instead
+                    self._found = findings(self._data, self._version)
+                finally:
+                    self._pool.shutdown()
+            else:
+                self._found = findings(self._data, self._version)
+            _write_cache(self._path, self._found)
+        return [
+            warning(message, ptr, source.file, line if line is not None else source.line_of(ptr))
+            for message, ptr, line in self._found
+        ]
+
+
+def start(data: dict[str, Any], version: str, cache_key: str | None = None) -> Pending:
+    """Start validating `data`; `cache_key` (the spec's sha256) enables the verdict cache."""
+    return Pending(data, version, cache_key)
+
+
+def _cache_path(key: str | None) -> Path | None:
+    from generator.format import cache_dir
+
+    folder = cache_dir()
+    if key is None or folder is None:
+        return None
+    try:
+        import importlib.metadata
+
+        tool = importlib.metadata.version("openapi-spec-validator")
+    except Exception:  # noqa: BLE001 - no version, no cache
+        return None
+    digest = hashlib.sha256(f"{key}\0{tool}".encode()).hexdigest()
+    return folder / "validate" / f"{digest}.json"
+
+
+def _read_cache(path: Path | None) -> list[Finding] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, list):
+        return None
+    return [(str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data]
+
+
+def _write_cache(path: Path | None, found: list[Finding]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(found), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass
 
 
 def _shorten(message: str, limit: int = 300) -> str:

@@ -16,6 +16,7 @@ import dataclasses
 import datetime
 import email.utils
 import enum
+import functools
 import json
 import logging
 import math
@@ -26,8 +27,17 @@ import re
 import time
 import urllib.parse
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    TypeVar,
+    cast,
+)
 
 import httpx
 
@@ -37,6 +47,7 @@ if (
     from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # --------------------------------------------------------------------------------------------
 # Omitted vs None
@@ -629,6 +640,74 @@ class RawResponse(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<RawResponse {self._op.name} {self.status_code}>"
+
+
+class _RawView:
+    """Stands in for a client so that a client method's body returns the raw response."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _call(
+        self, op: Op[T], args: Mapping[str, Any], **options: Any
+    ) -> RawResponse[T]:
+        return cast(RawResponse[T], self._client._call_raw(op, args, **options))
+
+
+class _AsyncRawView(_RawView):
+    async def _call(  # type: ignore[override]
+        self, op: Op[T], args: Mapping[str, Any], **options: Any
+    ) -> RawResponse[T]:
+        return cast(RawResponse[T], await self._client._call_raw(op, args, **options))
+
+
+def async_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """`Client.<op>` as a coroutine method of `AsyncClient`: the same arguments and docs.
+
+    A generated method's body is only `return self._call(...)`; on an `AsyncClient` that
+    returns the coroutine of `AsyncClient._call`, which this wrapper awaits. So every
+    operation's signature and docstring are written once, in `Client`.
+    """
+
+    @functools.wraps(method)
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result = await cast(Awaitable[T], method(self, *args, **kwargs))
+        return result
+
+    return call
+
+
+def raw_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], RawResponse[T]]:
+    """`Client.<op>` as a method of `ClientWithRawResponse`: same arguments, raw response.
+
+    One line per operation instead of a second copy of every signature; type checkers see
+    the exact parameters of the original method.
+    """
+
+    @functools.wraps(method)
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        return cast(RawResponse[T], method(_RawView(self._client), *args, **kwargs))
+
+    call.__doc__ = f"Like `{method.__qualname__}`, returning the raw response."
+    return call
+
+
+def async_raw_method(
+    method: Callable[Concatenate[Any, P], Awaitable[T]],
+) -> Callable[Concatenate[Any, P], Awaitable[RawResponse[T]]]:
+    """`AsyncClient.<op>` as a method of `AsyncClientWithRawResponse`."""
+
+    @functools.wraps(method)
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        result = await method(_AsyncRawView(self._client), *args, **kwargs)
+        return cast(RawResponse[T], result)
+
+    call.__doc__ = f"Like `{method.__qualname__}`, returning the raw response."
+    return call
 
 
 def _parse_success(op: Op[T], response: httpx.Response) -> T:

@@ -16,7 +16,7 @@ from typing import ClassVar
 from . import _ops as ops
 from . import _runtime as rt
 from . import models
-from ._runtime import UNSET, RawResponse, Scheme, Timeout, Unset
+from ._runtime import UNSET, Scheme, Timeout, Unset
 
 
 class Client(rt.SyncClient):
@@ -101,36 +101,7 @@ class ClientWithRawResponse:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def create_endpoint(
-        self,
-        *,
-        min_load: float | Unset = UNSET,
-        target_util: float | Unset = UNSET,
-        cold_mult: float | Unset = UNSET,
-        cold_workers: int | Unset = UNSET,
-        max_workers: int | Unset = UNSET,
-        endpoint_name: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | Unset = UNSET,
-        max_retries: int | None = None,
-    ) -> RawResponse[models.CreateEndpointResponse]:
-        """Like `Client.create_endpoint`, returning the raw response."""
-        return self._client._call_raw(
-            ops.CREATE_ENDPOINT,
-            {
-                "min_load": min_load,
-                "target_util": target_util,
-                "cold_mult": cold_mult,
-                "cold_workers": cold_workers,
-                "max_workers": max_workers,
-                "endpoint_name": endpoint_name,
-            },
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+    create_endpoint = rt.raw_method(Client.create_endpoint)
 
 
 class AsyncClient(rt.AsyncClient):
@@ -148,56 +119,7 @@ class AsyncClient(rt.AsyncClient):
         """The same methods, returning a `RawResponse` (status, headers, `parse()`)."""
         return AsyncClientWithRawResponse(self)
 
-    async def create_endpoint(
-        self,
-        *,
-        min_load: float | Unset = UNSET,
-        target_util: float | Unset = UNSET,
-        cold_mult: float | Unset = UNSET,
-        cold_workers: int | Unset = UNSET,
-        max_workers: int | Unset = UNSET,
-        endpoint_name: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | Unset = UNSET,
-        max_retries: int | None = None,
-    ) -> models.CreateEndpointResponse:
-        """create endpoint
-
-        This endpoint creates a new job processing endpoint with specified parameters.
-
-        CLI Usage: `vastai create endpoint [options]`
-
-        `POST /api/v0/endptjobs/`
-
-        Args:
-            min_load: Minimum load for the endpoint.
-            target_util: Target utilization for the endpoint.
-            cold_mult: Multiplier for cold start.
-            cold_workers: Number of cold workers.
-            max_workers: Maximum number of workers.
-            endpoint_name: Name of the endpoint.
-
-        Raises:
-            BadRequestError: 400 Bad Request
-            AuthenticationError: 401 Unauthorized
-            PermissionDeniedError: 403 Forbidden
-            RateLimitError: 429 Too Many Requests"""
-        return await self._call(
-            ops.CREATE_ENDPOINT,
-            {
-                "min_load": min_load,
-                "target_util": target_util,
-                "cold_mult": cold_mult,
-                "cold_workers": cold_workers,
-                "max_workers": max_workers,
-                "endpoint_name": endpoint_name,
-            },
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+    create_endpoint = rt.async_method(Client.create_endpoint)
 
 
 class AsyncClientWithRawResponse:
@@ -206,33 +128,4 @@ class AsyncClientWithRawResponse:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
 
-    async def create_endpoint(
-        self,
-        *,
-        min_load: float | Unset = UNSET,
-        target_util: float | Unset = UNSET,
-        cold_mult: float | Unset = UNSET,
-        cold_workers: int | Unset = UNSET,
-        max_workers: int | Unset = UNSET,
-        endpoint_name: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | Unset = UNSET,
-        max_retries: int | None = None,
-    ) -> RawResponse[models.CreateEndpointResponse]:
-        """Like `AsyncClient.create_endpoint`, returning the raw response."""
-        return await self._client._call_raw(
-            ops.CREATE_ENDPOINT,
-            {
-                "min_load": min_load,
-                "target_util": target_util,
-                "cold_mult": cold_mult,
-                "cold_workers": cold_workers,
-                "max_workers": max_workers,
-                "endpoint_name": endpoint_name,
-            },
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+    create_endpoint = rt.async_raw_method(AsyncClient.create_endpoint)
