@@ -147,6 +147,7 @@ class Enum:
     kind: Literal["str", "int"]
     members: tuple[EnumMember, ...]
     description: str = ""
+    pointer: str = ""
 
 
 ParamLocation = Literal["path", "query", "header", "cookie", "body"]

@@ -27,7 +27,7 @@ from generator.load import SourceMap, load
 from generator.model import Api
 from generator.render import STATIC_FILES, Settings, render
 from generator.resolve import resolve
-from generator.select import select
+from generator.select import drop_unused_inline, select
 from generator.validate import check_version
 
 Progress = Callable[[str, int, int, str], None]  # (stage, step, steps, detail)
@@ -125,7 +125,9 @@ def generate(
     api = analysis.api
     steps = len(STAGES)
     progress("select", 5, steps, f"{len(api.operations)} operations")
-    api = select(api, config.include_tags, config.exclude_tags, config.operations)
+    api = drop_unused_inline(
+        select(api, config.include_tags, config.exclude_tags, config.operations)
+    )
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     rendered = render(api, settings)

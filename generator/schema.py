@@ -320,11 +320,19 @@ class SchemaWalker:
         result: TypeRef
         if values and all(isinstance(v, str) for v in values):
             result = self._register_enum(
-                own_name or self.class_names.claim(naming.pascal(context)), "str", values, schema
+                own_name or self.class_names.claim(naming.pascal(context)),
+                "str",
+                values,
+                schema,
+                ptr,
             )
         elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             result = self._register_enum(
-                own_name or self.class_names.claim(naming.pascal(context)), "int", values, schema
+                own_name or self.class_names.claim(naming.pascal(context)),
+                "int",
+                values,
+                schema,
+                ptr,
             )
         elif values:
             result = UnionOf(tuple(Const(jsonable(v)) for v in values))
@@ -333,7 +341,7 @@ class SchemaWalker:
         return Nullable(result) if nullable else result
 
     def _register_enum(
-        self, name: str, kind: str, values: list[Any], schema: dict[str, Any]
+        self, name: str, kind: str, values: list[Any], schema: dict[str, Any], ptr: str
     ) -> EnumRef:
         members = naming.Namer()
         unique: list[Any] = []
@@ -348,6 +356,7 @@ class SchemaWalker:
                 for v in unique
             ),
             description=str(schema.get("description") or ""),
+            pointer=ptr,
         )
         return EnumRef(name)
 

@@ -126,12 +126,14 @@ def operation_types(op: Operation) -> Iterator[TypeRef]:
             yield response.type
 
 
-def used_types(api: Api, operations: Iterable[Operation]) -> tuple[set[str], set[str]]:
-    """Names of the models and enums `operations` use, transitively."""
+def used_types(
+    api: Api, operations: Iterable[Operation], roots: Iterable[TypeRef] = ()
+) -> tuple[set[str], set[str]]:
+    """Names of the models and enums `operations` (and `roots`) use, transitively."""
     by_name = {m.name: m for m in api.models}
     models: set[str] = set()
     enums: set[str] = set()
-    todo: list[TypeRef] = [t for op in operations for t in operation_types(op)]
+    todo: list[TypeRef] = [t for op in operations for t in operation_types(op)] + list(roots)
     while todo:
         t = todo.pop()
         match t:
@@ -159,3 +161,23 @@ def _model_types(model: Model) -> Iterator[TypeRef]:
         yield model.additional
     if model.base is not None:
         yield ModelRef(model.base)
+
+
+def drop_unused_inline(api: Api) -> Api:
+    """Leave out inline models and enums nothing uses (e.g. the object of a flattened body).
+
+    Component schemas are kept even when no operation uses them: they are the spec's named
+    types, and people use them. Only classes oagen named after a place in the spec go.
+    """
+    components = [ModelRef(m.name) for m in api.models if m.pointer.startswith(_COMPONENTS)]
+    models, enums = used_types(api, api.operations, components)
+    if len(models) == len(api.models) and len(enums) == len(api.enums):
+        return api
+    return dataclasses.replace(
+        api,
+        models=tuple(m for m in api.models if m.name in models),
+        enums=tuple(e for e in api.enums if e.name in enums or e.pointer.startswith(_COMPONENTS)),
+    )
+
+
+_COMPONENTS = "#/components/schemas/"

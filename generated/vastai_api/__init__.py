@@ -36,7 +36,6 @@ from .client import (
 from .models import (
     CreateEndpointBadRequest,
     CreateEndpointBadRequestError,
-    CreateEndpointBody,
     CreateEndpointResponse,
     CreateEndpointTooManyRequests,
     Error,
@@ -58,7 +57,6 @@ __all__ = [
     "ConflictError",
     "CreateEndpointBadRequest",
     "CreateEndpointBadRequestError",
-    "CreateEndpointBody",
     "CreateEndpointResponse",
     "CreateEndpointTooManyRequests",
     "Error",

@@ -19,7 +19,6 @@ from ._runtime import UNSET, F, Model, OpenEnum, Unset
 __all__ = [
     "CreateEndpointBadRequest",
     "CreateEndpointBadRequestError",
-    "CreateEndpointBody",
     "CreateEndpointResponse",
     "CreateEndpointTooManyRequests",
     "Error",
@@ -43,32 +42,6 @@ class Error(Model):
         F("success", "success", "bool"),
         F("error", "error", "str"),
         F("msg", "msg", "str"),
-    )
-
-
-@dataclasses.dataclass(kw_only=True)
-class CreateEndpointBody(Model):
-    """CreateEndpointBody"""
-
-    min_load: float | Unset = UNSET
-    """Minimum load for the endpoint."""
-    target_util: float | Unset = UNSET
-    """Target utilization for the endpoint."""
-    cold_mult: float | Unset = UNSET
-    """Multiplier for cold start."""
-    cold_workers: int | Unset = UNSET
-    """Number of cold workers."""
-    max_workers: int | Unset = UNSET
-    """Maximum number of workers."""
-    endpoint_name: str | Unset = UNSET
-    """Name of the endpoint."""
-    _fields: ClassVar[tuple[F, ...]] = (
-        F("min_load", "min_load", "float"),
-        F("target_util", "target_util", "float"),
-        F("cold_mult", "cold_mult", "float"),
-        F("cold_workers", "cold_workers", "int"),
-        F("max_workers", "max_workers", "int"),
-        F("endpoint_name", "endpoint_name", "str"),
     )
 
 
