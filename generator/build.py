@@ -119,6 +119,7 @@ class _Builder:
         self.source = source
         self.walker = SchemaWalker(data, source, naming.Namer(set(RESERVED_CLASSES), sep=""))
         self.method_names = naming.Namer(set(RESERVED_METHODS))
+        self.operation_ids: dict[str, str] = {}  # operationId -> pointer of its first use
 
     def build(self) -> Api:
         info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
@@ -176,6 +177,14 @@ class _Builder:
         summary = _text(op.get("summary"))
         operation_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         name = self.method_names.claim(naming.command_name(words))
+        if operation_id is not None:
+            first = self.operation_ids.setdefault(operation_id, ptr)
+            if first != ptr:
+                self.walker.warn(
+                    f"operationId {operation_id!r} is also used at {first}; "
+                    f"this operation is generated as {name}() / `{' '.join(words)}`",
+                    ptr + "/operationId",
+                )
         context = naming.pascal(name)
         params = self._parameters(item, op, ptr, context)
         body, body_params = self._body(op, ptr, context, {p.name for p in params})

@@ -45,6 +45,10 @@ configuration ([tool.oagen] in pyproject.toml, or oagen.toml; flags override):
   operations = ["show instances", "GET /api/v0/users/current/", "createEndpoint"]
                                only these operations (CLI words, operationId, method name,
                                or "METHOD /path"); with include_tags: either one selects
+  timeout = 60.0               the generated client's default read timeout, seconds
+  connect_timeout = 5.0        its default connect timeout, seconds
+  max_retries = 2              its default number of retries
+  retry_after_cap = 60.0       the longest Retry-After it waits, seconds
 Models and enums that no selected operation uses are left out. Keys may be spelled with dashes.
 """
 

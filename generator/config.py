@@ -51,6 +51,11 @@ class Config:
     include_tags: tuple[str, ...] = ()  # () = every tag
     exclude_tags: tuple[str, ...] = ()
     operations: tuple[str, ...] = ()  # () = every operation (within the tags)
+    # defaults of the generated client (each still overridable per client and per call)
+    timeout: float = 60.0  # read/write/pool timeout, seconds
+    connect_timeout: float = 5.0
+    max_retries: int = 2
+    retry_after_cap: float = 60.0  # longest Retry-After honoured, seconds
 
     def fingerprint(self) -> str:
         """What affects the output (for caching and the provenance of generated files)."""
@@ -74,6 +79,10 @@ _KINDS: dict[str, tuple[str, str]] = {
     "include_tags": ("strs", "a list of strings (tag names)"),
     "exclude_tags": ("strs", "a list of strings (tag names)"),
     "operations": ("strs", 'a list of strings ("show instances", an operationId or "GET /path")'),
+    "timeout": ("seconds", "a positive number of seconds"),
+    "connect_timeout": ("seconds", "a positive number of seconds"),
+    "max_retries": ("count", "a whole number >= 0"),
+    "retry_after_cap": ("seconds", "a positive number of seconds"),
 }
 _KEYS = {f.name for f in dataclasses.fields(Config)}
 assert set(_KINDS) == _KEYS, "every Config field needs a kind"
@@ -115,6 +124,11 @@ def _coerce(key: str, value: Any, source: str) -> tuple[Any, Diagnostic | None]:
         ok = isinstance(value, bool)
     elif kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    elif kind == "count":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif kind == "seconds":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e9
+        value = float(value) if ok else value
     else:  # strs: a list of non-empty strings (one string alone is accepted as a list of one)
         if isinstance(value, str) and value:
             value = [value]

@@ -53,6 +53,10 @@ class Settings:
     spec_name: str
     spec_sha256: str
     docs: bool = True
+    timeout: float = 60.0
+    connect_timeout: float = 5.0
+    max_retries: int = 2
+    retry_after_cap: float = 60.0
 
 
 # -- text filters ----------------------------------------------------------------------------

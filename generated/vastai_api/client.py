@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+import httpx
+
 from . import _ops as ops
 from . import _runtime as rt
 from . import models
@@ -25,9 +27,9 @@ class Client(rt.SyncClient):
     Args:
         api_key: the API key; default: the `VAST_API_KEY` environment variable.
         base_url: default: `VAST_URL`, else https://console.vast.ai.
-        timeout: seconds or an `httpx.Timeout` (default: connect 5 s, read 60 s).
+        timeout: seconds or an `httpx.Timeout` (default: connect 5.0 s, read 60.0 s).
         max_retries: retries on connection errors, 408, 429, 502-504 (default 2).
-        retry_after_cap: longest `Retry-After` wait honoured, in seconds (default 60).
+        retry_after_cap: longest `Retry-After` wait honoured, in seconds (default 60.0).
         http_client: an `httpx.Client` to send requests with (not closed by `close()`).
     """
 
@@ -37,6 +39,9 @@ class Client(rt.SyncClient):
     _base_url_env: ClassVar[str | None] = "VAST_URL"
     _servers: ClassVar[tuple[str, ...]] = ("https://console.vast.ai",)
     _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
+    _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
+    _default_max_retries: ClassVar[int] = 2
+    _default_retry_after_cap: ClassVar[float] = 60.0
 
     @property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -113,6 +118,9 @@ class AsyncClient(rt.AsyncClient):
     _base_url_env: ClassVar[str | None] = "VAST_URL"
     _servers: ClassVar[tuple[str, ...]] = ("https://console.vast.ai",)
     _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
+    _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
+    _default_max_retries: ClassVar[int] = 2
+    _default_retry_after_cap: ClassVar[float] = 60.0
 
     @property
     def with_raw_response(self) -> AsyncClientWithRawResponse:

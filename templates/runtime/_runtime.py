@@ -937,15 +937,19 @@ class BaseClient:
     _base_url_env: ClassVar[str | None] = None
     _servers: ClassVar[tuple[str, ...]] = ()
     _schemes: ClassVar[Mapping[str, Scheme]] = {}
+    # defaults a generated client may override (from the generator's configuration)
+    _default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
+    _default_max_retries: ClassVar[int] = 2
+    _default_retry_after_cap: ClassVar[float] = 60.0
 
     def __init__(
         self,
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        retry_after_cap: float = 60.0,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
         default_headers: Mapping[str, str] | None = None,
         username: str | None = None,
         password: str | None = None,
@@ -960,7 +964,13 @@ class BaseClient:
         self.base_url = url.rstrip("/")
         self._api_key = api_key
         self._basic = (username, password) if username is not None else None
-        self.timeout = _to_timeout(timeout)
+        self.timeout = (
+            self._default_timeout if timeout is UNSET else _to_timeout(timeout)
+        )
+        if max_retries is None:
+            max_retries = self._default_max_retries
+        if retry_after_cap is None:
+            retry_after_cap = self._default_retry_after_cap
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
