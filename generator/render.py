@@ -137,10 +137,22 @@ _PACKAGE_EXPORTS = (
 )
 
 
-def isort_key(name: str) -> tuple[int, str]:
-    """isort's (and ruff's) `order-by-type`: CONSTANTS, then Classes, then functions."""
-    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    return kind, name
+def _natural(text: str) -> list[str | int]:
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
+
+
+def _kind(name: str) -> int:
+    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+
+
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """How ruff orders `__all__` (RUF022): CONSTANTS, Classes, others; natural order."""
+    return _kind(name), _natural(name)
+
+
+def import_key(name: str) -> tuple[int, list[str | int], list[str | int]]:
+    """How ruff's isort orders the names of a `from` import: by type, then case-insensitively."""
+    return _kind(name), _natural(name.lower()), _natural(name)
 
 
 # -- types -----------------------------------------------------------------------------------
@@ -560,6 +572,7 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         m.additional is not None for m in api.models
     )
     client_params = [p for v in views.ops for p in v.params]
+    model_fields = {m.name: _model_fields(m, api) for m in api.models}
     ctx: dict[str, Any] = {
         "api": api,
         "models": ordered_models(api.models),
@@ -571,13 +584,15 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "models_imports": {
             "Any": models_used_any,
             "Literal": models_used_literal,
+            "rt": any("rt." in f.spec for fields in model_fields.values() for f in fields),
+            "unset": any(f.default for fields in model_fields.values() for f in fields),
         },
         "client_imports": {
             "Any": any("Any" in p.annotation for p in client_params)
             or any("Any" in v.returns for v in views.ops),
             "Literal": any("Literal[" in p.annotation for p in client_params),
         },
-        "model_fields": {m.name: _model_fields(m, api) for m in api.models},
+        "model_fields": model_fields,
         "missing": MISSING,
         "init_all": sorted(
             [
@@ -590,6 +605,20 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         ),
         "model_names": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
+        ),
+        "runtime_names": [
+            name
+            for name, used in (
+                ("UNSET", any(f.default for fs in model_fields.values() for f in fs)),
+                ("F", bool(api.models)),
+                ("Model", bool(api.models)),
+                ("OpenEnum", bool(api.enums)),
+                ("Unset", any(f.default for fs in model_fields.values() for f in fs)),
+            )
+            if used
+        ],
+        "model_imports": sorted(
+            [e.name for e in api.enums] + [m.name for m in api.models], key=import_key
         ),
         "ops_imports": {
             "Any": any(": Op[Any]" in v.op_code for v in views.ops),
