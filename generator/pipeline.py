@@ -95,7 +95,7 @@ def _analyse(spec_path: Path, config: Config, display: str | None, progress: Pro
     data = resolve(loaded.data, spec_path, loaded.source)
     single_file = data is loaded.data
     progress("validate", 3, steps, f"OpenAPI {version}")
-    pending = validate_stage.start(data, version, loaded.sha256 if single_file else None)
+    pending = validate_stage.start(data, version)
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     api, found = build_api(data, loaded.source)

@@ -109,9 +109,9 @@ def _job() -> list[Finding]:
 class Pending:
     """Validator findings on their way: `result(source)` waits for them and locates them."""
 
-    def __init__(self, data: dict[str, Any], version: str, cache_key: str | None) -> None:
+    def __init__(self, data: dict[str, Any], version: str, cache: bool) -> None:
         self._data, self._version = data, version
-        self._path = _cache_path(cache_key)
+        self._path = _cache_path(text_blind_key(data)) if cache else None
         self._found: list[Finding] | None = _read_cache(self._path)
         self._future: Any = None
         self._pool: Any = None
@@ -154,9 +154,44 @@ class Pending:
         ]
 
 
-def start(data: dict[str, Any], version: str, cache_key: str | None = None) -> Pending:
-    """Start validating `data`; `cache_key` (the spec's sha256) enables the verdict cache."""
-    return Pending(data, version, cache_key)
+def start(data: dict[str, Any], version: str, cache: bool = True) -> Pending:
+    """Start validating `data` (in the background for large documents), or reuse a verdict."""
+    return Pending(data, version, cache)
+
+
+# The verdict cache is keyed by the document with the text of every `description` and
+# `summary` blanked (and by the validator's version): the validator accepts any string there
+# and checks nothing else against them, so an edit of that text -- the usual edit -- keeps the
+# verdict. Findings are stored without line numbers (they are located again in the new text),
+# and a verdict with a finding *at* such a text is never reused, since its message may quote it.
+# `default`, `example(s)`, `enum`, `const` and `x-` values are data and are kept as they are.
+_TEXT_KEYS = frozenset({"description", "summary"})
+_DATA_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
+
+
+def _blind(node: Any) -> Any:
+    if isinstance(node, dict):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            if key in _TEXT_KEYS and isinstance(value, str):
+                out[key] = ""
+            elif key in _DATA_KEYS or (isinstance(key, str) and key.startswith("x-")):
+                out[key] = value
+            else:
+                out[key] = _blind(value)
+        return out
+    if isinstance(node, list):
+        return [_blind(v) for v in node]
+    return node
+
+
+def text_blind_key(data: dict[str, Any]) -> str | None:
+    """sha256 of the document with description/summary text blanked; None if it cannot be made."""
+    try:
+        text = json.dumps(_blind(data), default=str, ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _cache_path(key: str | None) -> Path | None:
@@ -184,7 +219,10 @@ def _read_cache(path: Path | None) -> list[Finding] | None:
         return None
     if not isinstance(data, list):
         return None
-    return [(str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data]
+    found = [(str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data]
+    if any(p.rsplit("/", 1)[-1] in _TEXT_KEYS for _, p, _ in found):
+        return None  # a finding about a description's text: its message may quote the old text
+    return found
 
 
 def _write_cache(path: Path | None, found: list[Finding]) -> None:

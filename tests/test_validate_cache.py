@@ -1,0 +1,67 @@
+"""The validator's verdict is reused across edits of description/summary text, and only then."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import validate
+from generator.load import SourceMap
+
+DOC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1", "description": "first"},
+    "paths": {
+        "/a": {
+            "get": {
+                "summary": "one",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "default": "d"}}],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.fixture()
+def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "cache"))
+    real = validate.findings
+    counted: list[int] = []
+
+    def counting(data: dict[str, Any], version: str) -> list[validate.Finding]:
+        counted.append(1)
+        return real(data, version)
+
+    monkeypatch.setattr(validate, "findings", counting)
+    return counted
+
+
+def _run(doc: dict[str, Any]) -> list[str]:
+    return [d.format() for d in validate.start(doc, "3.1").result(SourceMap("x.yaml", ""))]
+
+
+def test_text_edits_reuse_the_verdict_and_structure_edits_do_not(calls: list[int]) -> None:
+    assert _run(DOC) == []
+    edited = copy.deepcopy(DOC)
+    edited["info"]["description"] = "second"
+    edited["paths"]["/a"]["get"]["summary"] = "two"
+    assert _run(edited) == [] and len(calls) == 1  # reused
+    changed = copy.deepcopy(DOC)
+    changed["paths"]["/a"]["get"]["parameters"][0]["in"] = "nowhere"
+    found = _run(changed)
+    assert len(calls) == 2 and any("nowhere" in f for f in found)
+    data_edit = copy.deepcopy(DOC)
+    data_edit["paths"]["/a"]["get"]["parameters"][0]["schema"]["default"] = 5  # a default is data
+    assert any("default" in f or "5" in f for f in _run(data_edit)) and len(calls) == 3
+
+
+def test_a_finding_about_a_description_is_never_reused(calls: list[int]) -> None:
+    bad = copy.deepcopy(DOC)
+    bad["info"]["description"] = 42  # not a string: a finding located at the description
+    assert any("#/info/description" in f for f in _run(bad))
+    assert any("#/info/description" in f for f in _run(bad))
+    assert len(calls) == 2
