@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__
+from generator import __version__, naming
 from generator.errors import error_class_name
 from generator.model import (
     MISSING,
@@ -287,6 +287,43 @@ class OpView:
     errors: list[tuple[str, str, str, str]]  # status, description, exception, body type
     doc_file: str
     op_code: str = ""
+
+
+@dataclass
+class GroupView:
+    """The operations of one tag: a module of their own, so an edit stays local to it."""
+
+    module: str
+    cls: str
+    tag: str
+    ops: list[OpView]
+    imports: dict[str, bool]
+
+
+def group_views(ops: list[OpView]) -> list[GroupView]:
+    """Operations grouped by their first tag, in the spec's order."""
+    by_tag: dict[str, list[OpView]] = {}
+    for view in ops:
+        by_tag.setdefault(view.op.tags[0] if view.op.tags else "", []).append(view)
+    modules, classes = naming.Namer(), naming.Namer(sep="")
+    out = []
+    for tag, members in by_tag.items():
+        module = modules.claim(
+            "_client_" + (naming.snake(tag, fallback="default") if tag else "default")
+        )
+        cls = classes.claim(
+            naming.pascal(tag, fallback="Default") + "Operations" if tag else "Operations"
+        )
+        annotations = [p.annotation for v in members for p in v.params] + [
+            v.returns for v in members
+        ]
+        imports = {
+            "Any": any("Any" in a for a in annotations),
+            "Literal": any("Literal[" in a for a in annotations),
+            "models": any("models." in a for a in annotations),
+        }
+        out.append(GroupView(module, cls, tag, members, imports))
+    return out
 
 
 @dataclass
@@ -628,8 +665,14 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
             "Flag": any(p.flag_code for p in client_params),
         },
     }
+    groups = group_views(views.ops)
+    ctx["groups"] = groups
+    ctx["groups_by_module"] = sorted(groups, key=lambda g: _natural(g.module))
     out: dict[str, str] = {}
     py = header(settings)
+    group_template = env.get_template("package/client_group.py.jinja")
+    for group in groups:
+        out[f"{pkg}/{group.module}.py"] = py + group_template.render(ctx, g=group)
     for name, template in (
         ("__init__.py", "package/__init__.py.jinja"),
         ("__main__.py", "package/__main__.py.jinja"),

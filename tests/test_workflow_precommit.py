@@ -182,7 +182,9 @@ def test_generate_hook_regenerates_and_fails_until_the_output_is_committed(
     assert third.returncode != 0, out
     assert "files were modified by this hook" in out
     assert "since the last generation" in out and "breaking" in out  # the API-change line
-    assert "make a new endpoint" in (user_repo / "generated/vastai_api/client.py").read_text()
+    assert "make a new endpoint" in (
+        user_repo / "generated/vastai_api/_client_serverless.py"
+    ).read_text()
 
     fourth = _commit(user_repo, env, "generated")
     assert fourth.returncode == 0, fourth.stdout + fourth.stderr

@@ -16,8 +16,6 @@ COMMANDS: tuple[Command, ...] = (
         ("create", "endpoint"),
         "create_endpoint",
         ops.CREATE_ENDPOINT,
-        summary="create endpoint",
-        description="This endpoint creates a new job processing endpoint with specified parameters.\n\nCLI Usage: `vastai create endpoint [options]`",
         flags=(
             Flag(
                 "min_load",

@@ -17,11 +17,11 @@ import httpx
 
 from . import _ops as ops
 from . import _runtime as rt
-from . import models
-from ._runtime import UNSET, Scheme, Timeout, Unset
+from ._client_serverless import ServerlessOperations
+from ._runtime import Scheme
 
 
-class Client(rt.SyncClient):
+class Client(ServerlessOperations, rt.SyncClient):
     """Blocking client for Vast.ai API.
 
     Args:
@@ -47,57 +47,6 @@ class Client(rt.SyncClient):
     def with_raw_response(self) -> ClientWithRawResponse:
         """The same methods, returning a `RawResponse` (status, headers, `parse()`)."""
         return ClientWithRawResponse(self)
-
-    def create_endpoint(
-        self,
-        *,
-        min_load: float | Unset = UNSET,
-        target_util: float | Unset = UNSET,
-        cold_mult: float | Unset = UNSET,
-        cold_workers: int | Unset = UNSET,
-        max_workers: int | Unset = UNSET,
-        endpoint_name: str | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: Timeout | Unset = UNSET,
-        max_retries: int | None = None,
-    ) -> models.CreateEndpointResponse:
-        """create endpoint
-
-        This endpoint creates a new job processing endpoint with specified parameters.
-
-        CLI Usage: `vastai create endpoint [options]`
-
-        `POST /api/v0/endptjobs/`
-
-        Args:
-            min_load: Minimum load for the endpoint.
-            target_util: Target utilization for the endpoint.
-            cold_mult: Multiplier for cold start.
-            cold_workers: Number of cold workers.
-            max_workers: Maximum number of workers.
-            endpoint_name: Name of the endpoint.
-
-        Raises:
-            BadRequestError: 400 Bad Request
-            AuthenticationError: 401 Unauthorized
-            PermissionDeniedError: 403 Forbidden
-            RateLimitError: 429 Too Many Requests"""
-        return self._call(
-            ops.CREATE_ENDPOINT,
-            {
-                "min_load": min_load,
-                "target_util": target_util,
-                "cold_mult": cold_mult,
-                "cold_workers": cold_workers,
-                "max_workers": max_workers,
-                "endpoint_name": endpoint_name,
-            },
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
 
 
 class ClientWithRawResponse:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import logging
 import math
@@ -253,8 +254,27 @@ def _add_globals(
         group.add_argument(*names, **opts)
 
 
+def _help_texts(command: Command, client: Any) -> tuple[str, str]:
+    """(summary, description) of a command: from the table, else from the method's docstring.
+
+    Generated tables leave them out so that editing an operation's text in the spec does not
+    change the CLI module: the docstring (summary, description, then the `METHOD /path` line
+    and the argument list) already carries them.
+    """
+    if command.summary:
+        return command.summary, command.description or command.summary
+    doc = inspect.getdoc(getattr(client, command.method, None)) or command.method
+    text = doc.split(f"\n\n`{command.op.method} ", 1)[0]
+    summary = text.split("\n", 1)[0].strip()
+    return summary, text
+
+
 def build_parser(
-    commands: Sequence[Command], prog: str, description: str, env: dict[str, str]
+    commands: Sequence[Command],
+    prog: str,
+    description: str,
+    env: dict[str, str],
+    client: Any = None,
 ) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -277,12 +297,11 @@ def build_parser(
                     dest=f"_cmd{depth}", metavar="COMMAND", title="commands"
                 )
             leaf = depth == len(command.words) - 1
+            summary, details = _help_texts(command, client) if leaf else ("", "")
             sub = tree[prefix].add_parser(
                 key[-1],
-                help=(command.summary if leaf else f"{' '.join(key)} ...").replace(
-                    "%", "%%"
-                ),
-                description=(command.description or command.summary if leaf else None),
+                help=(summary if leaf else f"{' '.join(key)} ...").replace("%", "%%"),
+                description=(details if leaf else None),
                 formatter_class=argparse.RawDescriptionHelpFormatter,
             )
             parsers[key] = sub
@@ -345,7 +364,7 @@ def run(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = build_parser(commands, prog, description, env)
+    parser = build_parser(commands, prog, description, env, client_factory)
     try:
         ns = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
