@@ -106,9 +106,6 @@ class Constraints:
     min_items: int | None = None
     max_items: int | None = None
 
-    def is_empty(self) -> bool:
-        return self == Constraints()
-
 
 @dataclass(frozen=True)
 class Field:

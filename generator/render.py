@@ -401,10 +401,6 @@ def _returns(op: Operation) -> tuple[str, str, str]:
     return annotation(success.type, "models."), spec_code(success.type), "json"
 
 
-def _cli_flag(p: Parameter) -> str:
-    return f"--{p.wire}" if p.location != "path" else ""
-
-
 def build_views(api: Api, settings: Settings) -> Views:
     views = Views(api, settings)
     for op in api.operations:
@@ -718,9 +714,3 @@ def _model_fields(m: Any, api: Api) -> list[FieldView]:
             FieldView(f.name, ann, default, spec_code(f.type), f.wire, f.required, f.description)
         )
     return out
-
-
-def template_names() -> list[str]:
-    return sorted(
-        str(p.relative_to(templates_dir())) for p in Path(templates_dir()).rglob("*.jinja")
-    )
