@@ -38,6 +38,7 @@ configuration ([tool.oagen] in pyproject.toml, or oagen.toml; flags override):
   cli_name = "myapi"           command name shown in help and docs
                                (default: python -m <package>)
   docs = true                  write Markdown docs (docs/index.md, one page per operation)
+  emit_pyproject = false       also write <output>/pyproject.toml (pip install <output>)
   max_bytes = 67108864         refuse larger specs
   strict = false               treat warnings as errors
   include_tags = ["Serverless"]           only operations with one of these tags
@@ -98,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OP",
         help='generate only this operation: CLI words ("show instances"), operationId, method '
         'name or "METHOD /path" (repeatable; replaces operations)',
+    )
+    gen.add_argument(
+        "--emit-pyproject",
+        action="store_true",
+        help="also write OUT/pyproject.toml, so that the folder can be pip-installed "
+        "(the CLI becomes a console script)",
     )
     gen.add_argument(
         "--exit-non-zero-on-change",
@@ -208,6 +215,7 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
         "output": getattr(args, "output", None),
         "package": getattr(args, "package", None),
         "strict": True if args.strict else None,
+        "emit_pyproject": True if getattr(args, "emit_pyproject", False) else None,
     }
     for flag, key in (
         ("include_tag", "include_tags"),

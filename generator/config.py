@@ -46,6 +46,7 @@ class Config:
     base_url_env: str | None = None  # default: <PACKAGE>_BASE_URL
     cli_name: str | None = None  # shown in usage lines; default: python -m <package>
     docs: bool = True
+    emit_pyproject: bool = False  # also write <output>/pyproject.toml (pip-installable folder)
     max_bytes: int = 64 * 1024 * 1024
     strict: bool = False
     include_tags: tuple[str, ...] = ()  # () = every tag
@@ -74,6 +75,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "base_url_env": ("str?", "a string (an environment variable name)"),
     "cli_name": ("str?", "a string"),
     "docs": ("bool", "true or false"),
+    "emit_pyproject": ("bool", "true or false"),
     "max_bytes": ("int", "a positive integer (bytes)"),
     "strict": ("bool", "true or false"),
     "include_tags": ("strs", "a list of strings (tag names)"),

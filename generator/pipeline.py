@@ -58,6 +58,7 @@ def settings_for(api: Api, config: Config, spec_name: str, spec_sha256: str) -> 
         spec_name=spec_name,
         spec_sha256=spec_sha256,
         docs=config.docs,
+        emit_pyproject=config.emit_pyproject,
         timeout=config.timeout,
         connect_timeout=config.connect_timeout,
         max_retries=config.max_retries,

@@ -19,10 +19,9 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import generate_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import generate_package
 
 MARKER = Path("/tmp/oagen-injection-marker")
 PAYLOADS = [
@@ -56,7 +55,13 @@ def _spec(s: dict[str, str]) -> dict[str, Any]:
         "servers": [{"url": "http://127.0.0.1:9/" + s["server"]}],
         "tags": [{"name": s["tag"], "description": s["description"]}],
         "paths": {
-            "/raw/" + s["path"]: {"get": {"summary": s["summary"], "responses": {"204": {"description": s["description"]}}}},
+            "/raw/"
+            + s["path"]: {
+                "get": {
+                    "summary": s["summary"],
+                    "responses": {"204": {"description": s["description"]}},
+                }
+            },
             "/items/{item_id}": {
                 "post": {
                     "operationId": s["operation_id"],
@@ -64,12 +69,21 @@ def _spec(s: dict[str, str]) -> dict[str, Any]:
                     "description": s["description"],
                     "tags": [s["tag"]],
                     "parameters": [
-                        {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {
+                            "name": "item_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
                         {
                             "name": s["param"],
                             "in": "query",
                             "description": s["description"],
-                            "schema": {"type": "string", "default": s["default"], "example": s["example"]},
+                            "schema": {
+                                "type": "string",
+                                "default": s["default"],
+                                "example": s["example"],
+                            },
                         },
                     ],
                     "requestBody": {
@@ -83,7 +97,10 @@ def _spec(s: dict[str, str]) -> dict[str, Any]:
                                             "description": s["description"],
                                             "default": s["default"],
                                         },
-                                        "kind": {"type": "string", "enum": [s["enum1"], s["enum2"] + "#2"]},
+                                        "kind": {
+                                            "type": "string",
+                                            "enum": [s["enum1"], s["enum2"] + "#2"],
+                                        },
                                     },
                                 }
                             }
@@ -92,11 +109,17 @@ def _spec(s: dict[str, str]) -> dict[str, Any]:
                     "responses": {
                         "200": {
                             "description": s["description"],
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/" + _escape(s["model"])}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": "#/components/schemas/" + _escape(s["model"])
+                                    }
+                                }
+                            },
                         }
                     },
                 }
-            }
+            },
         },
         "components": {
             "schemas": {
@@ -110,8 +133,23 @@ def _spec(s: dict[str, str]) -> dict[str, Any]:
     }
 
 
-KEYS = ["title", "version", "description", "server", "tag", "operation_id", "summary", "param", "default",
-        "example", "prop", "enum1", "enum2", "model", "path"]
+KEYS = [
+    "title",
+    "version",
+    "description",
+    "server",
+    "tag",
+    "operation_id",
+    "summary",
+    "param",
+    "default",
+    "example",
+    "prop",
+    "enum1",
+    "enum2",
+    "model",
+    "path",
+]
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -123,7 +161,9 @@ def test_known_payloads_in_every_position(tmp_path_factory: Any, payload: str) -
     check_strings(tmp_path_factory, {k: payload for k in KEYS})
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.fixed_dictionaries({k: text for k in KEYS}))
 def test_arbitrary_spec_strings_are_data(tmp_path_factory: Any, strings: dict[str, str]) -> None:
     check_strings(tmp_path_factory, strings)
@@ -141,7 +181,11 @@ def check_strings(tmp_path_factory: Any, strings: dict[str, str]) -> None:
     assert not MARKER.exists()
 
     # literals come back exactly
-    enum_cls = next(getattr(pkg.models, n) for n in pkg.models.__all__ if hasattr(getattr(pkg.models, n), "__members__"))
+    enum_cls = next(
+        getattr(pkg.models, n)
+        for n in pkg.models.__all__
+        if hasattr(getattr(pkg.models, n), "__members__")
+    )
     assert [m.value for m in enum_cls] == [strings["enum1"], strings["enum2"] + "#2"]
     assert pkg.Client._servers == ("http://127.0.0.1:9/" + strings["server"],)
     assert pkg.__version__ == strings["version"]
@@ -158,7 +202,9 @@ def check_strings(tmp_path_factory: Any, strings: dict[str, str]) -> None:
 
     # docstrings keep the text (whitespace aside)
     method = getattr(pkg.Client, op.name)
-    assert strings["summary"].strip() == "" or " ".join(strings["summary"].split()) in " ".join(method.__doc__.split())
+    assert strings["summary"].strip() == "" or " ".join(strings["summary"].split()) in " ".join(
+        method.__doc__.split()
+    )
 
     # the client runs and sends the wire names exactly
     seen: list[httpx.Request] = []
@@ -170,13 +216,19 @@ def check_strings(tmp_path_factory: Any, strings: dict[str, str]) -> None:
     kwargs = {a.name: "v" for a in op.args if a.location in ("path", "query")}
     prop_arg = next(a for a in op.args if a.wire == strings["prop"] and a.location == "body")
     kwargs[prop_arg.name] = strings["example"]
-    with pkg.Client(api_key="k", base_url="http://127.0.0.1:9", http_client=httpx.Client(transport=httpx.MockTransport(handler))) as client:
+    with pkg.Client(
+        api_key="k",
+        base_url="http://127.0.0.1:9",
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    ) as client:
         result = getattr(client, op.name)(**kwargs)
     assert json.loads(seen[0].content)[strings["prop"]] == strings["example"]
     assert seen[0].url.params[strings["param"]] == "v"
     assert result.to_dict()[strings["prop"]] == strings["description"]
 
     # the CLI imports and shows help
-    proc = subprocess.run([sys.executable, "-m", pkg.__name__, "--help"], cwd=out, capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", pkg.__name__, "--help"], cwd=out, capture_output=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert not MARKER.exists()

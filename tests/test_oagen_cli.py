@@ -8,13 +8,16 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 
 def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -56,7 +59,9 @@ def test_check_reports_drift_with_a_diff(project: Path) -> None:
     assert oagen("generate", cwd=project).returncode == 0
     assert oagen("generate", "--check", cwd=project).returncode == 0
     spec = project / "openapi.yaml"
-    spec.write_text(spec.read_text().replace("summary: create endpoint", "summary: make an endpoint"))
+    spec.write_text(
+        spec.read_text().replace("summary: create endpoint", "summary: make an endpoint")
+    )
     proc = oagen("generate", "--check", cwd=project)
     assert proc.returncode == 1
     assert "+++ b/vastai_api/" in proc.stdout and "make an endpoint" in proc.stdout
@@ -103,7 +108,11 @@ def test_stale_owned_files_are_removed(project: Path) -> None:
     page = project / "generated" / "vastai_api" / "docs" / "create_endpoint.md"
     assert page.is_file()
     spec = project / "openapi.yaml"
-    spec.write_text(spec.read_text().replace("CLI Usage: `vastai create endpoint [options]`", "CLI Usage: `vastai new endpoint`"))
+    spec.write_text(
+        spec.read_text().replace(
+            "CLI Usage: `vastai create endpoint [options]`", "CLI Usage: `vastai new endpoint`"
+        )
+    )
     assert oagen("generate", cwd=project).returncode == 0
     assert not page.exists()
     assert (project / "generated" / "vastai_api" / "docs" / "new_endpoint.md").is_file()
@@ -115,9 +124,18 @@ BROKEN = {
     "bad.yaml": ("openapi: 3.1.0\ninfo: [unclosed\n", "bad.yaml:3: invalid YAML"),
     "bad.json": ('{"openapi": "3.1.0",\n "info": }', "bad.json:2: invalid JSON"),
     "list.yaml": ("- a\n- b\n", "list.yaml:1: expected a mapping at the top level"),
-    "swagger.yaml": ("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "swagger.yaml:1: #/swagger: Swagger 2.0 is not supported"),
-    "noversion.yaml": ("info: {title: x, version: '1'}\npaths: {}\n", "noversion.yaml:1: #: missing `openapi`"),
-    "v4.yaml": ("openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "v4.yaml:1: #/openapi: unsupported OpenAPI version '4.0.0'"),
+    "swagger.yaml": (
+        "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "swagger.yaml:1: #/swagger: Swagger 2.0 is not supported",
+    ),
+    "noversion.yaml": (
+        "info: {title: x, version: '1'}\npaths: {}\n",
+        "noversion.yaml:1: #: missing `openapi`",
+    ),
+    "v4.yaml": (
+        "openapi: 4.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n",
+        "v4.yaml:1: #/openapi: unsupported OpenAPI version '4.0.0'",
+    ),
     "badparam.yaml": (
         "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n"
         "      parameters:\n        - {name: q, in: nowhere}\n      responses:\n        '200': {description: ok}\n",
@@ -133,7 +151,9 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_broken_specs_exit_2_with_a_located_message_and_write_nothing(project: Path, name: str) -> None:
+def test_broken_specs_exit_2_with_a_located_message_and_write_nothing(
+    project: Path, name: str
+) -> None:
     text, expected = BROKEN[name]
     if text is not None:
         (project / name).write_text(text)
@@ -151,7 +171,9 @@ def test_a_broken_spec_leaves_existing_output_alone(project: Path) -> None:
     snapshot = {p: p.read_bytes() for p in (project / "generated").rglob("*") if p.is_file()}
     (project / "openapi.yaml").write_text("openapi: 3.1.0\ninfo: [\n")
     assert oagen("generate", cwd=project).returncode == 2
-    assert {p: p.read_bytes() for p in (project / "generated").rglob("*") if p.is_file()} == snapshot
+    assert {
+        p: p.read_bytes() for p in (project / "generated").rglob("*") if p.is_file()
+    } == snapshot
 
 
 def test_unknown_config_key_is_named(project: Path) -> None:

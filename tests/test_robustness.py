@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ROOT
+
 from generator import pipeline, write
 from generator.config import Config
 from generator.diagnostics import SpecError
@@ -22,8 +22,7 @@ HEAD = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
 
 
 def _schema_ref_spec(ref: str) -> str:
-    return HEAD + textwrap.dedent(
-        f"""\
+    return HEAD + textwrap.dedent(f"""\
         paths:
           /a:
             get:
@@ -33,8 +32,7 @@ def _schema_ref_spec(ref: str) -> str:
                   content:
                     application/json:
                       schema: {{$ref: '{ref}'}}
-        """
-    )
+        """)
 
 
 @pytest.fixture()
@@ -66,7 +64,9 @@ def _generate(spec: Path, **config: Any) -> pipeline.GenerationResult:
         "//example.com/pet.yaml",
     ],
 )
-def test_remote_refs_are_refused_without_a_connection(tmp_path: Path, ref: str, no_network: list[Any]) -> None:
+def test_remote_refs_are_refused_without_a_connection(
+    tmp_path: Path, ref: str, no_network: list[Any]
+) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(_schema_ref_spec(ref))
     with pytest.raises(SpecError) as info:
@@ -76,7 +76,9 @@ def test_remote_refs_are_refused_without_a_connection(tmp_path: Path, ref: str, 
     assert "refused" in messages and "#/paths/~1a/get/responses/200" in messages
 
 
-@pytest.mark.parametrize("ref", ["../secret.yaml", "../../etc/passwd", "/etc/passwd", "link/secret.yaml"])
+@pytest.mark.parametrize(
+    "ref", ["../secret.yaml", "../../etc/passwd", "/etc/passwd", "link/secret.yaml"]
+)
 def test_file_refs_may_not_leave_the_spec_folder(tmp_path: Path, ref: str) -> None:
     outside = tmp_path / "secret.yaml"
     outside.write_text("type: string\n")
@@ -90,12 +92,11 @@ def test_file_refs_may_not_leave_the_spec_folder(tmp_path: Path, ref: str) -> No
     assert "leaves the spec's folder" in info.value.diagnostics[0].message
 
 
-def test_refs_in_extensions_and_examples_are_not_followed(tmp_path: Path, no_network: list[Any]) -> None:
+def test_refs_in_extensions_and_examples_are_not_followed(
+    tmp_path: Path, no_network: list[Any]
+) -> None:
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(
-        HEAD
-        + textwrap.dedent(
-            """\
+    spec.write_text(HEAD + textwrap.dedent("""\
             paths:
               /a:
                 get:
@@ -109,9 +110,7 @@ def test_refs_in_extensions_and_examples_are_not_followed(tmp_path: Path, no_net
                         application/json:
                           schema: {type: object, properties: {a: {type: string}}}
                           example: {$ref: 'https://example.com/never'}
-            """
-        )
-    )
+            """))
     result = _generate(spec)
     assert len(result.api.operations) == 1
     assert no_network == []
@@ -119,7 +118,9 @@ def test_refs_in_extensions_and_examples_are_not_followed(tmp_path: Path, no_net
 
 def test_external_files_inside_the_folder_are_inlined(tmp_path: Path) -> None:
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "pet.yaml").write_text("type: object\nproperties:\n  name: {type: string}\n")
+    (tmp_path / "schemas" / "pet.yaml").write_text(
+        "type: object\nproperties:\n  name: {type: string}\n"
+    )
     spec = tmp_path / "openapi.yaml"
     spec.write_text(_schema_ref_spec("schemas/pet.yaml"))
     result = _generate(spec)
@@ -131,7 +132,9 @@ def test_an_alias_bomb_is_refused_quickly() -> None:
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
         prev = chr(ord("a") + i - 1)
-        levels.append(f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ", ".join([f"*{prev}"] * 10) + "]")
+        levels.append(
+            f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ", ".join([f"*{prev}"] * 10) + "]"
+        )
     with pytest.raises(SpecError) as info:
         parse(("\n".join(levels) + "\n").encode(), "bomb.yaml")
     assert "alias bomb" in info.value.diagnostics[0].message
@@ -145,7 +148,9 @@ def test_a_recursive_alias_is_refused() -> None:
 
 def test_size_cap_is_configurable(tmp_path: Path) -> None:
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(_schema_ref_spec("#/components/schemas/X") + "components: {schemas: {X: {type: string}}}\n")
+    spec.write_text(
+        _schema_ref_spec("#/components/schemas/X") + "components: {schemas: {X: {type: string}}}\n"
+    )
     with pytest.raises(SpecError) as info:
         _generate(spec, max_bytes=100)
     assert "over the 100-byte limit" in info.value.diagnostics[0].message
@@ -169,7 +174,9 @@ def test_a_deeply_nested_schema_does_not_crash(tmp_path: Path) -> None:
     assert proc.returncode in (0, 2), proc.stderr
 
 
-def test_an_interrupted_write_puts_every_file_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_write_puts_every_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     first = {"pkg/a.py": "a = 1\n", "pkg/b.py": "b = 1\n", "pkg/c.py": "c = 1\n"}
     write.apply(out, first, write.plan(out, first), {})
@@ -197,7 +204,15 @@ def test_no_credential_from_the_environment_reaches_output(tmp_path: Path) -> No
     secret = "sk-live-DO-NOT-LEAK-4242"
     env = {**os.environ, "VAST_API_KEY": secret, "OPENAI_API_KEY": secret, "GITHUB_TOKEN": secret}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(ROOT / "openapi.yaml"), "-o", str(tmp_path / "out")],
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(ROOT / "openapi.yaml"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -211,7 +226,9 @@ def test_no_credential_from_the_environment_reaches_output(tmp_path: Path) -> No
             assert secret not in path.read_text(encoding="utf-8"), path
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file: permission errors cannot be produced")
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root can read any file: permission errors cannot be produced"
+)
 def test_an_unreadable_spec_is_a_clean_error(tmp_path: Path) -> None:
     spec = tmp_path / "openapi.yaml"
     spec.write_text(HEAD + "paths: {}\n")

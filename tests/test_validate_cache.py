@@ -18,7 +18,9 @@ DOC: dict[str, Any] = {
         "/a": {
             "get": {
                 "summary": "one",
-                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "default": "d"}}],
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string", "default": "d"}}
+                ],
                 "responses": {"200": {"description": "ok"}},
             }
         }
