@@ -545,7 +545,18 @@ def _op_code(
 
 @cache
 def environment() -> jinja2.Environment:
+    from generator.format import cache_dir
+
+    folder = cache_dir()
+    bytecode = None
+    if folder is not None:  # compiled templates, checked against each template's source
+        try:
+            (folder / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(folder / "jinja"))
+        except OSError:
+            bytecode = None
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
         autoescape=False,

@@ -58,8 +58,12 @@ class Plan:
     diffs: list[str] = field(default_factory=list)
 
 
-def plan(out_dir: Path, files: dict[str, str]) -> Plan:
-    """Compare what should be on disk with what is; nothing is written."""
+def plan(out_dir: Path, files: dict[str, str], diffs: bool = True) -> Plan:
+    """Compare what should be on disk with what is; nothing is written.
+
+    `diffs=False` skips the unified diffs (only `--check` prints them; on a large output they
+    cost more than the rest of the plan).
+    """
     manifest = read_manifest(out_dir)
     owned: dict[str, str] = {
         k: v for k, v in manifest.get("files", {}).items() if isinstance(v, str)
@@ -97,7 +101,8 @@ def plan(out_dir: Path, files: dict[str, str]) -> Plan:
                     )
                 )
         result.write[rel] = text
-        result.diffs.append(_diff(rel, current or "", text))
+        if diffs:
+            result.diffs.append(_diff(rel, current or "", text))
     for rel in sorted(set(owned) - set(files)):
         target = out_dir / rel
         if target.is_file():
@@ -110,7 +115,8 @@ def plan(out_dir: Path, files: dict[str, str]) -> Plan:
                     )
                 )
             result.delete.append(rel)
-            result.diffs.append(_diff(rel, current or "", ""))
+            if diffs:
+                result.diffs.append(_diff(rel, current or "", ""))
     if refused:
         raise SpecError(refused)
     return result
