@@ -254,7 +254,7 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     _print(result.diagnostics)
     warnings = [d.format() for d in _sorted(result.diagnostics)]
     new_surface = diff.surface(result.api)
-    files = {**result.files, diff.SURFACE_FILE: diff.surface_text(result.api)}
+    files = {**result.files, diff.SURFACE_FILE: diff.surface_text(new_surface)}
     the_plan = write.plan(out_dir, files, diffs=args.check)
     if args.check:
         _print(the_plan.diagnostics)

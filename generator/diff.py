@@ -175,8 +175,9 @@ def surface(api: Api) -> dict[str, Any]:
     }
 
 
-def surface_text(api: Api) -> str:
-    return json.dumps(surface(api), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def surface_text(api_or_surface: Api | dict[str, Any]) -> str:
+    data = api_or_surface if isinstance(api_or_surface, dict) else surface(api_or_surface)
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def is_surface(data: Any) -> bool:
