@@ -37,6 +37,35 @@ class SourceMap:
     file: str
     text: str
     _index: dict[tuple[str, ...], int] | None = field(default=None, repr=False)
+    _by_last: dict[str, list[tuple[str, ...]]] | None = field(default=None, repr=False)
+
+    def absolute(self, pointer: str) -> tuple[str, int]:
+        """(`pointer`, 0) if it names something in the document, else (the first place whose
+        path ends with it, how many other places do) -- openapi-spec-validator reports findings
+        inside a schema relative to that schema -- else (`pointer`, 0)."""
+        tokens = tuple(_pointer_tokens(pointer))
+        index = self._lines()
+        if len(tokens) < 3 or tokens in index:  # a shorter tail matches too much to mean much
+            return pointer, 0
+        if self._by_last is None:
+            self._by_last = {}
+            for path in index:
+                if path:
+                    self._by_last.setdefault(path[-1], []).append(path)
+        size = len(tokens)
+        found = [p for p in self._by_last.get(tokens[-1], ()) if p[-size:] == tokens]
+        if not found or len(found) > 20:
+            return pointer, 0
+        first = "#" + "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in found[0])
+        return first, len(found) - 1
+
+    def _lines(self) -> dict[tuple[str, ...], int]:
+        if self._index is None:
+            try:
+                self._index = _line_index(self.text)
+            except (yaml.YAMLError, RecursionError):
+                self._index = {}
+        return self._index
 
     def line_of(self, pointer: str) -> int | None:
         if self._index is None:

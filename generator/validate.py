@@ -148,10 +148,15 @@ class Pending:
             else:
                 self._found = findings(self._data, self._version)
             _write_cache(self._path, self._found)
-        return [
-            warning(message, ptr, source.file, line if line is not None else source.line_of(ptr))
-            for message, ptr, line in self._found
-        ]
+        out = []
+        for message, ptr, line in self._found:
+            if line is None:
+                ptr, others = source.absolute(ptr)
+                line = source.line_of(ptr)
+                if others:
+                    message += f" (and at {others} other place{'s' if others > 1 else ''})"
+            out.append(warning(message, ptr, source.file, line))
+        return out
 
 
 def start(data: dict[str, Any], version: str, cache: bool = True) -> Pending:

@@ -242,3 +242,18 @@ def test_a_folder_given_as_spec_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as info:
         _generate(tmp_path)
     assert "is a folder" in info.value.diagnostics[0].message
+
+
+def test_validator_findings_inside_schemas_are_located_in_the_document(tmp_path: Path) -> None:
+    """openapi-spec-validator reports these relative to the schema; oagen finds the place."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        HEAD
+        + "paths: {}\ncomponents:\n  schemas:\n    Job:\n      type: object\n      properties:\n"
+        + "        rate:\n          oneOf:\n            - type: string\n"
+        + "            - {type: number, exclusiveMinimum: true}\n"
+    )
+    result = _generate(spec)
+    (finding,) = [d for d in result.diagnostics if "exclusiveMinimum" in d.pointer]
+    assert finding.pointer == "#/components/schemas/Job/properties/rate/oneOf/1/exclusiveMinimum"
+    assert finding.line == 12
