@@ -256,26 +256,29 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     new_surface = diff.surface(result.api)
     files = {**result.files, diff.SURFACE_FILE: diff.surface_text(new_surface)}
     the_plan = write.plan(out_dir, files, diffs=args.check)
-    if args.check:
-        _print(the_plan.diagnostics)
-        if the_plan.write or the_plan.delete:
-            sys.stdout.write("".join(the_plan.diffs))
-            changed = len(the_plan.write) + len(the_plan.delete)
-            print(
-                f"oagen: {out_dir} is stale: {changed} file(s) differ; run `oagen generate`",
-                file=sys.stderr,
-            )
-            return 1
-        if result.single_file:
-            noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
-        return 0
-    _print(the_plan.diagnostics)
     meta = {
         "oagen": __version__,
         "spec": result.settings.spec_name,
         "spec_sha256": result.settings.spec_sha256,
         "config": config.fingerprint(),
     }
+    if args.check:
+        _print(the_plan.diagnostics)
+        recorded = write.read_manifest(out_dir)
+        stale_meta = sorted(k for k, v in meta.items() if recorded.get(k) != v)
+        if the_plan.write or the_plan.delete or stale_meta:
+            sys.stdout.write("".join(the_plan.diffs))
+            changed = len(the_plan.write) + len(the_plan.delete)
+            what = f"{changed} file(s) differ" if changed else ""
+            if stale_meta:
+                note = f"the manifest records another {', '.join(stale_meta)}"
+                what = f"{what}; {note}" if what else note
+            print(f"oagen: {out_dir} is stale: {what}; run `oagen generate`", file=sys.stderr)
+            return 1
+        if result.single_file:
+            noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
+        return 0
+    _print(the_plan.diagnostics)
     old_surface = _stored_surface(out_dir / diff.SURFACE_FILE)
     write.apply(out_dir, files, the_plan, meta)
     if result.single_file:

@@ -187,3 +187,12 @@ def test_validate_command(project: Path) -> None:
     proc = oagen("validate", "openapi.yaml", cwd=project)
     assert proc.returncode == 0
     assert "OK" in proc.stderr
+
+
+def test_check_reports_a_manifest_made_with_other_settings(project: Path) -> None:
+    assert oagen("generate", cwd=project).returncode == 0
+    manifest = project / "generated" / ".oagen-manifest.json"
+    manifest.write_text(manifest.read_text().replace('"config": "', '"config": "x'))
+    proc = oagen("generate", "--check", cwd=project)
+    assert proc.returncode == 1
+    assert "the manifest records another config" in proc.stderr
