@@ -25,19 +25,11 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import SpecError, error
 
 _PARALLEL_MIN_CHARS = 400_000  # below this a pool costs more than it saves
 MODE_KEY = "black-default-mode"
-
-
-def cache_dir() -> Path | None:
-    """`$OAGEN_CACHE_DIR`, else `$XDG_CACHE_HOME/oagen`, else `~/.cache/oagen`; "" disables."""
-    configured = os.environ.get("OAGEN_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "oagen"
 
 
 def _key(text: str, version: str) -> str:
@@ -112,7 +104,7 @@ def format_files(
             continue
         headers[path], body = split_header(text)
         key = keys[path] = _key(body, version)
-        hit = _read(folder, key) if folder else None
+        hit = read_text(_entry(folder, key)) if folder else None
         if hit is not None:
             out[path] = headers[path] + hit
         else:
@@ -120,24 +112,9 @@ def format_files(
     for path, formatted in _format_many(todo):
         out[path] = headers[path] + formatted
         if folder:
-            _store(folder, keys[path], formatted)
+            write_text(_entry(folder, keys[path]), formatted)
     return {path: out[path] for path in files}
 
 
-def _read(folder: Path, key: str) -> str | None:
-    try:
-        return (folder / key[:2] / key).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _store(folder: Path, key: str, text: str) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is simply not used."""
-    target = folder / key[:2] / key
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f"{key}.{os.getpid()}.tmp")
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, target)
-    except OSError:
-        pass
+def _entry(folder: Path, key: str) -> Path:
+    return folder / key[:2] / key

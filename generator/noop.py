@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.cache import cache_dir, write_text
 
 _ROOT = Path(__file__).resolve().parent
 
@@ -53,8 +53,6 @@ def _fingerprint() -> str:
 
 
 def _record_path(out_dir: Path) -> Path | None:
-    from generator.format import cache_dir
-
     folder = cache_dir()
     if folder is None:
         return None
@@ -113,13 +111,7 @@ def record(
         "stats": stats,
         "warnings": warnings,
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass
+    write_text(path, json.dumps(data))
 
 
 def forget(out_dir: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from generator import __version__, naming
+from generator.cache import cache_dir
 from generator.errors import error_class_name
 from generator.model import (
     MISSING,
@@ -113,18 +114,15 @@ def md(text: str) -> str:
     return one_line(text, 300).replace("|", "\\|")
 
 
-_PACKAGE_EXPORTS = (
+# What the package root re-exports: from `_runtime` (errors, sentinels) and from `client`.
+_RUNTIME_EXPORTS = (
     "UNSET",
     "ApiConnectionError",
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
-    "AsyncClient",
-    "AsyncClientWithRawResponse",
     "AuthenticationError",
     "BadRequestError",
-    "Client",
-    "ClientWithRawResponse",
     "ConflictError",
     "InternalServerError",
     "MissingCredentialsError",
@@ -136,6 +134,7 @@ _PACKAGE_EXPORTS = (
     "UnprocessableEntityError",
     "Unset",
 )
+_CLIENT_EXPORTS = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
 
 
 def _natural(text: str) -> list[str | int]:
@@ -545,8 +544,6 @@ def _op_code(
 
 @cache
 def environment() -> jinja2.Environment:
-    from generator.format import cache_dir
-
     folder = cache_dir()
     bytecode = None
     if folder is not None:  # compiled templates, checked against each template's source
@@ -643,13 +640,16 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "missing": MISSING,
         "init_all": sorted(
             [
-                *_PACKAGE_EXPORTS,
+                *_RUNTIME_EXPORTS,
+                *_CLIENT_EXPORTS,
                 "models",
                 *(e.name for e in api.enums),
                 *(m.name for m in api.models),
             ],
             key=isort_key,
         ),
+        "runtime_exports": sorted(_RUNTIME_EXPORTS, key=import_key),
+        "client_exports": sorted(_CLIENT_EXPORTS, key=import_key),
         "model_names": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
         ),

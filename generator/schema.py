@@ -398,12 +398,7 @@ class SchemaWalker:
             return False
         if isinstance(schema.get("$ref"), str):
             target = self.lookup(schema["$ref"])
-            siblings = any(k not in _ANNOTATIONS and k != "$ref" for k in schema)
-            return (
-                siblings
-                and self._is_objectish(target, depth + 1)
-                or (not siblings and self._is_objectish(target, depth + 1))
-            )
+            return self._is_objectish(target, depth + 1)
         if "enum" in schema or "oneOf" in schema or "anyOf" in schema:
             return False
         if isinstance(schema.get("properties"), dict) and schema["properties"]:

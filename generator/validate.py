@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import Diagnostic, SpecError, error, pointer, warning
 from generator.load import SourceMap
 
@@ -200,8 +201,6 @@ def text_blind_key(data: dict[str, Any]) -> str | None:
 
 
 def _cache_path(key: str | None) -> Path | None:
-    from generator.format import cache_dir
-
     folder = cache_dir()
     if key is None or folder is None:
         return None
@@ -219,8 +218,8 @@ def _read_cache(path: Path | None) -> list[Finding] | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text(path) or "null")
+    except ValueError:
         return None
     if not isinstance(data, list):
         return None
@@ -233,13 +232,7 @@ def _read_cache(path: Path | None) -> list[Finding] | None:
 def _write_cache(path: Path | None, found: list[Finding]) -> None:
     if path is None:
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(found), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass
+    write_text(path, json.dumps(found))
 
 
 def _shorten(message: str, limit: int = 300) -> str:
