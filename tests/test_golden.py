@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from conftest import GENERATED, ROOT
@@ -106,3 +107,11 @@ def test_vendored_copy_passes_ruff_with_its_default_rules(tmp_path: Path) -> Non
     ruff = Path(sys.executable).parent / "ruff"
     proc = _run(str(ruff), "check", "--no-cache", "vastai_api", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_the_docs_name_the_exception_the_runtime_raises(vastai_api: ModuleType) -> None:
+    """generator/errors.py mirrors `_runtime.error_class` (the generator cannot import httpx)."""
+    from generator.errors import error_class_name
+
+    for status in [*range(400, 600)]:
+        assert error_class_name(status) == vastai_api._runtime.error_class(status).__name__, status
