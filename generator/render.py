@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__, naming
+from generator import __version__, layout, naming
 from generator.cache import cache_dir
 from generator.errors import error_class_name
 from generator.model import (
@@ -66,8 +66,13 @@ class Settings:
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
-def docstring(text: str, width: int = 88) -> str:
-    """Text made safe for the inside of a triple-quoted docstring, wrapped to `width`."""
+def docstring(text: str, depth: int = 0) -> str:
+    """Text made safe for the inside of a triple-quoted docstring at `depth` indent levels.
+
+    Long lines are wrapped to fit 88 columns at that indent; the result is laid out as black
+    lays out docstrings (`layout.docstring_body`), so black finds nothing to change.
+    """
+    width = max(88 - 4 * depth, 40)
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     lines: list[str] = []
     for line in text.split("\n"):
@@ -95,12 +100,56 @@ def docstring(text: str, width: int = 88) -> str:
     )
     if out.endswith('"'):
         out = out[:-1] + '\\"'
-    return out
+    return layout.docstring_body(out, depth)
 
 
 def pyrepr(value: Any) -> str:
-    """A Python literal for JSON-like data (spec strings become `repr()` literals)."""
+    """A Python literal for JSON-like data, built from `repr()` and written as black writes it.
+
+    Strings get double quotes where that adds no escapes (black's rule: black is much faster
+    on text it would not change); containers are spelled out item by item; anything else is
+    `repr()`.
+    """
+    if isinstance(value, str):
+        literal = repr(value)
+        if literal[0] == "'" and value.count('"') <= value.count("'"):
+            return '"' + _requote(literal[1:-1]) + '"'  # no more escapes than repr's: black's
+        return literal
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(pyrepr(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        items = [pyrepr(v) for v in value]
+        return "(" + items[0] + ",)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    if isinstance(value, float):
+        return repr(value).replace("e+", "e")  # black drops the exponent's plus sign
     return repr(value)
+
+
+def _requote(body: str) -> str:
+    """The body of a `'...'` literal rewritten for `"..."`: `\\'` unescaped, `"` escaped."""
+    if "\\" not in body:
+        return body.replace('"', '\\"')
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            following = body[i + 1]
+            out.append("'" if following == "'" else char + following)
+            i += 2
+            continue
+        out.append('\\"' if char == '"' else char)
+        i += 1
+    return "".join(out)
+
+
+def _statement(
+    source: str, prefix: str, suffix: str = "", depth: int = 0, parens: bool = False
+) -> str:
+    """Filter: `prefix + source + suffix` laid out at `depth` as black would (`layout`)."""
+    return layout.statement(prefix, source, suffix, depth, optional_parens=parens)
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -174,7 +223,7 @@ def annotation(
         case EnumRef(name=name):
             if loose_enums and api is not None:
                 values = next(e for e in api.enums if e.name == name).members
-                literals = ", ".join(repr(m.value) for m in values)
+                literals = ", ".join(pyrepr(m.value) for m in values)
                 return f"{prefix}{name} | Literal[{literals}]"
             return prefix + name
         case UnionOf(items=items):
@@ -185,7 +234,7 @@ def annotation(
                     parts.append(text)
             return " | ".join(parts)
         case Const(value=value):
-            return f"Literal[{value!r}]" if value is not None else "None"
+            return f"Literal[{pyrepr(value)}]" if value is not None else "None"
         case Nullable(inner=inner):
             text = annotation(inner, prefix, loose_enums=loose_enums, api=api)
             return text if text == "Any" else f"{text} | None"
@@ -198,28 +247,28 @@ def spec_code(t: TypeRef) -> str:
     """The runtime type descriptor (see `_runtime.TypeSpec`) as Python source."""
     match t:
         case Primitive(kind=kind):
-            return repr(kind)
+            return pyrepr(kind)
         case ListOf(item=item):
             return f"rt.list_of({spec_code(item)})"
         case MapOf(value=value):
             return f"rt.map_of({spec_code(value)})"
         case ModelRef(name=name):
-            return f"rt.model({name!r})"
+            return f"rt.model({pyrepr(name)})"
         case EnumRef(name=name):
-            return f"rt.enum_of({name!r})"
+            return f"rt.enum_of({pyrepr(name)})"
         case UnionOf(items=items, discriminator=disc, mapping=mapping):
             args = [spec_code(i) for i in items]
             if disc is not None:
-                args.append(f"discriminator={disc!r}")
+                args.append(f"discriminator={pyrepr(disc)}")
                 if mapping:
-                    args.append(f"mapping={dict(mapping)!r}")
+                    args.append(f"mapping={pyrepr(dict(mapping))}")
             return "rt.union(" + ", ".join(args) + ")"
         case Const(value=value):
-            return f"rt.const({value!r})"
+            return f"rt.const({pyrepr(value)})"
         case Nullable(inner=inner):
             return f"rt.nullable({spec_code(inner)})"
         case AnyType():
-            return "'any'"
+            return '"any"'
     raise TypeError(t)  # pragma: no cover
 
 
@@ -271,6 +320,14 @@ class ParamView:
     flag_code: str  # the CLI `Flag(...)` expression, "" if nothing to say
     doc: str
 
+    @property
+    def code(self) -> str:
+        """The parameter's line(s) in a method signature, laid out as black would."""
+        suffix = f" = {self.default}," if self.default else ","
+        return layout.statement(
+            f"{self.param.name}: ", self.annotation, suffix, 2, optional_parens=True
+        )
+
 
 @dataclass
 class OpView:
@@ -286,6 +343,15 @@ class OpView:
     curl_example: str
     errors: list[tuple[str, str, str, str]]  # status, description, exception, body type
     doc_file: str
+
+    @property
+    def command_code(self) -> str:
+        """The CLI's `Command(...)` expression for this operation (one line; see `layout`)."""
+        parts = [pyrepr(self.op.cli_words), pyrepr(self.op.name), f"ops.{self.const}"]
+        flags = [p.flag_code for p in self.params if p.flag_code]
+        if flags:
+            parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
+        return "Command(" + ", ".join(parts) + ")"
     op_code: str = ""
 
 
@@ -351,13 +417,13 @@ def _example_value(p: Parameter) -> Any:
 
 
 def _arg_code(p: Parameter) -> str:
-    parts = [repr(p.name), repr(p.wire), repr(p.location), spec_code(p.type)]
+    parts = [pyrepr(p.name), pyrepr(p.wire), pyrepr(p.location), spec_code(p.type)]
     if p.required:
         parts.append("required=True")
     if p.style:
-        parts.append(f"style={p.style!r}")
+        parts.append(f"style={pyrepr(p.style)}")
     if p.explode is not None:
-        parts.append(f"explode={p.explode!r}")
+        parts.append(f"explode={pyrepr(p.explode)}")
     c = p.constraints
     for key in (
         "minimum",
@@ -372,18 +438,18 @@ def _arg_code(p: Parameter) -> str:
     ):
         value = getattr(c, key)
         if value is not None:
-            parts.append(f"{key}={value!r}")
+            parts.append(f"{key}={pyrepr(value)}")
     return "Arg(" + ", ".join(parts) + ")"
 
 
 def _flag_code(p: Parameter) -> str:
-    parts = [repr(p.name)]
+    parts = [pyrepr(p.name)]
     if p.description:
-        parts.append(f"help={one_line(p.description, 200)!r}")
+        parts.append(f"help={pyrepr(one_line(p.description, 200))}")
     if p.default is not MISSING:
-        parts.append(f"default={p.default!r}")
+        parts.append(f"default={pyrepr(p.default)}")
     if p.example is not MISSING:
-        parts.append(f"example={p.example!r}")
+        parts.append(f"example={pyrepr(p.example)}")
     return "Flag(" + ", ".join(parts) + ")" if len(parts) > 1 else ""
 
 
@@ -419,7 +485,7 @@ def build_views(api: Api, settings: Settings) -> Views:
         returns, result_spec, result_kind = _returns(op)
         required = [p for p in op.params if p.required]
         shown = required or [p for p in op.params if p.example is not MISSING][:2]
-        call_args = ", ".join(f"{p.name}={_example_value(p)!r}" for p in shown)
+        call_args = ", ".join(f"{p.name}={pyrepr(_example_value(p))}" for p in shown)
         python_example = (
             f"from {settings.package} import Client\n\n"
             f"with Client() as client:  # API key from ${settings.api_key_env}\n"
@@ -491,7 +557,7 @@ def build_views(api: Api, settings: Settings) -> Views:
                 returns=returns,
                 result_spec=result_spec,
                 params=params,
-                docstring=docstring("\n".join(doc_lines)),
+                docstring=docstring("\n".join(doc_lines), 2),
                 python_example=python_example,
                 async_example=async_example,
                 cli_example=cli_example,
@@ -516,27 +582,35 @@ def _op_code(
     for response in op.responses:
         if not response.status.startswith("2") and response.type is not None:
             errors[response.status] = spec_code(response.type)
-    parts = [f"name={op.name!r}", f"method={op.method!r}", f"path={op.path!r}"]
+    parts = [f"name={pyrepr(op.name)}", f"method={pyrepr(op.method)}", f"path={pyrepr(op.path)}"]
     if params:
-        parts.append("args=(" + "".join(p.arg_code + ", " for p in params) + ")")
+        one = "," if len(params) == 1 else ""
+        parts.append("args=(" + ", ".join(p.arg_code for p in params) + one + ")")
     if result_spec != "None":
         parts.append(f"result={result_spec}")
     if result_kind != "json":
-        parts.append(f"result_kind={result_kind!r}")
+        parts.append(f"result_kind={pyrepr(result_kind)}")
     if errors:
-        parts.append("errors={" + ", ".join(f"{k!r}: {v}" for k, v in errors.items()) + "}")
+        parts.append("errors={" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in errors.items()) + "}")
     if op.body is not None:
-        parts.append(f"body={op.body.kind!r}")
-        parts.append(f"content_type={op.body.content_type!r}")
+        parts.append(f"body={pyrepr(op.body.kind)}")
+        parts.append(f"content_type={pyrepr(op.body.content_type)}")
         if op.body.flattened:
             parts.append("flattened=True")
     if op.security:
-        parts.append(f"security={op.security!r}")
+        parts.append(f"security={pyrepr(op.security)}")
     if op.servers:
-        parts.append(f"servers={op.servers!r}")
+        parts.append(f"servers={pyrepr(op.servers)}")
     if op.deprecated:
         parts.append("deprecated=True")
-    return f"{const}: Op[{returns}] = Op(" + ", ".join(parts) + ")"
+    source = "Op(" + ", ".join(parts) + ")"
+    head = f"{const}: Op[{returns}] = "
+    if len(head) + 1 <= layout.LINE:
+        return layout.statement(head, source, "", 0, optional_parens=True)
+    # not even `... = (` fits: black breaks the annotation's subscript
+    inner = layout.lines("", layout.parse(returns), "", 1)
+    call = layout.lines("] = ", layout.parse(source), "", 0)
+    return "\n".join([f"{const}: Op[", *inner, *call])
 
 
 # -- the stage -------------------------------------------------------------------------------
@@ -563,6 +637,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = docstring
+    env.filters["statement"] = _statement
+    env.globals["layout_import"] = layout.import_from
     env.filters["one_line"] = one_line
     env.filters["md"] = md
     env.filters["annotation"] = annotation
@@ -625,18 +701,15 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "views": views,
         "ops": views.ops,
         "version": __version__,
-        "models_imports": {
-            "Any": models_used_any,
-            "Literal": models_used_literal,
-            "rt": any("rt." in f.spec for fields in model_fields.values() for f in fields),
-            "unset": any(f.default for fields in model_fields.values() for f in fields),
-        },
+        "models_imports": _models_imports(api, model_fields, models_used_any, models_used_literal),
         "client_imports": {
             "Any": any("Any" in p.annotation for p in client_params)
             or any("Any" in v.returns for v in views.ops),
             "Literal": any("Literal[" in p.annotation for p in client_params),
         },
         "model_fields": model_fields,
+        "model_wire": {n: [f for f in fs if f.wire != f.name] for n, fs in model_fields.items()},
+        "model_specs": {n: [f for f in fs if f.spec] for n, fs in model_fields.items()},
         "missing": MISSING,
         "init_all": sorted(
             [
@@ -650,20 +723,10 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         ),
         "runtime_exports": sorted(_RUNTIME_EXPORTS, key=import_key),
         "client_exports": sorted(_CLIENT_EXPORTS, key=import_key),
+        "client_import": layout.import_from(".client", sorted(_CLIENT_EXPORTS, key=import_key)),
         "model_names": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
         ),
-        "runtime_names": [
-            name
-            for name, used in (
-                ("UNSET", any(f.default for fs in model_fields.values() for f in fs)),
-                ("F", bool(api.models)),
-                ("Model", bool(api.models)),
-                ("OpenEnum", bool(api.enums)),
-                ("Unset", any(f.default for fs in model_fields.values() for f in fs)),
-            )
-            if used
-        ],
         "model_imports": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=import_key
         ),
@@ -737,10 +800,60 @@ class FieldView:
     name: str
     annotation: str
     default: str
-    spec: str
+    spec: str  # the runtime descriptor as code, when the annotation cannot say it; else ""
     wire: str
     required: bool
     doc: str
+
+
+def _models_imports(
+    api: Api, fields: dict[str, list[FieldView]], uses_any: bool, uses_literal: bool
+) -> dict[str, list[str]]:
+    """The import lines of models.py: the stdlib block, then the package-local block."""
+    every = [f for fs in fields.values() for f in fs]
+    typing_names = [
+        name
+        for name, used in (
+            ("Any", uses_any),
+            ("ClassVar", any(f.spec or f.wire != f.name for f in every)),
+            ("Literal", uses_literal),
+        )
+        if used
+    ]
+    stdlib = ["import dataclasses"] if api.models else []
+    if typing_names:
+        stdlib.append(f"from typing import {', '.join(typing_names)}")
+    unset = any(f.default for f in every)
+    runtime_names = [
+        name
+        for name, used in (
+            ("UNSET", unset),
+            ("Model", bool(api.models)),
+            ("OpenEnum", bool(api.enums)),
+            ("Unset", unset),
+        )
+        if used
+    ]
+    local = ["from . import _runtime as rt"] if any(f.spec for f in every) else []
+    if runtime_names:
+        local.append(f"from ._runtime import {', '.join(runtime_names)}")
+    return {"stdlib": stdlib, "local": local}
+
+
+def annotation_says_all(t: TypeRef) -> bool:
+    """Can the runtime derive `t`'s descriptor from its annotation alone?
+
+    Not for a discriminated union (the discriminator is not in the annotation) nor for a
+    `const` whose value is not a plain `Literal` value (a JSON object, array or float).
+    """
+    match t:
+        case UnionOf(items=items, discriminator=disc):
+            return disc is None and all(annotation_says_all(i) for i in items)
+        case Const(value=value):
+            return value is None or isinstance(value, str | int)
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            return annotation_says_all(inner)
+    return True
 
 
 def _model_fields(m: Any, api: Api) -> list[FieldView]:
@@ -751,7 +864,6 @@ def _model_fields(m: Any, api: Api) -> list[FieldView]:
         if not f.required:
             ann += " | Unset"
             default = "UNSET"
-        out.append(
-            FieldView(f.name, ann, default, spec_code(f.type), f.wire, f.required, f.description)
-        )
+        spec = "" if annotation_says_all(f.type) else spec_code(f.type)
+        out.append(FieldView(f.name, ann, default, spec, f.wire, f.required, f.description))
     return out

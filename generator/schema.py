@@ -384,6 +384,9 @@ class SchemaWalker:
             mapping: list[tuple[str, str]] = []
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
                 for value, target in disc["mapping"].items():
+                    if isinstance(target, str) and "#" not in target and "/" not in target:
+                        # a bare schema name (allowed by the spec) rather than a reference
+                        target = "#/components/schemas/" + target.replace("~", "~0")
                     resolved = (
                         self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
                     )

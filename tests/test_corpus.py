@@ -152,7 +152,14 @@ def test_generates_imports_and_runs_help(
     for line in warnings:  # every finding that did not stop generation carries a location
         assert re.match(r"^.+:(\d+: )?(#\S*: )?warning: ", line), line
     done = run_isolated(
-        ["-c", f"import {gen.package}, {gen.package}.client, {gen.package}._cli"],
+        [
+            "-c",
+            f"import {gen.package} as p, {gen.package}.client, {gen.package}._cli\n"
+            # every model's fields are read from its annotations: all must evaluate
+            "for c in vars(p.models).values():\n"
+            "    if isinstance(c, type) and issubclass(c, p._runtime.Model):\n"
+            "        c._all_fields()\n",
+        ],
         gen.out,
         runtime_path,
     )

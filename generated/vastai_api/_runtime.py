@@ -25,6 +25,8 @@ import platform
 import random
 import re
 import time
+import types
+import typing
 import urllib.parse
 import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
@@ -263,11 +265,52 @@ class F:
     required: bool = False
 
 
+_FIELDS: dict[type[Any], tuple[F, ...]] = {}
+
+
+def _spec_of(hint: Any) -> TypeSpec:
+    """The type descriptor of an evaluated annotation (`list[Pet] | None | Unset`, ...)."""
+    if hint in (str, int, float, bool, bytes):
+        return str(hint.__name__)
+    if hint is type(None):
+        return ("const", None)
+    if isinstance(hint, type):
+        if issubclass(hint, Model):
+            return ("model", hint.__name__)
+        if issubclass(hint, enum.Enum):
+            return ("enum", hint.__name__)
+        return "any"
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list and args:
+        return ("list", _spec_of(args[0]))
+    if origin is dict and len(args) == 2:
+        return ("map", _spec_of(args[1]))
+    if origin is typing.Literal:
+        consts = tuple(("const", a) for a in args)
+        return consts[0] if len(consts) == 1 else ("union", consts)
+    if origin is typing.Union or origin is types.UnionType:
+        members = [a for a in args if a is not Unset]
+        inner = [a for a in members if a is not type(None)]
+        spec: TypeSpec = (
+            _spec_of(inner[0])
+            if len(inner) == 1
+            else ("union", tuple(_spec_of(a) for a in inner))
+        )
+        return ("null", spec) if len(inner) < len(members) else spec
+    return "any"
+
+
 @dataclasses.dataclass(kw_only=True)
 class Model:
-    """Base of every generated model: `to_dict` / `from_dict` driven by `_fields`."""
+    """Base of every generated model: `to_dict` / `from_dict` driven by its annotations.
 
-    _fields: ClassVar[tuple[F, ...]] = ()
+    A field's type descriptor comes from its annotation and it is required when it has no
+    default; `_wire` names the fields whose JSON name differs from the Python one, and
+    `_specs` gives the descriptors an annotation cannot say (discriminated unions).
+    """
+
+    _wire: ClassVar[dict[str, str]] = {}
+    _specs: ClassVar[dict[str, TypeSpec]] = {}
     additional_properties: dict[str, Any] = dataclasses.field(
         default_factory=dict, repr=False
     )
@@ -279,10 +322,30 @@ class Model:
 
     @classmethod
     def _all_fields(cls) -> tuple[F, ...]:
-        seen: dict[str, F] = {}
+        cached = _FIELDS.get(cls)
+        if cached is None:
+            cached = _FIELDS[cls] = cls._derive_fields()
+        return cached
+
+    @classmethod
+    def _derive_fields(cls) -> tuple[F, ...]:
+        hints = typing.get_type_hints(cls)
+        wire: dict[str, str] = {}
+        specs: dict[str, TypeSpec] = {}
         for klass in reversed(cls.__mro__):
-            for f in klass.__dict__.get("_fields", ()):
-                seen[f.wire] = f
+            wire.update(klass.__dict__.get("_wire", {}))
+            specs.update(klass.__dict__.get("_specs", {}))
+        seen: dict[str, F] = {}
+        for field in dataclasses.fields(cls):
+            if field.name == "additional_properties":
+                continue
+            required = (
+                field.default is dataclasses.MISSING
+                and field.default_factory is dataclasses.MISSING
+            )
+            spec = specs.get(field.name) or _spec_of(hints[field.name])
+            name = wire.get(field.name, field.name)
+            seen[name] = F(field.name, name, spec, required)
         return tuple(seen.values())
 
     def to_dict(self) -> dict[str, Any]:

@@ -11,10 +11,8 @@ sent), which is distinct from `None` (sent as JSON null). Unknown response field
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
 
-from . import _runtime as rt
-from ._runtime import UNSET, F, Model, OpenEnum, Unset
+from ._runtime import UNSET, Model, OpenEnum, Unset
 
 __all__ = [
     "CreateEndpointBadRequest",
@@ -38,11 +36,6 @@ class Error(Model):
     success: bool | Unset = UNSET
     error: str | Unset = UNSET
     msg: str | Unset = UNSET
-    _fields: ClassVar[tuple[F, ...]] = (
-        F("success", "success", "bool"),
-        F("error", "error", "str"),
-        F("msg", "msg", "str"),
-    )
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -52,10 +45,6 @@ class CreateEndpointResponse(Model):
     success: bool | Unset = UNSET
     result: int | Unset = UNSET
     """The ID of the created endpoint"""
-    _fields: ClassVar[tuple[F, ...]] = (
-        F("success", "success", "bool"),
-        F("result", "result", "int"),
-    )
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -63,9 +52,6 @@ class CreateEndpointBadRequest(Error):
     """CreateEndpointBadRequest"""
 
     error: CreateEndpointBadRequestError | Unset = UNSET
-    _fields: ClassVar[tuple[F, ...]] = (
-        F("error", "error", rt.enum_of("CreateEndpointBadRequestError")),
-    )
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -73,4 +59,3 @@ class CreateEndpointTooManyRequests(Model):
     """CreateEndpointTooManyRequests"""
 
     detail: str | Unset = UNSET
-    _fields: ClassVar[tuple[F, ...]] = (F("detail", "detail", "str"),)

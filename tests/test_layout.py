@@ -1,0 +1,141 @@
+"""Render lays out code the way black would, so black's pass finds nothing to change.
+
+black formats a file twice when its first pass changes anything, and splitting long lines is
+what costs it most; `generator/layout.py` emits black's shape up front (black still runs on
+every file, and fixes whatever layout gets wrong). These tests hold layout to black itself:
+each laid-out snippet must be a fixed point of `black.format_str`, and whole generated
+packages must come out of render already formatted.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import black
+import pytest
+from conftest import SHARED_SPECS, ROOT
+
+from generator import layout, pipeline
+from generator.config import Config
+from generator.format import split_header
+from generator.render import docstring, pyrepr
+
+MODE = black.Mode()
+
+
+def assert_black_stable(code: str) -> None:
+    formatted = black.format_str(code, mode=MODE)
+    assert formatted == code, "\n".join(
+        difflib.unified_diff(code.splitlines(), formatted.splitlines(), "layout", "black", lineterm="")
+    )
+
+
+LONG = "VeryLongModelNameForTesting"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "source", "suffix", "depth", "parens"),
+    [
+        ("name: ", "str | Unset", " = UNSET", 1, True),
+        ("content: ", f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", " = UNSET", 1, True),
+        ("content: ", f"list[{LONG}A | {LONG}B | {LONG}C]", "", 1, True),
+        ("operation: ", f"{LONG}A | {LONG}B | {LONG}C", "", 1, True),
+        ("ranking_options: ", f"{LONG}{LONG}Object | Unset", " = UNSET", 1, True),
+        ("caller: ", f"str | list[{LONG}A | {LONG}B | {LONG}C | {LONG}D]", "", 1, True),
+        ("MEMBER_WITH_A_LONG_NAME = ", '"tenant.workload_identity.provider.created.again"', "", 1, True),
+        ('"tools": ', f'rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"), discriminator="type", mapping={{"a": "A"}}))', ",", 2, False),
+        ("", f'Arg("tools", "tools", "body", rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"))), max_items=128)', ",", 2, False),
+        ("X: Op[models.Y] = ", 'Op(name="x", method="GET", path="/x", args=(Arg("a", "a", "query", "int"),), result=rt.model("Y"))', "", 0, True),
+        ("", 'Command(("create", "endpoint"), "create_endpoint", ops.CREATE_ENDPOINT, flags=(Flag("min_load", help="Minimum load of the endpoint, in requests per second"),))', ",", 1, False),
+    ],
+)
+def test_statements_are_black_stable(prefix: str, source: str, suffix: str, depth: int, parens: bool) -> None:
+    code = layout.statement(prefix, source, suffix, depth, optional_parens=parens)
+    if depth == 0:
+        assert_black_stable(code + "\n")
+    elif depth == 1:
+        assert_black_stable("class C:\n" + code + "\n")
+    else:
+        assert_black_stable("x = f(\n    a,\n    {\n" + code + "\n    },\n)\n" if prefix else "x = (\n    (\n" + code + "\n    ),\n)\n")
+
+
+def test_long_statements_are_split_and_short_ones_are_not() -> None:
+    assert layout.statement("name: ", "str | Unset", " = UNSET", 1, True) == "    name: str | Unset = UNSET"
+    split = layout.statement("content: ", f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", " = UNSET", 1, True)
+    assert split.splitlines()[0] == "    content: (" and split.endswith(") = UNSET")
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("one line", 1),
+        ("first line\nsecond line\n\n  indented more\nlast", 1),
+        ("x" * 80 + "\n" + "y" * 83, 1),  # the closing quotes do not fit: own line
+        ('"quoted" start and end "', 2),
+        ("method doc\n\nArgs:\n    a: the a\n\nRaises:\n    ApiStatusError: on 4xx", 2),
+        ("trailing spaces   \nand a backslash \\ here", 0),
+    ],
+)
+def test_docstrings_are_black_stable(text: str, depth: int) -> None:
+    body = docstring(text, depth)
+    indent = "    " * depth
+    code = f'{indent}"""{body}"""\n'
+    for level in range(depth):
+        code = "    " * (depth - 1 - level) + ("class C:\n" if level == depth - 1 else "def f():\n") + code
+    code = code if depth else code
+    assert_black_stable(code)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "it's", 'say "hi"', "both ' and \"", "back\\slash'\"", "\n\t\x00", 1.5e20, -2.5e-07, [1, "a"], {"k": ("v",)}, (), True, None],
+)
+def test_pyrepr_is_a_literal_black_leaves_alone(value: object) -> None:
+    import ast
+
+    literal = pyrepr(value)
+    assert ast.literal_eval(literal) == value
+    assert_black_stable(f"x = {literal}\n")
+
+
+def rendered(spec: Path) -> dict[str, str]:
+    captured: dict[str, str] = {}
+
+    def grab(files: dict[str, str], **_: object) -> dict[str, str]:
+        captured.update(files)
+        return files
+
+    original = pipeline.format_files
+    pipeline.format_files = grab  # type: ignore[assignment]
+    try:
+        pipeline.generate(spec, Config(package="p"))
+    finally:
+        pipeline.format_files = original  # type: ignore[assignment]
+    return {k: v for k, v in captured.items() if k.endswith(".py")}
+
+
+def changed_by_black(files: dict[str, str]) -> list[str]:
+    out = []
+    for path, text in sorted(files.items()):
+        body = split_header(text)[1]
+        if black.format_str(body, mode=MODE) != body:
+            out.append(path)
+    return out
+
+
+def test_seed_package_is_rendered_already_formatted() -> None:
+    files = rendered(ROOT / "openapi.yaml")
+    assert len(files) >= 7
+    assert changed_by_black(files) == []
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("relative", ["vastai/vastai-full.yaml", "corpus/asana/asana_oas.yaml"])
+def test_large_packages_are_rendered_already_formatted(relative: str) -> None:
+    spec = SHARED_SPECS / relative
+    if not spec.is_file():
+        pytest.skip(f"{spec} is absent (../shared/specs is not beside this clone)")
+    files = rendered(spec)
+    assert len(files) > 15
+    assert changed_by_black(files) == []
