@@ -61,11 +61,16 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
     )
 
 
+_BACKEND_ENV = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
 Finding = tuple[str, str, int | None]  # message, JSON pointer, line if known without the source
 
 
 def findings(data: dict[str, Any], version: str) -> list[Finding]:
     """Run openapi-spec-validator: (message, pointer, line) for every finding, deduplicated."""
+    # The validator switches to its jsonschema-rs backend whenever that package is installed,
+    # and that backend words findings differently and reports others (Rust regexes): pin the
+    # pure-Python one, so the findings depend on the spec and oagen's pins alone.
+    os.environ[_BACKEND_ENV] = "jsonschema"
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     cls = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator

@@ -67,3 +67,32 @@ def test_a_finding_about_a_description_is_never_reused(calls: list[int]) -> None
     assert any("#/info/description" in f for f in _run(bad))
     assert any("#/info/description" in f for f in _run(bad))
     assert len(calls) == 2
+
+
+def test_the_validator_backend_is_pinned_to_pure_python() -> None:
+    """A user's environment (or an installed jsonschema-rs) cannot change the findings."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    bad = copy.deepcopy(DOC)
+    bad["paths"]["/a"]["get"]["responses"] = {"200": {"no-description": True}}
+    code = (
+        "import json, sys\n"
+        "from generator import validate\n"
+        "print(json.dumps(validate.findings(json.loads(sys.argv[1]), '3.1')))\n"
+    )
+    env = {**os.environ, validate._BACKEND_ENV: "jsonschema-rs"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found and not any("validator stopped" in message for message, _, _ in found)
+    assert any("description" in message for message, _, _ in found)
