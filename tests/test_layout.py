@@ -14,7 +14,7 @@ from pathlib import Path
 
 import black
 import pytest
-from conftest import SHARED_SPECS, ROOT
+from conftest import ROOT, SHARED_SPECS
 
 from generator import layout, pipeline
 from generator.config import Config
