@@ -8,6 +8,7 @@ builder reports, as errors, whatever it cannot map.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -71,9 +72,7 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
     # and that backend words findings differently and reports others (Rust regexes): pin the
     # pure-Python one, so the findings depend on the spec and oagen's pins alone.
     os.environ[_BACKEND_ENV] = "jsonschema"
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    cls = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    cls = spec_validator(version)
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     try:
@@ -92,6 +91,37 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
             text = _shorten(f"{type(exc).__name__}: {text}", 200)
             found.append((f"validator stopped: {text}", "#", 1))
     return found
+
+
+@functools.cache
+def spec_validator(version: str) -> Any:
+    """openapi-spec-validator's validator class for `version`, with a pre-crawled registry.
+
+    The stock class checks the document against the OAS JSON Schema with a `referencing`
+    registry whose root schema is never marked crawled, so every `$dynamicRef` lookup that
+    misses crawls the whole OAS schema again (491 times on vastai-full). Giving the same
+    jsonschema validator a registry crawled once, and a resolver over it, halves the time
+    (vastai-full 1.04 -> 0.48 s, openai 5.9 -> 3.8 s) and checks the same rules. If
+    jsonschema's (private) `_resolver` argument goes away, the stock class is used.
+    """
+    import jsonschema_specifications  # type: ignore[import-untyped]
+    import referencing.jsonschema
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    schema = dict(schema_v31 if version == "3.1" else schema_v30)
+    try:
+        checker = validator_for(schema)
+        dialect = referencing.jsonschema.specification_with(checker.META_SCHEMA["$schema"])
+        resource = dialect.create_resource(schema)
+        uri = resource.id() or ""
+        registry = jsonschema_specifications.REGISTRY.with_resource(uri, resource).crawl()
+        crawled = checker(schema, registry=registry, _resolver=registry.resolver(base_uri=uri))
+    except (TypeError, LookupError, ValueError):  # pragma: no cover - a jsonschema API change
+        return base
+    return type(base.__name__, (base,), {"schema_validator": crawled})
 
 
 def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diagnostic]:

@@ -96,3 +96,25 @@ def test_the_validator_backend_is_pinned_to_pure_python() -> None:
     found = json.loads(done.stdout)
     assert found and not any("validator stopped" in message for message, _, _ in found)
     assert any("description" in message for message, _, _ in found)
+
+
+@pytest.mark.parametrize("version", ["3.0", "3.1"])
+def test_pre_crawled_validator_finds_what_the_stock_one_finds(version: str) -> None:
+    """oagen's validator class differs from openapi-spec-validator's only in its registry."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    stock = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    fast = validate.spec_validator(version)
+    assert fast is not stock and issubclass(fast, stock)  # the fast path is in use
+    doc = copy.deepcopy(DOC)
+    doc["openapi"] = f"{version}.0"
+    doc["paths"]["/a"]["get"]["responses"] = {"200": {"no-description": True}}
+    doc["paths"]["/a"]["get"]["parameters"][0]["in"] = "nowhere"
+    doc["components"] = {"schemas": {"S": {"type": "object", "properties": {"n": {"type": 5}}}}}
+
+    def errors(cls: Any) -> set[tuple[str, tuple[Any, ...]]]:
+        return {(str(e.message), tuple(e.path)) for e in cls(doc).iter_errors()}
+
+    found = errors(fast)
+    assert len(found) >= 2
+    assert found == errors(stock)
