@@ -272,9 +272,11 @@ def statement(
     return "\n".join(lines(prefix, node, suffix, depth, optional_parens))
 
 
-def import_from(module: str, names: list[str]) -> str:
+def import_from(module: str, names: list[str], depth: int = 0) -> str:
     """`from module import a, b` as black writes it: one line, or one name per line."""
-    line = f"from {module} import {', '.join(names)}"
+    indent = INDENT * depth
+    line = f"{indent}from {module} import {', '.join(names)}"
     if len(line) <= LINE:
         return line
-    return "\n".join([f"from {module} import (", *(f"{INDENT}{n}," for n in names), ")"])
+    inner = [f"{indent}{INDENT}{n}," for n in names]
+    return "\n".join([f"{indent}from {module} import (", *inner, f"{indent})"])

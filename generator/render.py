@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from generator import __version__, layout, naming
+from generator import __version__, layout, modules, naming
 from generator.cache import cache_dir
 from generator.errors import error_class_name
 from generator.model import (
@@ -31,7 +31,6 @@ from generator.model import (
     EnumRef,
     ListOf,
     MapOf,
-    Model,
     ModelRef,
     Nullable,
     Operation,
@@ -40,6 +39,7 @@ from generator.model import (
     TypeRef,
     UnionOf,
 )
+from generator.modules import import_key, isort_key, natural, ordered_models
 from generator.templates import templates_dir
 
 
@@ -184,24 +184,6 @@ _RUNTIME_EXPORTS = (
     "Unset",
 )
 _CLIENT_EXPORTS = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
-
-
-def _natural(text: str) -> list[str | int]:
-    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
-
-
-def _kind(name: str) -> int:
-    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-
-
-def isort_key(name: str) -> tuple[int, list[str | int]]:
-    """How ruff orders `__all__` (RUF022): CONSTANTS, Classes, others; natural order."""
-    return _kind(name), _natural(name)
-
-
-def import_key(name: str) -> tuple[int, list[str | int], list[str | int]]:
-    """How ruff's isort orders the names of a `from` import: by type, then case-insensitively."""
-    return _kind(name), _natural(name.lower()), _natural(name)
 
 
 # -- types -----------------------------------------------------------------------------------
@@ -665,32 +647,11 @@ def header(settings: Settings, comment: str = "#") -> str:
 STATIC_FILES = ("_runtime.py", "_cli_runtime.py")
 
 
-def ordered_models(models: tuple[Model, ...]) -> list[Model]:
-    """Models in spec order, except that a base class always comes before its subclasses."""
-    by_name = {m.name: m for m in models}
-    out: list[Model] = []
-    done: set[str] = set()
-    for model in models:
-        chain: list[Model] = []
-        current: Model | None = model
-        while current is not None and current.name not in done and current not in chain:
-            chain.append(current)
-            current = by_name.get(current.base) if current.base else None
-        for m in reversed(chain):
-            done.add(m.name)
-            out.append(m)
-    return out
-
-
 def render(api: Api, settings: Settings) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder."""
     env = environment()
     views = build_views(api, settings)
     pkg = settings.package
-    models_used_literal = any(_uses(f.type, Const) for m in api.models for f in m.fields)
-    models_used_any = any(_uses(f.type, AnyType) for m in api.models for f in m.fields) or any(
-        m.additional is not None for m in api.models
-    )
     client_params = [p for v in views.ops for p in v.params]
     model_fields = {m.name: _model_fields(m, api) for m in api.models}
     ctx: dict[str, Any] = {
@@ -701,7 +662,6 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "views": views,
         "ops": views.ops,
         "version": __version__,
-        "models_imports": _models_imports(api, model_fields, models_used_any, models_used_literal),
         "client_imports": {
             "Any": any("Any" in p.annotation for p in client_params)
             or any("Any" in v.returns for v in views.ops),
@@ -724,9 +684,6 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "runtime_exports": sorted(_RUNTIME_EXPORTS, key=import_key),
         "client_exports": sorted(_CLIENT_EXPORTS, key=import_key),
         "client_import": layout.import_from(".client", sorted(_CLIENT_EXPORTS, key=import_key)),
-        "model_names": sorted(
-            [e.name for e in api.enums] + [m.name for m in api.models], key=isort_key
-        ),
         "model_imports": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=import_key
         ),
@@ -740,16 +697,23 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
     }
     groups = group_views(views.ops)
     ctx["groups"] = groups
-    ctx["groups_by_module"] = sorted(groups, key=lambda g: _natural(g.module))
+    ctx["groups_by_module"] = sorted(groups, key=lambda g: natural(g.module))
     out: dict[str, str] = {}
     py = header(settings)
     group_template = env.get_template("package/client_group.py.jinja")
     for group in groups:
         out[f"{pkg}/{group.module}.py"] = py + group_template.render(ctx, g=group)
+    model_modules = modules.plan(api, model_fields)
+    module_template = env.get_template("package/models.py.jinja")
+    for module in model_modules:
+        out[f"{pkg}/{module.name}.py"] = py + module_template.render(ctx, mod=module)
+    if model_modules and model_modules[0].name != "models":
+        out[f"{pkg}/models.py"] = py + env.get_template("package/models_index.py.jinja").render(
+            ctx, index=modules.index(model_modules)
+        )
     for name, template in (
         ("__init__.py", "package/__init__.py.jinja"),
         ("__main__.py", "package/__main__.py.jinja"),
-        ("models.py", "package/models.py.jinja"),
         ("_ops.py", "package/_ops.py.jinja"),
         ("client.py", "package/client.py.jinja"),
         ("_cli.py", "package/_cli.py.jinja"),
@@ -804,40 +768,6 @@ class FieldView:
     wire: str
     required: bool
     doc: str
-
-
-def _models_imports(
-    api: Api, fields: dict[str, list[FieldView]], uses_any: bool, uses_literal: bool
-) -> dict[str, list[str]]:
-    """The import lines of models.py: the stdlib block, then the package-local block."""
-    every = [f for fs in fields.values() for f in fs]
-    typing_names = [
-        name
-        for name, used in (
-            ("Any", uses_any),
-            ("ClassVar", any(f.spec or f.wire != f.name for f in every)),
-            ("Literal", uses_literal),
-        )
-        if used
-    ]
-    stdlib = ["import dataclasses"] if api.models else []
-    if typing_names:
-        stdlib.append(f"from typing import {', '.join(typing_names)}")
-    unset = any(f.default for f in every)
-    runtime_names = [
-        name
-        for name, used in (
-            ("UNSET", unset),
-            ("Model", bool(api.models)),
-            ("OpenEnum", bool(api.enums)),
-            ("Unset", unset),
-        )
-        if used
-    ]
-    local = ["from . import _runtime as rt"] if any(f.spec for f in every) else []
-    if runtime_names:
-        local.append(f"from ._runtime import {', '.join(runtime_names)}")
-    return {"stdlib": stdlib, "local": local}
 
 
 def annotation_says_all(t: TypeRef) -> bool:

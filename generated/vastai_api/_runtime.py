@@ -329,7 +329,9 @@ class Model:
 
     @classmethod
     def _derive_fields(cls) -> tuple[F, ...]:
-        hints = typing.get_type_hints(cls)
+        # names from other model modules are imported there only for type checkers: resolve
+        # every class name through the registry
+        hints = typing.get_type_hints(cls, localns=dict(_TYPES))
         wire: dict[str, str] = {}
         specs: dict[str, TypeSpec] = {}
         for klass in reversed(cls.__mro__):
