@@ -34,7 +34,9 @@ OK_BODY = {"success": True, "result": 12345}
 # Helpers
 
 
-def respond(status: int = 200, body: Any = OK_BODY, **headers: str) -> Callable[[], httpx.Response]:
+def respond(
+    status: int = 200, body: Any = OK_BODY, **headers: str
+) -> Callable[[], httpx.Response]:
     """A factory of fresh responses (a response object cannot be sent twice)."""
     hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
 
@@ -227,7 +229,9 @@ def test_max_retries_per_client_and_per_call(
     client_kwargs = {} if client_retries is None else {"max_retries": client_retries}
     call_kwargs = {} if call_retries is None else {"max_retries": call_retries}
     with pytest.raises(vastai_api.RateLimitError):
-        invoke(vastai_api, kind, script, create(min_load=1, **call_kwargs), **client_kwargs)
+        invoke(
+            vastai_api, kind, script, create(min_load=1, **call_kwargs), **client_kwargs
+        )
     assert script.count == attempts
     assert len(sleeps.delays) == attempts - 1
 
@@ -260,7 +264,9 @@ def test_transient_statuses_are_retried_for_every_method(
     vastai_api: ModuleType, sleeps: Sleeps, kind: str, method: str, status: int
 ) -> None:
     script = Script(respond(status, None), respond(204, None))
-    result = invoke(vastai_api, kind, script, call_op(make_op(vastai_api, method), max_retries=1))
+    result = invoke(
+        vastai_api, kind, script, call_op(make_op(vastai_api, method), max_retries=1)
+    )
     assert result is None
     assert script.count == 2
     assert [r.method for r in script.requests] == [method, method]
@@ -282,17 +288,29 @@ def test_transient_statuses_are_retried_for_every_method(
     ],
 )
 def test_other_5xx_are_retried_only_for_idempotent_methods(
-    vastai_api: ModuleType, sleeps: Sleeps, kind: str, status: int, method: str, retried: bool
+    vastai_api: ModuleType,
+    sleeps: Sleeps,
+    kind: str,
+    status: int,
+    method: str,
+    retried: bool,
 ) -> None:
     script = Script(respond(status, None))
     with pytest.raises(vastai_api.InternalServerError) as info:
-        invoke(vastai_api, kind, script, call_op(make_op(vastai_api, method), max_retries=2))
+        invoke(
+            vastai_api,
+            kind,
+            script,
+            call_op(make_op(vastai_api, method), max_retries=2),
+        )
     assert info.value.status_code == status
     assert script.count == (3 if retried else 1)
     assert len(sleeps.delays) == (2 if retried else 0)
 
 
-def test_a_post_that_got_a_500_is_not_repeated(vastai_api: ModuleType, sleeps: Sleeps) -> None:
+def test_a_post_that_got_a_500_is_not_repeated(
+    vastai_api: ModuleType, sleeps: Sleeps
+) -> None:
     script = Script(respond(500, {"msg": "boom"}), respond(200))
     with pytest.raises(vastai_api.InternalServerError, match="boom"):
         invoke(vastai_api, "sync", script, create(min_load=1, max_retries=5))
@@ -307,7 +325,9 @@ def test_client_errors_are_never_retried(
 ) -> None:
     script = Script(respond(status, {"msg": "no"}))
     with pytest.raises(vastai_api.ApiStatusError):
-        invoke(vastai_api, kind, script, call_op(make_op(vastai_api, "GET"), max_retries=3))
+        invoke(
+            vastai_api, kind, script, call_op(make_op(vastai_api, "GET"), max_retries=3)
+        )
     assert script.count == 1
     assert sleeps.delays == []
 
@@ -322,7 +342,9 @@ def test_backoff_is_exponential_and_capped(
     assert sleeps.delays == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
 
 
-def test_backoff_jitter_bounds(vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backoff_jitter_bounds(
+    vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rt = vastai_api._runtime
     monkeypatch.setattr(rt.random, "random", lambda: 0.999999)
     assert rt.backoff(0) == pytest.approx(0.375, abs=1e-5)
@@ -350,7 +372,9 @@ def test_failures_before_sending_are_retried_for_every_method(
     vastai_api: ModuleType, sleeps: Sleeps, kind: str, method: str, exc: Exception
 ) -> None:
     script = Script(exc, exc, respond(204, None))
-    assert invoke(vastai_api, kind, script, call_op(make_op(vastai_api, method))) is None
+    assert (
+        invoke(vastai_api, kind, script, call_op(make_op(vastai_api, method))) is None
+    )
     assert script.count == 3
     assert len(sleeps.delays) == 2
     assert sleeps.who == expected_sleep(kind)
@@ -385,14 +409,24 @@ def test_transport_errors_become_api_errors(
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "exc",
-    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped"), httpx.ReadError("reset")],
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("dropped"),
+        httpx.ReadError("reset"),
+    ],
     ids=["read-timeout", "dropped", "reset"],
 )
 @pytest.mark.parametrize(
-    ("method", "retried"), [("POST", False), ("PATCH", False), ("GET", True), ("PUT", True)]
+    ("method", "retried"),
+    [("POST", False), ("PATCH", False), ("GET", True), ("PUT", True)],
 )
 def test_failures_after_sending_are_retried_only_for_idempotent_methods(
-    vastai_api: ModuleType, sleeps: Sleeps, kind: str, exc: Exception, method: str, retried: bool
+    vastai_api: ModuleType,
+    sleeps: Sleeps,
+    kind: str,
+    exc: Exception,
+    method: str,
+    retried: bool,
 ) -> None:
     script = Script(exc, respond(204, None))
     action = call_op(make_op(vastai_api, method), max_retries=2)
@@ -434,7 +468,11 @@ RFC_TS = 1445412480.0
         ({"retry-after-ms": "0"}, None, 0.0),
         ({"retry-after-ms": "12.5"}, None, 0.0125),
         ({"retry-after-ms": "250", "retry-after": "30"}, None, 0.25),  # ms wins
-        ({"retry-after-ms": "abc", "retry-after": "2"}, None, 2.0),  # unusable ms: fall back
+        (
+            {"retry-after-ms": "abc", "retry-after": "2"},
+            None,
+            2.0,
+        ),  # unusable ms: fall back
         ({"retry-after-ms": "-5", "retry-after": "2"}, None, 2.0),
         ({"retry-after-ms": "nan", "retry-after": "2"}, None, 2.0),
         ({"retry-after-ms": "inf"}, None, None),
@@ -453,15 +491,30 @@ RFC_TS = 1445412480.0
         ({"retry-after": RFC_DATE}, RFC_TS - 90.5, 90.5),
         ({"retry-after": RFC_DATE}, RFC_TS, 0.0),
         ({"retry-after": RFC_DATE}, RFC_TS + 100, 0.0),  # in the past: no wait
-        ({"retry-after": "Wednesday, 21-Oct-15 07:28:00 GMT"}, RFC_TS - 5, 5.0),  # RFC 850
+        (
+            {"retry-after": "Wednesday, 21-Oct-15 07:28:00 GMT"},
+            RFC_TS - 5,
+            5.0,
+        ),  # RFC 850
         ({"retry-after": "Wed Oct 21 07:28:00 2015"}, RFC_TS - 5, 5.0),  # asctime
-        ({"retry-after": "Wed, 21 Oct 2015 09:28:00 +0200"}, RFC_TS - 5, 5.0),  # numeric zone
-        ({"Retry-After": "4"}, None, 4.0),  # names are case-insensitive, also in a plain dict
+        (
+            {"retry-after": "Wed, 21 Oct 2015 09:28:00 +0200"},
+            RFC_TS - 5,
+            5.0,
+        ),  # numeric zone
+        (
+            {"Retry-After": "4"},
+            None,
+            4.0,
+        ),  # names are case-insensitive, also in a plain dict
         ({"RETRY-AFTER-MS": "400"}, None, 0.4),
     ],
 )
 def test_parse_retry_after_table(
-    vastai_api: ModuleType, headers: dict[str, str], now: float | None, expected: float | None
+    vastai_api: ModuleType,
+    headers: dict[str, str],
+    now: float | None,
+    expected: float | None,
 ) -> None:
     parse = vastai_api._runtime.parse_retry_after
     for given_headers in (headers, httpx.Headers(headers)):
@@ -486,7 +539,9 @@ RETRY_AFTER_WAITS = [
     pytest.param({"Retry-After": "0.25"}, [0.25], id="fractional-seconds"),
     pytest.param({"Retry-After": "0"}, [0.0], id="zero"),
     pytest.param({"Retry-After": "60"}, [60.0], id="seconds-at-cap"),
-    pytest.param({"retry-after-ms": "250", "Retry-After": "30"}, [0.25], id="ms-over-seconds"),
+    pytest.param(
+        {"retry-after-ms": "250", "Retry-After": "30"}, [0.25], id="ms-over-seconds"
+    ),
 ]
 
 
@@ -541,9 +596,15 @@ BEYOND_CAP = [
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(("headers", "retry_after"), BEYOND_CAP)
 def test_retry_after_beyond_the_cap_raises_at_once(
-    vastai_api: ModuleType, sleeps: Sleeps, kind: str, headers: dict[str, str], retry_after: float
+    vastai_api: ModuleType,
+    sleeps: Sleeps,
+    kind: str,
+    headers: dict[str, str],
+    retry_after: float,
 ) -> None:
-    script = Script(respond_h(429, headers, {"detail": "API requests too frequent"}), respond(200))
+    script = Script(
+        respond_h(429, headers, {"detail": "API requests too frequent"}), respond(200)
+    )
     with pytest.raises(vastai_api.RateLimitError) as info:
         invoke(vastai_api, kind, script, create(min_load=1, max_retries=5))
     assert script.count == 1  # no fallback to a short retry
@@ -552,11 +613,15 @@ def test_retry_after_beyond_the_cap_raises_at_once(
     assert isinstance(err.retry_after, float)
     assert err.retry_after == pytest.approx(retry_after)
     assert err.status_code == 429
-    assert err.body == vastai_api.CreateEndpointTooManyRequests(detail="API requests too frequent")
+    assert err.body == vastai_api.CreateEndpointTooManyRequests(
+        detail="API requests too frequent"
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_retry_after_as_http_date(vastai_api: ModuleType, sleeps: Sleeps, kind: str) -> None:
+def test_retry_after_as_http_date(
+    vastai_api: ModuleType, sleeps: Sleeps, kind: str
+) -> None:
     soon = email.utils.formatdate(time.time() + 30, usegmt=True)
     script = Script(respond_h(429, {"Retry-After": soon}), respond(200))
     invoke(vastai_api, kind, script, create(min_load=1))
@@ -579,10 +644,21 @@ def test_retry_after_as_http_date_beyond_the_cap(
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     ("cap", "header", "waits"),
-    [(5.0, "5", True), (5.0, "6", False), (120.0, "90", True), (0.0, "1", False), (0.0, "0", True)],
+    [
+        (5.0, "5", True),
+        (5.0, "6", False),
+        (120.0, "90", True),
+        (0.0, "1", False),
+        (0.0, "0", True),
+    ],
 )
 def test_retry_after_cap_is_configurable(
-    vastai_api: ModuleType, sleeps: Sleeps, kind: str, cap: float, header: str, waits: bool
+    vastai_api: ModuleType,
+    sleeps: Sleeps,
+    kind: str,
+    cap: float,
+    header: str,
+    waits: bool,
 ) -> None:
     script = Script(respond_h(429, {"Retry-After": header}), respond(200))
     if waits:
@@ -672,7 +748,11 @@ def test_one_error_class_per_status(
     vastai_api: ModuleType, kind: str, status: int, name: str
 ) -> None:
     script = Script(
-        respond_h(status, {"x-request-id": "req-42", "x-custom": "yes"}, {"msg": "server says no"})
+        respond_h(
+            status,
+            {"x-request-id": "req-42", "x-custom": "yes"},
+            {"msg": "server says no"},
+        )
     )
     with pytest.raises(vastai_api.ApiStatusError) as info:
         invoke(vastai_api, kind, script, create(min_load=1, max_retries=0))
@@ -698,8 +778,14 @@ def test_error_class_lookup(vastai_api: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_400_body_is_the_declared_error_model(vastai_api: ModuleType, kind: str) -> None:
-    body = {"success": False, "error": "invalid_args", "msg": "min_load must be positive"}
+def test_400_body_is_the_declared_error_model(
+    vastai_api: ModuleType, kind: str
+) -> None:
+    body = {
+        "success": False,
+        "error": "invalid_args",
+        "msg": "min_load must be positive",
+    }
     script = Script(respond(400, body))
     with pytest.raises(vastai_api.BadRequestError) as info:
         invoke(vastai_api, kind, script, create(min_load=1))
@@ -739,10 +825,30 @@ def test_declared_error_bodies_parse_into_models(
 @pytest.mark.parametrize(
     ("status", "content", "ctype", "expected"),
     [
-        (404, b'{"detail": "nope"}', "application/json", {"detail": "nope"}),  # undeclared: JSON
-        (500, b"upstream exploded", "text/plain", "upstream exploded"),  # not JSON: text
-        (400, b"<html>bad</html>", "text/html", "<html>bad</html>"),  # declared, but not JSON
-        (400, b'["a", "b"]', "application/json", ["a", "b"]),  # declared, wrong shape: kept
+        (
+            404,
+            b'{"detail": "nope"}',
+            "application/json",
+            {"detail": "nope"},
+        ),  # undeclared: JSON
+        (
+            500,
+            b"upstream exploded",
+            "text/plain",
+            "upstream exploded",
+        ),  # not JSON: text
+        (
+            400,
+            b"<html>bad</html>",
+            "text/html",
+            "<html>bad</html>",
+        ),  # declared, but not JSON
+        (
+            400,
+            b'["a", "b"]',
+            "application/json",
+            ["a", "b"],
+        ),  # declared, wrong shape: kept
         (401, b"", "text/plain", ""),
     ],
 )
@@ -772,13 +878,19 @@ def test_error_message_uses_the_server_message(vastai_api: ModuleType) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_with_raw_response(vastai_api: ModuleType, kind: str) -> None:
     script = Script(
-        respond_h(201, {"x-request-id": "abc"}, {"success": True, "result": 7, "new": 1})
+        respond_h(
+            201, {"x-request-id": "abc"}, {"success": True, "result": 7, "new": 1}
+        )
     )
 
     async def araw(client: Any) -> Any:
         return await client.with_raw_response.create_endpoint(min_load=2)
 
-    action = (lambda c: c.with_raw_response.create_endpoint(min_load=2)) if kind == "sync" else araw
+    action = (
+        (lambda c: c.with_raw_response.create_endpoint(min_load=2))
+        if kind == "sync"
+        else araw
+    )
     raw = invoke(vastai_api, kind, script, action)
     assert isinstance(raw, vastai_api.RawResponse)
     assert raw.status_code == 201
@@ -813,7 +925,9 @@ def test_with_raw_response_still_raises_on_errors_and_retries(
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("raw", [False, True])
-def test_extra_headers_and_extra_query(vastai_api: ModuleType, kind: str, raw: bool) -> None:
+def test_extra_headers_and_extra_query(
+    vastai_api: ModuleType, kind: str, raw: bool
+) -> None:
     script = Script(respond(200))
 
     def target(client: Any) -> Any:
@@ -912,7 +1026,9 @@ def test_timeout_per_client_and_per_call_reaches_the_transport(
         (True, TypeError),
     ],
 )
-def test_invalid_timeouts_are_refused(vastai_api: ModuleType, bad: Any, error: type) -> None:
+def test_invalid_timeouts_are_refused(
+    vastai_api: ModuleType, bad: Any, error: type
+) -> None:
     with pytest.raises(error, match="timeout"):
         vastai_api.Client(api_key=KEY, timeout=bad)
     script = Script(respond(200))
@@ -929,7 +1045,9 @@ def test_async_client_has_the_same_surface(vastai_api: ModuleType) -> None:
     for name in ("create_endpoint", "with_raw_response", "close", "build_request"):
         assert hasattr(vastai_api.AsyncClient, name)
     assert inspect.iscoroutinefunction(vastai_api.AsyncClient.create_endpoint)
-    assert inspect.iscoroutinefunction(vastai_api.AsyncClientWithRawResponse.create_endpoint)
+    assert inspect.iscoroutinefunction(
+        vastai_api.AsyncClientWithRawResponse.create_endpoint
+    )
     assert inspect.iscoroutinefunction(vastai_api.AsyncClient.close)
     sync_params = inspect.signature(vastai_api.Client.create_endpoint).parameters
     async_params = inspect.signature(vastai_api.AsyncClient.create_endpoint).parameters
@@ -963,7 +1081,9 @@ def test_async_retry_waits_do_not_block_the_event_loop(
 
         task = asyncio.create_task(ticker())
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-            client = vastai_api.AsyncClient(api_key=KEY, base_url=BASE, http_client=http)
+            client = vastai_api.AsyncClient(
+                api_key=KEY, base_url=BASE, http_client=http
+            )
             result = await client.create_endpoint(min_load=1)
         stop.set()
         await task
@@ -978,7 +1098,9 @@ def test_async_retry_waits_do_not_block_the_event_loop(
     assert len(during) >= 1  # ...and other tasks kept running meanwhile
 
 
-def test_async_client_with_its_own_http_client_closes_it(vastai_api: ModuleType) -> None:
+def test_async_client_with_its_own_http_client_closes_it(
+    vastai_api: ModuleType,
+) -> None:
     async def main() -> tuple[bool, bool]:
         async with vastai_api.AsyncClient(api_key=KEY) as client:
             before = client._http.is_closed
@@ -990,7 +1112,9 @@ def test_async_client_with_its_own_http_client_closes_it(vastai_api: ModuleType)
 def test_async_injected_http_client_is_not_closed(vastai_api: ModuleType) -> None:
     async def main() -> bool:
         http = httpx.AsyncClient(transport=httpx.MockTransport(Script(respond(200))))
-        async with vastai_api.AsyncClient(api_key=KEY, base_url=BASE, http_client=http) as client:
+        async with vastai_api.AsyncClient(
+            api_key=KEY, base_url=BASE, http_client=http
+        ) as client:
             await client.create_endpoint(min_load=1)
         client2 = vastai_api.AsyncClient(api_key=KEY, base_url=BASE, http_client=http)
         await client2.close()
@@ -1027,7 +1151,9 @@ def test_owned_http_client_is_closed(vastai_api: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_user_agent_names_the_package_and_version(vastai_api: ModuleType, kind: str) -> None:
+def test_user_agent_names_the_package_and_version(
+    vastai_api: ModuleType, kind: str
+) -> None:
     script = Script(respond(200))
     invoke(vastai_api, kind, script, create(min_load=1))
     ua = script.requests[0].headers["user-agent"]
@@ -1035,7 +1161,9 @@ def test_user_agent_names_the_package_and_version(vastai_api: ModuleType, kind: 
     assert "python/" in ua
 
 
-def test_user_agent_is_a_valid_header_whatever_the_version(vastai_api: ModuleType) -> None:
+def test_user_agent_is_a_valid_header_whatever_the_version(
+    vastai_api: ModuleType,
+) -> None:
     class Odd(vastai_api.Client):  # type: ignore[misc,name-defined]
         _version = "1.0 beta\r\nX-Injected: 1 \u2028\u2603"
 
@@ -1052,7 +1180,9 @@ def test_user_agent_is_a_valid_header_whatever_the_version(vastai_api: ModuleTyp
 
 def test_request_headers(vastai_api: ModuleType) -> None:
     script = Script(respond(200))
-    invoke(vastai_api, "sync", script, create(min_load=1), default_headers={"X-Team": "ml"})
+    invoke(
+        vastai_api, "sync", script, create(min_load=1), default_headers={"X-Team": "ml"}
+    )
     request = script.requests[0]
     assert request.headers["accept"] == "application/json"
     assert request.headers["content-type"] == "application/json"
@@ -1069,7 +1199,9 @@ def test_debug_logging_of_requests_and_retries_is_redacted(
         vastai_api,
         kind,
         script,
-        create(min_load=1, extra_headers={"X-Api-Key": KEY, "Cookie": f"session={KEY}"}),
+        create(
+            min_load=1, extra_headers={"X-Api-Key": KEY, "Cookie": f"session={KEY}"}
+        ),
     )
     records = [r for r in caplog.records if r.name == "vastai_api"]
     assert records and all(r.levelno == logging.DEBUG for r in records)
@@ -1184,20 +1316,27 @@ def test_key_from_the_environment_is_read_at_construction(
                     await fresh.create_endpoint(min_load=1)
 
         asyncio.run(main())
-    assert [r.headers["authorization"] for r in script.requests] == ["Bearer env-key-1"] * 2
+    assert [r.headers["authorization"] for r in script.requests] == [
+        "Bearer env-key-1"
+    ] * 2
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("env_value", [None, ""])
 def test_missing_key_raises_before_sending(
-    vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch, kind: str, env_value: str | None
+    vastai_api: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    env_value: str | None,
 ) -> None:
     if env_value is None:
         monkeypatch.delenv("VAST_API_KEY", raising=False)
     else:
         monkeypatch.setenv("VAST_API_KEY", env_value)
     script = Script(respond(200))
-    with pytest.raises(vastai_api.MissingCredentialsError, match="VAST_API_KEY") as info:
+    with pytest.raises(
+        vastai_api.MissingCredentialsError, match="VAST_API_KEY"
+    ) as info:
         invoke(vastai_api, kind, script, create(min_load=1), api_key=None)
     assert isinstance(info.value, vastai_api.ApiError)
     assert script.count == 0
@@ -1349,7 +1488,9 @@ def test_omitted_and_none_are_distinct(vastai_api: ModuleType) -> None:
     assert Error(success=False, msg="x").to_dict() == {"success": False, "msg": "x"}
     omitted = vastai_api.CreateEndpointResponse.from_dict({"success": True})
     assert omitted.result is vastai_api.UNSET
-    null = vastai_api.CreateEndpointResponse.from_dict({"success": True, "result": None})
+    null = vastai_api.CreateEndpointResponse.from_dict(
+        {"success": True, "result": None}
+    )
     assert null.result is None
     assert omitted != null
     assert omitted.to_dict() == {"success": True}
@@ -1360,7 +1501,10 @@ def test_unknown_response_fields_are_kept(vastai_api: ModuleType) -> None:
     body = {"success": True, "result": 1, "server_time": "now", "nested": {"a": [1, 2]}}
     script = Script(respond(200, body))
     result = invoke(vastai_api, "sync", script, create(min_load=1))
-    assert result.additional_properties == {"server_time": "now", "nested": {"a": [1, 2]}}
+    assert result.additional_properties == {
+        "server_time": "now",
+        "nested": {"a": [1, 2]},
+    }
     assert result.to_dict() == body
     assert "server_time" not in repr(result)
 
@@ -1373,7 +1517,9 @@ def test_from_dict_rejects_non_objects(vastai_api: ModuleType) -> None:
 def test_decoding_is_tolerant_and_numbers_are_coerced(vastai_api: ModuleType) -> None:
     decode = vastai_api._runtime.decode
     assert decode(5, "float") == 5.0 and isinstance(decode(5, "float"), float)
-    body = vastai_api.CreateEndpointResponse.from_dict({"success": True, "result": "many"})
+    body = vastai_api.CreateEndpointResponse.from_dict(
+        {"success": True, "result": "many"}
+    )
     assert body.result == "many"  # kept as it came rather than dropped
 
 
@@ -1397,7 +1543,9 @@ def test_unknown_enum_values_are_tolerated(vastai_api: ModuleType) -> None:
     assert new == "quota_exceeded"
     assert str(new) == "quota_exceeded"
     assert "UNKNOWN" in new.name
-    assert "quota_exceeded" not in Enum.__members__  # the declared members are unchanged
+    assert (
+        "quota_exceeded" not in Enum.__members__
+    )  # the declared members are unchanged
     with pytest.raises(ValueError):
         Enum(42)
 
@@ -1420,14 +1568,20 @@ json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_si
     success=st.one_of(st.just(None), st.booleans()),
     result=st.one_of(st.just(None), st.integers()),
     extra=st.dictionaries(
-        st.text(min_size=1, max_size=8).filter(lambda k: k not in ("success", "result")),
+        st.text(min_size=1, max_size=8).filter(
+            lambda k: k not in ("success", "result")
+        ),
         st.one_of(json_scalars, st.lists(json_scalars, max_size=3)),
         max_size=4,
     ),
     drop=st.sets(st.sampled_from(["success", "result"])),
 )
 def test_model_round_trip_property(
-    vastai_api: ModuleType, success: Any, result: Any, extra: dict[str, Any], drop: set[str]
+    vastai_api: ModuleType,
+    success: Any,
+    result: Any,
+    extra: dict[str, Any],
+    drop: set[str],
 ) -> None:
     data: dict[str, Any] = {"success": success, "result": result, **extra}
     for key in drop:
@@ -1443,3 +1597,70 @@ def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests that do not set VAST_URL must not be steered by the caller's environment."""
     monkeypatch.delenv("VAST_URL", raising=False)
     yield
+
+
+CLASHING = """
+openapi: 3.1.0
+info: {title: Clash, version: "1"}
+servers: [{url: "https://api.example.test"}]
+paths:
+  /things/{self}:
+    post:
+      operationId: makeThing
+      parameters:
+        - {name: self, in: path, required: true, schema: {type: string}}
+        - {name: timeout, in: query, schema: {type: integer}}
+        - {name: extra_headers, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                max_retries: {type: integer}
+                scope: {type: string}
+      responses:
+        "200": {description: ok}
+"""
+
+
+def test_parameters_named_like_the_call_options_reach_the_wire(tmp_path: Any) -> None:
+    """Methods pass `locals()` to the runtime: spec names that clash with `self` or an option
+    are renamed in Python and still sent under their own names; the options still apply.
+    """
+    from conftest import generate_package
+
+    package, _ = generate_package(tmp_path, CLASHING)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    client = package.Client(
+        api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    params = inspect.signature(client.make_thing).parameters
+    renamed = {
+        p
+        for p in params
+        if p not in {"extra_headers", "extra_query", "timeout", "max_retries"}
+    }
+    client.make_thing(
+        **{
+            name: (
+                "s"
+                if "self" in name
+                else 7 if "timeout" in name or "retries" in name else "h"
+            )
+            for name in renamed
+        },
+        extra_headers={"X-Extra": "1"},
+        extra_query={"q": "1"},
+    )
+    request = seen[0]
+    assert request.url.path == "/things/s"
+    assert request.url.params["timeout"] == "7" and request.url.params["q"] == "1"
+    assert request.headers["extra_headers"] == "h" and request.headers["X-Extra"] == "1"
+    assert json.loads(request.content) == {"max_retries": 7, "scope": "h"}

@@ -54,18 +54,4 @@ class ServerlessOperations(rt.SyncClient):
             AuthenticationError: 401 Unauthorized
             PermissionDeniedError: 403 Forbidden
             RateLimitError: 429 Too Many Requests"""
-        return self._call(
-            ops.CREATE_ENDPOINT,
-            {
-                "min_load": min_load,
-                "target_util": target_util,
-                "cold_mult": cold_mult,
-                "cold_workers": cold_workers,
-                "max_workers": max_workers,
-                "endpoint_name": endpoint_name,
-            },
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        return self._call(ops.CREATE_ENDPOINT, locals())

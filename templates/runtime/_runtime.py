@@ -772,6 +772,13 @@ def async_raw_method(
     return call
 
 
+# A generated method calls `self._call(ops.<OP>, locals())`: these names in that mapping are
+# the method's own `self` and the per-call options, not arguments of the operation.
+_SCOPE_NAMES = frozenset(
+    {"self", "extra_headers", "extra_query", "timeout", "max_retries"}
+)
+
+
 def _parse_success(op: Op[T], response: httpx.Response) -> T:
     if op.result_kind == "empty" or not response.content:
         return None  # type: ignore[return-value]
@@ -1242,6 +1249,15 @@ class BaseClient:
         max_retries: int | None,
     ) -> tuple[httpx.Request, int]:
         """The request to send (validated, timeout attached) and how many retries it gets."""
+        if (
+            "self" in args
+        ):  # a generated method's `locals()`: its parameters and options
+            scope = args
+            args = {k: v for k, v in scope.items() if k not in _SCOPE_NAMES}
+            extra_headers = scope.get("extra_headers", extra_headers)
+            extra_query = scope.get("extra_query", extra_query)
+            timeout = scope.get("timeout", timeout)
+            max_retries = scope.get("max_retries", max_retries)
         if max_retries is not None and (
             isinstance(max_retries, bool)
             or not isinstance(max_retries, int)
