@@ -425,9 +425,7 @@ def _arg_code(p: Parameter) -> str:
 
 
 def _flag_code(p: Parameter) -> str:
-    parts = [pyrepr(p.name)]
-    if p.description:
-        parts.append(f"help={pyrepr(one_line(p.description, 200))}")
+    parts = [pyrepr(p.name)]  # the help text is read from the method's docstring
     if p.default is not MISSING:
         parts.append(f"default={pyrepr(p.default)}")
     if p.example is not MISSING:
@@ -525,8 +523,15 @@ def build_views(api: Api, settings: Settings) -> Views:
         documented = [p for p in op.params if p.description]
         if documented:
             doc_lines += ["", "Args:"]
-            for p in documented:
-                doc_lines.append(f"    {p.name}: {one_line(p.description, 300)}")
+            for p in documented:  # Google style: continuation lines indented once more
+                doc_lines += textwrap.wrap(
+                    f"{p.name}: {one_line(p.description, 300)}",
+                    80,
+                    initial_indent="    ",
+                    subsequent_indent="        ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
         if errors:
             doc_lines += ["", "Raises:"]
             for status, description, exc, _ in errors:

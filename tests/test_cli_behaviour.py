@@ -491,3 +491,64 @@ def test_without_verbose_stderr_is_silent(cli: Harness, sleeps: list[float]) -> 
     assert code == 0
     assert err == ""
     assert "12345" in out
+
+
+HELP_SPEC = """
+openapi: 3.1.0
+info: {title: Helps, version: "1"}
+paths:
+  /things/{thing_id}:
+    get:
+      operationId: getThing
+      parameters:
+        - name: thing_id
+          in: path
+          required: true
+          description: "The thing: an identifier (see the docs)."
+          schema: {type: string}
+        - name: verbose_mode
+          in: query
+          description: %s
+          schema: {type: boolean}
+      responses:
+        "200": {description: ok}
+"""
+LONG = (
+    "Whether to include every detail of the thing in the answer, including the nested "
+    "parts, their owners, and the history of changes, which makes the answer much larger."
+)
+
+
+def test_flag_help_comes_from_the_method_docstring(tmp_path: Any, capsys: Any) -> None:
+    """Long parameter descriptions are wrapped in the docstring and read back whole; the
+    command table does not repeat them, so an edit of one only changes the client module."""
+    import contextlib
+
+    from conftest import generate_package
+
+    from generator import pipeline
+    from generator.config import Config
+
+    (tmp_path / "a").mkdir()
+    package, out = generate_package(tmp_path / "a", HELP_SPEC % json.dumps(LONG))
+    cli = importlib.import_module(f"{package.__name__}._cli")
+    with contextlib.suppress(SystemExit):
+        cli.main(["get", "thing", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert " ".join(LONG.split()) in shown
+    assert "The thing: an identifier (see the docs)." in shown
+    assert "help=" not in (out / package.__name__ / "_cli.py").read_text()
+
+    def rendered(description: str, folder: str) -> dict[str, str]:
+        spec = tmp_path / folder / "openapi.yaml"
+        spec.parent.mkdir()
+        spec.write_text(HELP_SPEC % json.dumps(description), encoding="utf-8")
+        return pipeline.generate(spec, Config(package="p")).files
+
+    before, after = rendered(LONG, "b"), rendered(LONG + " Edited.", "c")
+    changed = {
+        path
+        for path in before
+        if path.endswith(".py") and before[path].split("\n", 2)[2] != after[path].split("\n", 2)[2]
+    }
+    assert changed == {"p/_client_default.py"}

@@ -17,31 +17,12 @@ COMMANDS: tuple[Command, ...] = (
         "create_endpoint",
         ops.CREATE_ENDPOINT,
         flags=(
-            Flag(
-                "min_load",
-                help="Minimum load for the endpoint.",
-                default=10,
-                example=50,
-            ),
-            Flag(
-                "target_util",
-                help="Target utilization for the endpoint.",
-                default=0.9,
-                example=0.75,
-            ),
-            Flag(
-                "cold_mult", help="Multiplier for cold start.", default=2.5, example=2
-            ),
-            Flag("cold_workers", help="Number of cold workers.", default=5, example=5),
-            Flag(
-                "max_workers", help="Maximum number of workers.", default=20, example=20
-            ),
-            Flag(
-                "endpoint_name",
-                help="Name of the endpoint.",
-                default="default-endpoint",
-                example="my_endpoint",
-            ),
+            Flag("min_load", default=10, example=50),
+            Flag("target_util", default=0.9, example=0.75),
+            Flag("cold_mult", default=2.5, example=2),
+            Flag("cold_workers", default=5, example=5),
+            Flag("max_workers", default=20, example=20),
+            Flag("endpoint_name", default="default-endpoint", example="my_endpoint"),
         ),
     ),
 )

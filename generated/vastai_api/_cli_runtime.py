@@ -106,8 +106,10 @@ def _converter(spec: TypeSpec) -> tuple[Callable[[str], Any], list[Any] | None, 
     return _json_value, None, "JSON"
 
 
-def _add_flag(parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None) -> None:
-    help_text = (flag.help if flag else "") or ""
+def _add_flag(
+    parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None, documented: str = ""
+) -> None:
+    help_text = (flag.help if flag else "") or documented
     spec = (
         arg.type[1]
         if isinstance(arg.type, tuple) and arg.type[0] == "null"
@@ -272,6 +274,28 @@ def _help_texts(command: Command, client: Any) -> tuple[str, str]:
     return summary, text
 
 
+def _arg_help(command: Command, client: Any) -> dict[str, str]:
+    """Each argument's help text, from the `Args:` section of the method's docstring.
+
+    Entries are `    name: text`, continued on lines indented once more (Google style);
+    keeping the text there only means an edit of a parameter's description in the spec
+    changes the client module alone.
+    """
+    doc = inspect.getdoc(getattr(client, command.method, None)) or ""
+    found: dict[str, str] = {}
+    name = ""
+    section = doc.split("\nArgs:\n", 1)[1] if "\nArgs:\n" in doc else ""
+    for line in section.split("\n"):
+        if not line.startswith("    "):
+            break  # the end of the section (a blank line or the next heading)
+        if line.startswith("        ") and name:
+            found[name] += " " + line.strip()
+        elif ":" in line:
+            name, _, text = line.strip().partition(":")
+            found[name] = text.strip()
+    return found
+
+
 def build_parser(
     commands: Sequence[Command],
     prog: str,
@@ -311,8 +335,11 @@ def build_parser(
             if leaf:
                 _add_globals(sub, env, suppress=True)
                 flags = {f.arg: f for f in command.flags}
+                documented = _arg_help(command, client)
                 for arg in command.op.args:
-                    _add_flag(sub, arg, flags.get(arg.name))
+                    _add_flag(
+                        sub, arg, flags.get(arg.name), documented.get(arg.name, "")
+                    )
                 sub.set_defaults(_command=command)
     return parser
 
