@@ -13,8 +13,8 @@ trimmed. black is the slowest stage (about 2,800 lines/s), so:
   formatted form, so it cannot serve stale output;
 - files the caller names as `verbatim` (the static runtime modules, kept black-clean in the
   source tree and checked by the tests) are not formatted at all;
-- the files that miss are formatted on both cores (a forked worker pool) when there is enough
-  work to pay for the pool.
+- the files that miss are formatted on both cores when there is enough work to pay for it:
+  this process takes one share and forked helpers the others (split by size).
 A file black cannot parse is a bug in a template: the error names the output path.
 """
 
@@ -49,7 +49,8 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str]:
 
 def _format_many(items: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
     total = sum(len(text) for _, text in items)
-    if total >= _PARALLEL_MIN_CHARS and len(items) > 1 and (os.cpu_count() or 1) > 1:
+    cores = min(os.cpu_count() or 1, 4)
+    if total >= _PARALLEL_MIN_CHARS and len(items) > 1 and cores > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -59,10 +60,19 @@ def _format_many(items: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
             context = multiprocessing.get_context("fork")
         except ValueError:  # pragma: no cover - platforms without fork
             return [_format_one(item) for item in items]
-        biggest_first = sorted(items, key=lambda kv: -len(kv[1]))
-        workers = min(os.cpu_count() or 2, 4)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_format_one, biggest_first, chunksize=1))
+        # this process formats one share itself (it would only wait otherwise), forked
+        # helpers the others: one process fewer, and the same cores busy
+        shares: list[list[tuple[str, str]]] = [[] for _ in range(cores)]
+        loads = [0] * cores
+        for item in sorted(items, key=lambda kv: -len(kv[1])):  # largest first, to the
+            least = loads.index(min(loads))  # least loaded share
+            shares[least].append(item)
+            loads[least] += len(item[1])
+        helped = [item for share in shares[1:] for item in share]
+        with ProcessPoolExecutor(max_workers=cores - 1, mp_context=context) as pool:
+            pending = pool.map(_format_one, helped, chunksize=1)
+            own = [_format_one(item) for item in shares[0]]
+            return own + list(pending)
     return [_format_one(item) for item in items]
 
 
