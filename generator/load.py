@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from generator import chunks
 from generator.diagnostics import SpecError, error
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader when PyYAML has it
@@ -165,14 +166,18 @@ def load(
         raise SpecError([error("permission denied", file=name)]) from None
     except OSError as exc:
         raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
-    data = parse(raw, name)
+    data = parse(raw, name, cache_key=str(path.resolve()))
     return LoadedSpec(
         path, data, hashlib.sha256(raw).hexdigest(), SourceMap(name, raw.decode("utf-8-sig"))
     )
 
 
-def parse(raw: bytes, name: str) -> dict[str, Any]:
-    """Parse JSON or YAML bytes into a mapping, or raise `SpecError`."""
+def parse(raw: bytes, name: str, cache_key: str | None = None) -> dict[str, Any]:
+    """Parse JSON or YAML bytes into a mapping, or raise `SpecError`.
+
+    With a `cache_key` (the spec's path), YAML is parsed piece by piece and unchanged pieces
+    come from the user cache (`chunks`); anything unusual falls back to parsing it whole.
+    """
     if not raw.strip():
         raise SpecError([error("empty file: expected an OpenAPI document", file=name, line=1)])
     if b"\x00" in raw:
@@ -194,7 +199,9 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
             raise SpecError([error("invalid JSON: nested too deeply", file=name)]) from None
     else:
         try:
-            data = yaml.load(text, Loader=_Loader)
+            data = chunks.parse(text, _Loader, cache_key) if cache_key else None
+            if data is None:
+                data = yaml.load(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line: int | None = mark.line + 1 if mark is not None else None

@@ -1,0 +1,189 @@
+"""Piecewise YAML parsing with cached pieces gives exactly what parsing the whole text gives.
+
+`generator/chunks.py` cuts a spec at its top-level keys and inside large block mappings, parses
+each piece on its own and keeps the parsed pieces in the user cache by the sha256 of their text.
+These tests compare it with `yaml.load` of the whole text (values, key order and types) on
+tricky inline documents, cold and warm, check that doubtful cuts fall back to a whole parse,
+that a warm run parses only the edited piece, that a hostile cache file cannot run code, and
+that every YAML spec of the corpus comes out the same.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import SHARED_SPECS, requires_shared
+
+from generator import chunks
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(folder))
+    monkeypatch.setattr(chunks, "SPLIT_MIN", 10)  # split even small mappings
+    return folder
+
+
+def exact(value: Any) -> str:
+    """A rendering that tells 1 from 1.0 from True and keeps key order and key types."""
+    return json.dumps(value, default=repr, sort_keys=False) + repr(_key_types(value))
+
+
+def _key_types(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [(type(k).__name__, _key_types(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_key_types(v) for v in value]
+    return []
+
+
+TRICKY = """\
+# a comment before everything
+openapi: 3.1.0
+info:
+  title: "Tricky: yes"
+  version: '1'
+  description: |
+    A block scalar
+    key: that looks like a key
+
+    and a blank line
+tags:
+- name: col-0 sequence
+- name: second
+paths:
+  "/quoted/{id}":
+    get:
+      responses:
+        200:
+          description: int key
+        '201': {description: quoted int key}
+  /plain:   # a trailing comment
+    post:
+      x-date: 2024-01-02
+      x-anchor: &a {k: v}
+      x-alias: *a
+      x-flow: [1, 2.0, true, null, ~]
+  /multi:
+    get:
+      description: plain text
+        continued on the next line
+components:
+  schemas:
+    A: {type: object}
+    B:
+      type: string
+      enum: [yes, no, on, off]
+x-last: end
+"""
+
+
+def test_pieces_equal_the_whole_parse_cold_and_warm() -> None:
+    whole = yaml.load(TRICKY, Loader=LOADER)
+    for _ in range(2):
+        got = chunks.parse(TRICKY, LOADER, "spec")
+        assert got is not None
+        assert exact(got) == exact(whole)
+    crlf = TRICKY.replace("\n", "\r\n")
+    got = chunks.parse(crlf, LOADER, "crlf")
+    assert got is None or exact(got) == exact(yaml.load(crlf, Loader=LOADER))
+
+
+def test_a_warm_run_parses_only_the_edited_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert chunks.parse(TRICKY, LOADER, "spec") is not None
+    parsed: list[str] = []
+    real = yaml.load
+
+    def counting(stream: Any, Loader: Any) -> Any:  # noqa: N803 - yaml's own spelling
+        header = stream.count("\n") == 1 and stream.rstrip().endswith(":")
+        if Loader is LOADER and not header:  # (a header line is read to learn its key)
+            parsed.append(stream)
+        return real(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", counting)
+    edited = TRICKY.replace("description: int key", "description: an edited key")
+    got = chunks.parse(edited, LOADER, "spec")
+    assert got is not None
+    assert exact(got) == exact(real(edited, Loader=LOADER))
+    assert len(parsed) == 1 and "an edited key" in parsed[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an anchor in one piece, its alias in another
+        "a: &x {k: 1}\nb: *x\n",
+        # a quoted scalar continued at column 0
+        'a: "first\nsecond: line"\nb: 2\n',
+        # a flow mapping closed at column 0
+        "a: {k: 1,\nz: 2}\nb: 3\n",
+        # two documents, a directive
+        "a: 1\n---\nb: 2\n",
+        "%YAML 1.1\n---\na: 1\n",
+        # something before the first key that is not a comment
+        "  a: 1\nb: 2\n",
+    ],
+)
+def test_doubtful_cuts_fall_back_or_agree(text: str) -> None:
+    got = chunks.parse(text, LOADER, "doubt")
+    try:
+        whole = yaml.load(text, Loader=LOADER)
+    except yaml.YAMLError:
+        assert got is None
+        return
+    assert got is None or exact(got) == exact(whole)
+
+
+def test_no_cache_folder_means_no_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OAGEN_CACHE_DIR", "")
+    assert chunks.parse(TRICKY, LOADER, "spec") is None
+
+
+def test_a_hostile_cache_file_runs_nothing(cache: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self) -> tuple[Any, ...]:
+            import os
+
+            return (os.system, (f"touch {marker}",))
+
+    assert chunks.parse(TRICKY, LOADER, "spec") is not None
+    [entry] = list((cache / "yaml").iterdir())
+    entry.write_bytes(pickle.dumps({"x": Evil()}))
+    got = chunks.parse(TRICKY, LOADER, "spec")
+    assert not marker.exists()
+    assert got is not None and exact(got) == exact(yaml.load(TRICKY, Loader=LOADER))
+
+
+@requires_shared()
+@pytest.mark.corpus
+def test_every_yaml_spec_of_the_corpus_parses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    specs = sorted(  # split as finely as possible (the fixture's SPLIT_MIN): the hardest test
+        p
+        for p in (SHARED_SPECS / "corpus").rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file()
+    )
+    specs.append(SHARED_SPECS / "vastai" / "vastai-full.yaml")
+    pieced = 0
+    for spec in specs:
+        text = spec.read_text(encoding="utf-8-sig")
+        whole = yaml.load(text, Loader=LOADER)
+        for _ in range(2):  # cold, then warm from the cache
+            got = chunks.parse(text, LOADER, str(spec))
+            if got is None:
+                assert len(text) < 100_000, f"{spec}: a large spec fell back to a whole parse"
+                break
+            assert exact(got) == exact(whole), spec
+        else:
+            pieced += 1
+    # a few small files of DigitalOcean's fall back (cut so finely, a piece is doubtful)
+    assert pieced >= 0.99 * len(specs), f"{pieced} of {len(specs)} specs parsed in pieces"
