@@ -31,9 +31,11 @@ lint: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-# BENCH_ARGS: e.g. --quick, or --runs 3 --big-runs 1 (see python bench/run.py --help)
+# BENCH_ARGS: e.g. --quick, or --runs 3 --big-runs 1 (see python bench/run.py --help);
+# SCALING_ARGS: e.g. --runs 1 --peers "" (see python bench/scaling.py --help)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/scaling.py $(SCALING_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -24,6 +24,7 @@ import datetime
 import hashlib
 import io
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,75 +40,135 @@ class _Unsplittable(Exception):
     pass
 
 
-def parse(text: str, loader: Any, spec_id: str) -> dict[Any, Any] | None:
-    """The document, from cached and freshly parsed pieces; None if it cannot be cut safely
-    (or there is no cache folder), and the caller parses the whole text."""
+@dataclass
+class Layout:
+    """Where the pieces sit in the text, to find line numbers piece by piece (`line_index`)."""
+
+    spec_id: str
+    headers: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (path, line)
+    # (path of the enclosing mapping, first line, sha256 of the text, the text), in order;
+    # a header comes before the pieces inside it
+    pieces: list[tuple[tuple[str, ...], int, str, str]] = field(default_factory=list)
+    order: list[tuple[str, int]] = field(default_factory=list)  # ("h" or "p", position)
+
+
+def parse(text: str, loader: Any, spec_id: str) -> tuple[dict[Any, Any], Layout] | None:
+    """The document, from cached and freshly parsed pieces, and where the pieces are; None if
+    it cannot be cut safely (or there is no cache folder): the caller parses the whole text."""
     folder = cache_dir()
+    first_line = 1
     if text.startswith("---\n"):  # an explicit start of the (one) document
-        text = text[4:]
+        text, first_line = text[4:], 2
     if folder is None or text.startswith(("---", "%")) or "\n---" in text or "\n..." in text:
         return None
     path = folder / "yaml" / (hashlib.sha256(spec_id.encode()).hexdigest() + ".pickle")
-    known = _read(path)
-    fresh: dict[str, Any] = {}
-    used: set[str] = set()
-
-    def value_of(piece: str) -> Any:
-        digest = hashlib.sha256(piece.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in fresh:
-            return copy.deepcopy(fresh[digest])
-        if digest in known:
-            found = known[digest]
-        else:
-            try:
-                found = yaml.load(piece, Loader=loader)
-            except yaml.YAMLError:
-                raise _Unsplittable from None
-        fresh[digest] = found
-        if digest in used:  # the same text twice: do not share one object
-            return copy.deepcopy(found)
-        used.add(digest)
-        return found
-
-    lines = text.split("\n")
+    cutter = _Cutter(text.split("\n"), loader, _read(path), Layout(spec_id), first_line)
     try:
-        data = _mapping(lines, 0, len(lines), 0, value_of, loader)
+        data = cutter.mapping(0, len(cutter.lines), 0, ())
     except (_Unsplittable, RecursionError):
         return None
-    if fresh.keys() != known.keys():
-        _write(path, fresh)
-    return data
+    if cutter.fresh.keys() != cutter.known.keys():
+        _write(path, cutter.fresh)
+    return data, cutter.layout
 
 
-def _mapping(
-    lines: list[str], lo: int, hi: int, indent: int, value_of: Any, loader: Any
-) -> dict[Any, Any]:
-    """The block mapping whose keys sit at column `indent` in `lines[lo:hi]`."""
-    starts = [i for i in range(lo, hi) if _is_key(lines[i], indent)]
-    if not starts or any(
-        line.strip() and not line.lstrip().startswith("#") for line in lines[lo : starts[0]]
-    ):
-        raise _Unsplittable  # something before the first key that is not a comment
-    out: dict[Any, Any] = {}
-    for n, start in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else hi
-        key, nested = _nested(lines[start:end], indent, loader)
-        if nested is not None and sum(len(line) + 1 for line in lines[start:end]) >= SPLIT_MIN:
+class _Cutter:
+    def __init__(
+        self, lines: list[str], loader: Any, known: dict[str, Any], layout: Layout, first: int
+    ) -> None:
+        self.lines, self.loader, self.known, self.layout, self.first = (
+            lines,
+            loader,
+            known,
+            layout,
+            first,
+        )
+        self.fresh: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def mapping(self, lo: int, hi: int, indent: int, prefix: tuple[str, ...]) -> dict[Any, Any]:
+        """The block mapping whose keys sit at column `indent` in `lines[lo:hi]`."""
+        lines, layout = self.lines, self.layout
+        starts = [i for i in range(lo, hi) if _is_key(lines[i], indent)]
+        if not starts or any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines[lo : starts[0]]
+        ):
+            raise _Unsplittable  # something before the first key that is not a comment
+        out: dict[Any, Any] = {}
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else hi
+            key, raw, nested = _nested(lines[start:end], indent, self.loader)
+            if nested is not None and sum(len(line) + 1 for line in lines[start:end]) >= SPLIT_MIN:
+                mark = (len(layout.order), len(layout.headers), len(layout.pieces))
+                try:
+                    layout.order.append(("h", len(layout.headers)))
+                    layout.headers.append(((*prefix, raw), self.first + start))
+                    out[key] = self.mapping(start + 1, end, nested, (*prefix, raw))
+                    continue
+                except _Unsplittable:  # not a plain block mapping after all: one piece
+                    del layout.order[mark[0] :], layout.headers[mark[1] :]
+                    del layout.pieces[mark[2] :]
+            # the piece's own text: its lines and the line break after the last (if any)
+            piece = "\n".join(lines[start:end]) + ("\n" if end < len(lines) else "")
+            value = self.value_of(piece, prefix, start)
+            if not isinstance(value, dict) or len(value) != 1:
+                raise _Unsplittable
+            ((parsed_key, parsed_value),) = value.items()
+            if key is not None and parsed_key != key:
+                raise _Unsplittable
+            out[parsed_key] = parsed_value
+        return out
+
+    def value_of(self, piece: str, prefix: tuple[str, ...], start: int) -> Any:
+        digest = hashlib.sha256(piece.encode("utf-8", "surrogatepass")).hexdigest()
+        self.layout.order.append(("p", len(self.layout.pieces)))
+        self.layout.pieces.append((prefix, self.first + start, digest, piece))
+        if digest in self.fresh:
+            return copy.deepcopy(self.fresh[digest])
+        if digest in self.known:
+            found = self.known[digest]
+        else:
             try:
-                out[key] = _mapping(lines, start + 1, end, nested, value_of, loader)
-                continue
-            except _Unsplittable:
-                pass  # not a plain block mapping after all: this piece is parsed whole
-        # the piece's own text: its lines and the line break after the last (if the text has one)
-        piece = "\n".join(lines[start:end]) + ("\n" if end < len(lines) else "")
-        value = value_of(piece)
-        if not isinstance(value, dict) or len(value) != 1:
-            raise _Unsplittable
-        ((parsed_key, parsed_value),) = value.items()
-        if key is not None and parsed_key != key:
-            raise _Unsplittable
-        out[parsed_key] = parsed_value
-    return out
+                found = yaml.load(piece, Loader=self.loader)
+            except yaml.YAMLError:
+                raise _Unsplittable from None
+        self.fresh[digest] = found
+        if digest in self.used:  # the same text twice: do not share one object
+            return copy.deepcopy(found)
+        self.used.add(digest)
+        return found
+
+
+def line_index(layout: Layout, index_of: Any) -> dict[tuple[str, ...], int]:
+    """The document's line index (path -> line) from each piece's own, offset to its place.
+
+    `index_of(text)` indexes one text; a piece's index is kept in the cache by the piece's
+    sha256 (relative lines), so only the pieces that changed are indexed again.
+    """
+    folder = cache_dir()
+    path = None
+    if folder is not None:
+        name = hashlib.sha256(layout.spec_id.encode()).hexdigest() + ".lines.pickle"
+        path = folder / "yaml" / name
+    known = _read(path) if path is not None else {}
+    fresh: dict[str, Any] = {}
+    index: dict[tuple[str, ...], int] = {(): 1}
+    for kind, position in layout.order:
+        if kind == "h":
+            key_path, line = layout.headers[position]
+            index.setdefault(key_path, line)
+            continue
+        prefix, first, digest, text = layout.pieces[position]
+        own = fresh.get(digest) or known.get(digest)
+        if own is None:
+            own = index_of(text)
+        fresh[digest] = own
+        for rel, line in own.items():
+            if rel:
+                index.setdefault(prefix + rel, first + line - 1)
+    if path is not None and fresh.keys() != known.keys():
+        _write(path, fresh)
+    return index
 
 
 def _is_key(line: str, indent: int) -> bool:
@@ -119,17 +180,22 @@ def _is_key(line: str, indent: int) -> bool:
     )
 
 
-def _nested(piece: list[str], indent: int, loader: Any) -> tuple[Any, int | None]:
-    """(the key of `piece`'s header line if it opens a block mapping, that mapping's indent)."""
+def _nested(piece: list[str], indent: int, loader: Any) -> tuple[Any, str, int | None]:
+    """(the key of `piece`'s header line, as parsed and as written, and the indent of the block
+    mapping it opens); (None, "", None) if it opens none."""
     header = piece[0]
     if not header.rstrip().endswith(":") or header.lstrip().startswith(("?", "&", "*", "!")):
-        return None, None
+        return None, "", None
     try:
-        parsed = yaml.load(header.strip() + "\n", Loader=loader)
-    except yaml.YAMLError:
-        return None, None
+        text = header.strip() + "\n"
+        parsed = yaml.load(text, Loader=loader)
+        raw = next(
+            e.value for e in yaml.parse(text, Loader=loader) if isinstance(e, yaml.ScalarEvent)
+        )
+    except (yaml.YAMLError, StopIteration):
+        return None, "", None
     if not isinstance(parsed, dict) or len(parsed) != 1 or next(iter(parsed.values())) is not None:
-        return None, None
+        return None, "", None
     key = next(iter(parsed))
     for line in piece[1:]:
         stripped = line.lstrip(" ")
@@ -137,9 +203,9 @@ def _nested(piece: list[str], indent: int, loader: Any) -> tuple[Any, int | None
             continue
         depth = len(line) - len(stripped)
         if depth > indent and stripped[0] not in _KEY_START_REJECT:
-            return key, depth
-        return None, None  # a sequence, a scalar or something unusual: one piece
-    return None, None
+            return key, raw, depth
+        return None, "", None  # a sequence, a scalar or something unusual: one piece
+    return None, "", None
 
 
 class _Restricted(pickle.Unpickler):

@@ -37,6 +37,7 @@ class SourceMap:
 
     file: str
     text: str
+    layout: chunks.Layout | None = field(default=None, repr=False)  # when parsed in pieces
     _index: dict[tuple[str, ...], int] | None = field(default=None, repr=False)
     _by_last: dict[str, list[tuple[str, ...]]] | None = field(default=None, repr=False)
 
@@ -63,15 +64,18 @@ class SourceMap:
     def _lines(self) -> dict[tuple[str, ...], int]:
         if self._index is None:
             try:
-                self._index = _line_index(self.text)
+                self._index = self._build_index()
             except (yaml.YAMLError, RecursionError):
                 self._index = {}
         return self._index
 
+    def _build_index(self) -> dict[tuple[str, ...], int]:
+        return _piecewise_or_whole(self)
+
     def line_of(self, pointer: str) -> int | None:
         if self._index is None:
             try:
-                self._index = _line_index(self.text)
+                self._index = self._build_index()
             except (yaml.YAMLError, RecursionError):
                 self._index = {}
         if not self._index:
@@ -80,6 +84,12 @@ class SourceMap:
         while path and path not in self._index:
             path = path[:-1]
         return self._index.get(path, 1)
+
+
+def _piecewise_or_whole(source: SourceMap) -> dict[tuple[str, ...], int]:
+    if source.layout is not None:
+        return chunks.line_index(source.layout, _line_index)
+    return _line_index(source.text)
 
 
 def _line_index(text: str) -> dict[tuple[str, ...], int]:
@@ -166,18 +176,22 @@ def load(
         raise SpecError([error("permission denied", file=name)]) from None
     except OSError as exc:
         raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
-    data = parse(raw, name, cache_key=str(path.resolve()))
-    return LoadedSpec(
-        path, data, hashlib.sha256(raw).hexdigest(), SourceMap(name, raw.decode("utf-8-sig"))
-    )
+    data, layout = _parse(raw, name, cache_key=str(path.resolve()))
+    source = SourceMap(name, raw.decode("utf-8-sig"), layout)
+    return LoadedSpec(path, data, hashlib.sha256(raw).hexdigest(), source)
 
 
-def parse(raw: bytes, name: str, cache_key: str | None = None) -> dict[str, Any]:
-    """Parse JSON or YAML bytes into a mapping, or raise `SpecError`.
+def parse(raw: bytes, name: str) -> dict[str, Any]:
+    """Parse JSON or YAML bytes into a mapping, or raise `SpecError`."""
+    return _parse(raw, name, None)[0]
 
-    With a `cache_key` (the spec's path), YAML is parsed piece by piece and unchanged pieces
-    come from the user cache (`chunks`); anything unusual falls back to parsing it whole.
-    """
+
+def _parse(
+    raw: bytes, name: str, cache_key: str | None
+) -> tuple[dict[str, Any], chunks.Layout | None]:
+    """`parse`; with a `cache_key` (the spec's path), YAML is parsed piece by piece and the
+    unchanged pieces come from the user cache (`chunks`), else it is parsed whole."""
+    layout = None
     if not raw.strip():
         raise SpecError([error("empty file: expected an OpenAPI document", file=name, line=1)])
     if b"\x00" in raw:
@@ -199,9 +213,11 @@ def parse(raw: bytes, name: str, cache_key: str | None = None) -> dict[str, Any]
             raise SpecError([error("invalid JSON: nested too deeply", file=name)]) from None
     else:
         try:
-            data = chunks.parse(text, _Loader, cache_key) if cache_key else None
-            if data is None:
+            pieces = chunks.parse(text, _Loader, cache_key) if cache_key else None
+            if pieces is None:
                 data = yaml.load(text, Loader=_Loader)
+            else:
+                data, layout = pieces
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line: int | None = mark.line + 1 if mark is not None else None
@@ -217,7 +233,7 @@ def parse(raw: bytes, name: str, cache_key: str | None = None) -> dict[str, Any]
             [error(f"expected a mapping at the top level, found {kind}", file=name, line=1)]
         )
     _check_size(data, name)
-    return data
+    return data, layout
 
 
 def _check_size(data: Any, name: str, max_nodes: int = DEFAULT_MAX_NODES) -> None:

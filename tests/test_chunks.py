@@ -20,6 +20,7 @@ import yaml
 from conftest import SHARED_SPECS, requires_shared
 
 from generator import chunks
+from generator.load import _line_index
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -86,34 +87,44 @@ x-last: end
 """
 
 
+def parsed(text: str, spec_id: str) -> Any:
+    """The piecewise parse, checking its line index against the whole text's on the way."""
+    result = chunks.parse(text, LOADER, spec_id)
+    if result is None:
+        return None
+    data, layout = result
+    assert chunks.line_index(layout, _line_index) == _line_index(text), spec_id
+    return data
+
+
 def test_pieces_equal_the_whole_parse_cold_and_warm() -> None:
     whole = yaml.load(TRICKY, Loader=LOADER)
     for _ in range(2):
-        got = chunks.parse(TRICKY, LOADER, "spec")
+        got = parsed(TRICKY, "spec")
         assert got is not None
         assert exact(got) == exact(whole)
-    crlf = TRICKY.replace("\n", "\r\n")
-    got = chunks.parse(crlf, LOADER, "crlf")
-    assert got is None or exact(got) == exact(yaml.load(crlf, Loader=LOADER))
+    for text in ("---\n" + TRICKY, TRICKY.replace("\n", "\r\n")):
+        got = parsed(text, "variant")
+        assert got is None or exact(got) == exact(yaml.load(text, Loader=LOADER))
 
 
 def test_a_warm_run_parses_only_the_edited_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     assert chunks.parse(TRICKY, LOADER, "spec") is not None
-    parsed: list[str] = []
+    loads: list[str] = []
     real = yaml.load
 
     def counting(stream: Any, Loader: Any) -> Any:  # noqa: N803 - yaml's own spelling
         header = stream.count("\n") == 1 and stream.rstrip().endswith(":")
         if Loader is LOADER and not header:  # (a header line is read to learn its key)
-            parsed.append(stream)
+            loads.append(stream)
         return real(stream, Loader=Loader)
 
     monkeypatch.setattr(yaml, "load", counting)
     edited = TRICKY.replace("description: int key", "description: an edited key")
     got = chunks.parse(edited, LOADER, "spec")
     assert got is not None
-    assert exact(got) == exact(real(edited, Loader=LOADER))
-    assert len(parsed) == 1 and "an edited key" in parsed[0]
+    assert exact(got[0]) == exact(real(edited, Loader=LOADER))
+    assert len(loads) == 1 and "an edited key" in loads[0]
 
 
 @pytest.mark.parametrize(
@@ -133,7 +144,7 @@ def test_a_warm_run_parses_only_the_edited_piece(monkeypatch: pytest.MonkeyPatch
     ],
 )
 def test_doubtful_cuts_fall_back_or_agree(text: str) -> None:
-    got = chunks.parse(text, LOADER, "doubt")
+    got = parsed(text, "doubt")
     try:
         whole = yaml.load(text, Loader=LOADER)
     except yaml.YAMLError:
@@ -157,9 +168,9 @@ def test_a_hostile_cache_file_runs_nothing(cache: Path, tmp_path: Path) -> None:
             return (os.system, (f"touch {marker}",))
 
     assert chunks.parse(TRICKY, LOADER, "spec") is not None
-    [entry] = list((cache / "yaml").iterdir())
-    entry.write_bytes(pickle.dumps({"x": Evil()}))
-    got = chunks.parse(TRICKY, LOADER, "spec")
+    for entry in (cache / "yaml").iterdir():  # the pieces, and their line indexes
+        entry.write_bytes(pickle.dumps({"x": Evil()}))
+    got = parsed(TRICKY, "spec")
     assert not marker.exists()
     assert got is not None and exact(got) == exact(yaml.load(TRICKY, Loader=LOADER))
 
@@ -178,7 +189,7 @@ def test_every_yaml_spec_of_the_corpus_parses_the_same(monkeypatch: pytest.Monke
         text = spec.read_text(encoding="utf-8-sig")
         whole = yaml.load(text, Loader=LOADER)
         for _ in range(2):  # cold, then warm from the cache
-            got = chunks.parse(text, LOADER, str(spec))
+            got = parsed(text, str(spec))
             if got is None:
                 assert len(text) < 100_000, f"{spec}: a large spec fell back to a whole parse"
                 break
