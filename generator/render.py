@@ -334,7 +334,9 @@ class OpView:
         if flags:
             parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
         return "Command(" + ", ".join(parts) + ")"
+
     op_code: str = ""
+    result_kind: str = "json"
 
 
 @dataclass
@@ -379,6 +381,7 @@ class Views:
     api: Api
     settings: Settings
     ops: list[OpView] = field(default_factory=list)
+    shared_args: list[tuple[str, str]] = field(default_factory=list)  # (constant, Arg code)
 
 
 def _example_value(p: Parameter) -> Any:
@@ -551,10 +554,50 @@ def build_views(api: Api, settings: Settings) -> Views:
                 curl_example=curl_example,
                 errors=errors,
                 doc_file=f"{op.name}.md",
-                op_code=_op_code(op, const, returns, result_spec, result_kind, params),
+                result_kind=result_kind,
             )
         )
+    views.shared_args = _share_args(views.ops)
+    shared = dict((code, name) for name, code in views.shared_args)
+    for view in views.ops:
+        view.op_code = _op_code(
+            view.op,
+            view.const,
+            view.returns,
+            view.result_spec,
+            view.result_kind,
+            [shared.get(p.arg_code, p.arg_code) for p in view.params],
+        )
     return views
+
+
+def _share_args(ops: list[OpView]) -> list[tuple[str, str]]:
+    """(constant, `Arg(...)` code) for each argument descriptor used by several operations.
+
+    APIs repeat their path and paging parameters across operations (Twilio: 1,672 arguments,
+    588 distinct); each such descriptor is written once, as a private module constant.
+    """
+    uses: dict[str, int] = {}
+    for view in ops:
+        for p in view.params:
+            uses[p.arg_code] = uses.get(p.arg_code, 0) + 1
+    taken: set[str] = set()
+    done: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for view in ops:
+        for p in view.params:
+            code = p.arg_code
+            if uses[code] < 2 or code in done:
+                continue
+            done.add(code)
+            base = "_" + p.param.name.upper().strip("_")
+            name, n = base, 1
+            while name in taken:
+                n += 1
+                name = f"{base}_{n}"
+            taken.add(name)
+            out.append((name, code))
+    return out
 
 
 def _op_code(
@@ -563,16 +606,16 @@ def _op_code(
     returns: str,
     result_spec: str,
     result_kind: str,
-    params: list[ParamView],
+    args: list[str],
 ) -> str:
     errors = {}
     for response in op.responses:
         if not response.status.startswith("2") and response.type is not None:
             errors[response.status] = spec_code(response.type)
     parts = [f"name={pyrepr(op.name)}", f"method={pyrepr(op.method)}", f"path={pyrepr(op.path)}"]
-    if params:
-        one = "," if len(params) == 1 else ""
-        parts.append("args=(" + ", ".join(p.arg_code for p in params) + one + ")")
+    if args:
+        one = "," if len(args) == 1 else ""
+        parts.append("args=(" + ", ".join(args) + one + ")")
     if result_spec != "None":
         parts.append(f"result={result_spec}")
     if result_kind != "json":
@@ -694,9 +737,10 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         ),
         "ops_imports": {
             "Any": any(": Op[Any]" in v.op_code for v in views.ops),
-            "rt": any("rt." in v.op_code for v in views.ops),
+            "rt": any("rt." in v.op_code for v in views.ops)
+            or any("rt." in code for _, code in views.shared_args),
             "models": any("models." in v.op_code for v in views.ops),
-            "Arg": any("Arg(" in v.op_code for v in views.ops),
+            "Arg": any("Arg(" in v.op_code for v in views.ops) or bool(views.shared_args),
             "Flag": any(p.flag_code for p in client_params),
         },
     }
