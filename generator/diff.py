@@ -77,18 +77,23 @@ class _Walker:
     def __init__(self, api: Api) -> None:
         self.models = {m.name: m for m in api.models}
         self.enums = {e.name: e for e in api.enums}
+        self._fields: dict[str, list[Any]] = {}
 
     def fields(self, model: Model) -> list[Any]:
+        known = self._fields.get(model.name)
+        if known is not None:
+            return known
         chain: list[Model] = []
         current: Model | None = model
-        while current is not None and current not in chain:
+        while current is not None and all(current.name != m.name for m in chain):
             chain.append(current)
             current = self.models.get(current.base) if current.base else None
         merged: dict[str, Any] = {}
         for m in reversed(chain):
             for f in m.fields:
                 merged[f.wire] = f
-        return list(merged.values())
+        self._fields[model.name] = list(merged.values())
+        return self._fields[model.name]
 
     def enum_values(self, t: TypeRef) -> list[str | int] | None:
         match t:
@@ -176,8 +181,17 @@ def surface(api: Api) -> dict[str, Any]:
 
 
 def surface_text(api_or_surface: Api | dict[str, Any]) -> str:
+    """The surface as JSON with one line per operation (short diffs, and json's C encoder)."""
     data = api_or_surface if isinstance(api_or_surface, dict) else surface(api_or_surface)
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def one(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    lines = [f" {one(k)}: {one(v)}," for k, v in sorted(data.items()) if k != "operations"]
+    operations = data.get("operations", {})
+    rows = [f"  {one(k)}: {one(operations[k])}" for k in sorted(operations)]
+    block = "{\n" + ",\n".join(rows) + "\n }" if rows else "{}"
+    return "{\n" + "\n".join(lines) + '\n "operations": ' + block + "\n}\n"
 
 
 def is_surface(data: Any) -> bool:
