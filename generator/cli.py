@@ -248,7 +248,9 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
         _print(diagnostics)
         print(f"oagen: {config.spec}: OK ({len(diagnostics)} warnings)", file=sys.stderr)
         return 0
-    result = pipeline.generate(spec_path, config, display=config.spec, progress=report)
+    result = pipeline.generate(
+        spec_path, config, display=config.spec, progress=report, background=True
+    )
     if progress is not None:
         progress.done()
     _print(result.diagnostics)

@@ -71,9 +71,12 @@ def analyse(
     config: Config,
     display: str | None = None,
     progress: Progress = _quiet,
+    background: bool = False,
 ) -> tuple[Api, list[Diagnostic], str]:
-    """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256."""
-    analysis = _analyse(spec_path, config, display, progress)
+    """load -> resolve -> validate -> build: the IR, the findings, and the spec's sha256.
+
+    `background`: validate in a forked process whatever the spec's size (`validate.start`)."""
+    analysis = _analyse(spec_path, config, display, progress, background)
     return analysis.api, _finish(analysis, config), analysis.sha256
 
 
@@ -87,7 +90,13 @@ class _Analysis:
     single_file: bool
 
 
-def _analyse(spec_path: Path, config: Config, display: str | None, progress: Progress) -> _Analysis:
+def _analyse(
+    spec_path: Path,
+    config: Config,
+    display: str | None,
+    progress: Progress,
+    background: bool = False,
+) -> _Analysis:
     steps = len(STAGES)
     progress("load", 1, steps, display or spec_path.name)
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
@@ -96,7 +105,7 @@ def _analyse(spec_path: Path, config: Config, display: str | None, progress: Pro
     data = resolve(loaded.data, spec_path, loaded.source)
     single_file = data is loaded.data
     progress("validate", 3, steps, f"OpenAPI {version}")
-    pending = validate_stage.start(data, version)
+    pending = validate_stage.start(data, version, background=background)
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     api, found = build_api(data, loaded.source)
@@ -125,8 +134,9 @@ def generate(
     config: Config,
     display: str | None = None,
     progress: Progress = _quiet,
+    background: bool = False,
 ) -> GenerationResult:
-    analysis = _analyse(spec_path, config, display, progress)
+    analysis = _analyse(spec_path, config, display, progress, background)
     api = analysis.api
     steps = len(STAGES)
     progress("select", 5, steps, f"{len(api.operations)} operations")

@@ -145,7 +145,7 @@ def _job() -> list[Finding]:
 class Pending:
     """Validator findings on their way: `result(source)` waits for them and locates them."""
 
-    def __init__(self, data: dict[str, Any], version: str, cache: bool) -> None:
+    def __init__(self, data: dict[str, Any], version: str, cache: bool, background: bool) -> None:
         self._data, self._version = data, version
         self._path = _cache_path(text_blind_key(data)) if cache else None
         self._found: list[Finding] | None = _read_cache(self._path)
@@ -153,7 +153,7 @@ class Pending:
         self._pool: Any = None
         paths = data.get("paths")
         big = isinstance(paths, dict) and len(paths) >= _PARALLEL_MIN_PATHS
-        if self._found is None and big and (os.cpu_count() or 1) > 1:
+        if self._found is None and (big or background) and (os.cpu_count() or 1) > 1:
             self._fork()
 
     def _fork(self) -> None:
@@ -195,9 +195,14 @@ class Pending:
         return out
 
 
-def start(data: dict[str, Any], version: str, cache: bool = True) -> Pending:
-    """Start validating `data` (in the background for large documents), or reuse a verdict."""
-    return Pending(data, version, cache)
+def start(
+    data: dict[str, Any], version: str, cache: bool = True, background: bool = False
+) -> Pending:
+    """Start validating `data`, or reuse a verdict. It runs in a forked process (on another
+    core, while the caller builds and renders) for large documents, and for any document with
+    `background` (the command line: even for a small spec, importing the validator alone takes
+    longer than the rest of the run)."""
+    return Pending(data, version, cache, background)
 
 
 # The verdict cache is keyed by the document with the text of every `description` and

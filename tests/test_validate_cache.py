@@ -118,3 +118,21 @@ def test_pre_crawled_validator_finds_what_the_stock_one_finds(version: str) -> N
     found = errors(fast)
     assert len(found) >= 2
     assert found == errors(stock)
+
+
+def test_background_validation_of_a_small_spec_finds_the_same() -> None:
+    """The command line validates even small specs in a forked process (importing the
+    validator costs more than the rest of such a run); the findings are the same."""
+    import os
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: oagen validates in-process")
+    bad = copy.deepcopy(DOC)
+    bad["paths"]["/a"]["get"]["responses"] = {"200": {"no-description": True}}
+    source = SourceMap("openapi.yaml", "")
+    inline = validate.start(bad, "3.1", cache=False)
+    assert inline._future is None  # a small spec: here, unless asked
+    forked = validate.start(bad, "3.1", cache=False, background=True)
+    assert forked._future is not None
+    assert forked.result(source) == inline.result(source)
+    assert any("description" in d.message for d in forked.result(source))
