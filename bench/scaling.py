@@ -84,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     peers = ensure_peers([p for p in args.peers.split(",") if p.strip()])
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "generator"), quiet=1)
     doc = yaml.load(source.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     scratch = Path(tempfile.mkdtemp(prefix="oagen-scaling-"))
     rows: list[dict[str, Any]] = []
