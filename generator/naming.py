@@ -10,6 +10,7 @@ stable order (`name`, `name_2`, ...). CLI words come from `x-cli-name`, else a
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -58,12 +59,17 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def words(text: str) -> list[str]:
     """Split text into lower-case ASCII words: `createEndpoint` -> create, endpoint."""
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     normal = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     out: list[str] = []
     for chunk in _WORD_SPLIT.split(normal):
         if chunk:
             out.extend(part.lower() for part in _CAMEL.split(chunk) if part)
-    return out
+    return tuple(out)
 
 
 def snake(text: str, *, fallback: str = "value") -> str:
