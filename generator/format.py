@@ -20,6 +20,7 @@ A file black cannot parse is a bug in a template: the error names the output pat
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Collection, Iterable
@@ -69,8 +70,13 @@ def _format_many(items: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
             shares[least].append(item)
             loads[least] += len(item[1])
         helped = [item for share in shares[1:] for item in share]
-        with ProcessPoolExecutor(max_workers=cores - 1, mp_context=context) as pool:
+        gc.freeze()  # the helpers' garbage collectors then leave shared pages alone
+        try:
+            pool = ProcessPoolExecutor(max_workers=cores - 1, mp_context=context)
             pending = pool.map(_format_one, helped, chunksize=1)
+        finally:
+            gc.unfreeze()
+        with pool:
             own = [_format_one(item) for item in shares[0]]
             return own + list(pending)
     return [_format_one(item) for item in items]

@@ -9,6 +9,7 @@ builder reports, as errors, whatever it cannot map.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -166,11 +167,15 @@ class Pending:
         except ValueError:  # pragma: no cover - platforms without fork
             return
         _JOB = (self._data, self._version)
+        # objects moved to the permanent generation are never visited by the child's garbage
+        # collector, so it does not copy the pages it shares with this process
+        gc.freeze()
         try:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
             self._future = self._pool.submit(_job)
         finally:
             _JOB = None
+            gc.unfreeze()
 
     def result(self, source: SourceMap) -> list[Diagnostic]:
         if self._found is None:
