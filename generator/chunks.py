@@ -1,18 +1,24 @@
 """Chunks: parse a block-style YAML spec piece by piece, reusing the pieces parsed last time.
 
 On the pre-commit path one operation's text changes and the rest of a 3 MB spec does not, yet
-parsing it all again is the largest cost left (0.7 s for OpenAI's spec). So the text is cut
+parsing it all again was the largest cost left (0.8 s for OpenAI's spec). So the text is cut
 where its structure is plain to see: at each top-level key, and inside large block mappings
 (`paths`, `components`, `schemas`) at each key of the mapping's own indentation. Each piece
 is one `key: value` parsed on its own with the same loader, and the parsed values of pieces
 are kept in the user cache keyed by the sha256 of their text: an unchanged piece is not
-parsed again, and a cache entry can only ever give the value of exactly that text.
+parsed again, and a cache entry can only ever give the value of exactly that text. (Even with
+an empty cache this is faster than one parse of the whole text: 0.39 s for OpenAI's spec.)
 
-A cut in the wrong place cannot pass unnoticed: every piece must parse to a mapping with one
-key, the key its header line names; a piece cut inside a quoted scalar or a flow collection
-does not parse, and an alias to an anchor in another piece is undefined. Any such failure,
-and any document with directives or several documents, falls back to parsing the whole text
-(the caller's path), so the result is always what parsing the whole text gives.
+A cut in the wrong place is refused rather than trusted: every piece must parse to a mapping
+with one key, the key its header line names; a piece cut inside a quoted scalar or a flow
+collection does not parse, and an alias to an anchor in another piece is undefined. A mapping
+that fails this is parsed as one piece; a document with directives or several documents, or
+a top level that fails, is parsed whole by the caller. tests/test_chunks.py compares the
+result (values, key order, key and value types) and the line numbers with a whole parse on
+every YAML file of the corpus, cut as finely as possible.
+
+Line numbers for diagnostics come from the pieces too (`line_index`): each piece's own index,
+cached by its sha256, offset to where the piece starts.
 
 The cache stores pickles, read back with an unpickler that only builds plain data and dates.
 """
