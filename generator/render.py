@@ -558,7 +558,7 @@ def build_views(api: Api, settings: Settings) -> Views:
             )
         )
     views.shared_args = _share_args(views.ops)
-    shared = dict((code, name) for name, code in views.shared_args)
+    shared = {code: name for name, code in views.shared_args}
     for view in views.ops:
         view.op_code = _op_code(
             view.op,
