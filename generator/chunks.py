@@ -30,6 +30,7 @@ import datetime
 import hashlib
 import io
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ from generator.cache import cache_dir
 
 SPLIT_MIN = 16 * 1024  # a block mapping smaller than this is parsed as one piece
 _KEY_START_REJECT = " \t#-{}[],?&*!|>%@`"  # not the first character of a plain or quoted key
+
+
+_WS = " \t\r"  # YAML's white space (str.strip would also take Unicode spaces, like U+00A0)
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 class _Unsplittable(Exception):
@@ -66,6 +71,8 @@ def parse(text: str, loader: Any, spec_id: str) -> tuple[dict[Any, Any], Layout]
     if text.startswith("---\n"):  # an explicit start of the (one) document
         text, first_line = text[4:], 2
     if folder is None or text.startswith(("---", "%")) or "\n---" in text or "\n..." in text:
+        return None
+    if _OTHER_BREAKS.search(text):  # line breaks YAML counts and str.split("\n") does not
         return None
     path = folder / "yaml" / (hashlib.sha256(spec_id.encode()).hexdigest() + ".pickle")
     cutter = _Cutter(text.split("\n"), loader, _read(path), Layout(spec_id), first_line)
@@ -97,7 +104,8 @@ class _Cutter:
         lines, layout = self.lines, self.layout
         starts = [i for i in range(lo, hi) if _is_key(lines[i], indent)]
         if not starts or any(
-            line.strip() and not line.lstrip().startswith("#") for line in lines[lo : starts[0]]
+            line.strip(_WS) and not line.lstrip(_WS).startswith("#")
+            for line in lines[lo : starts[0]]
         ):
             raise _Unsplittable  # something before the first key that is not a comment
         out: dict[Any, Any] = {}
@@ -190,10 +198,10 @@ def _nested(piece: list[str], indent: int, loader: Any) -> tuple[Any, str, int |
     """(the key of `piece`'s header line, as parsed and as written, and the indent of the block
     mapping it opens); (None, "", None) if it opens none."""
     header = piece[0]
-    if not header.rstrip().endswith(":") or header.lstrip().startswith(("?", "&", "*", "!")):
+    if not header.rstrip(_WS).endswith(":") or header.lstrip(_WS).startswith(("?", "&", "*", "!")):
         return None, "", None
     try:
-        text = header.strip() + "\n"
+        text = header.strip(_WS) + "\n"
         parsed = yaml.load(text, Loader=loader)
         raw = next(
             e.value for e in yaml.parse(text, Loader=loader) if isinstance(e, yaml.ScalarEvent)

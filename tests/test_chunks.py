@@ -108,7 +108,9 @@ def test_pieces_equal_the_whole_parse_cold_and_warm() -> None:
         assert got is None or exact(got) == exact(yaml.load(text, Loader=LOADER))
 
 
-def test_a_warm_run_parses_only_the_edited_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warm_run_parses_only_the_edited_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     assert chunks.parse(TRICKY, LOADER, "spec") is not None
     loads: list[str] = []
     real = yaml.load
@@ -177,7 +179,9 @@ def test_a_hostile_cache_file_runs_nothing(cache: Path, tmp_path: Path) -> None:
 
 @requires_shared()
 @pytest.mark.corpus
-def test_every_yaml_spec_of_the_corpus_parses_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_yaml_spec_of_the_corpus_parses_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     specs = sorted(  # split as finely as possible (the fixture's SPLIT_MIN): the hardest test
         p
         for p in (SHARED_SPECS / "corpus").rglob("*")
@@ -191,10 +195,108 @@ def test_every_yaml_spec_of_the_corpus_parses_the_same(monkeypatch: pytest.Monke
         for _ in range(2):  # cold, then warm from the cache
             got = parsed(text, str(spec))
             if got is None:
-                assert len(text) < 100_000, f"{spec}: a large spec fell back to a whole parse"
+                assert (
+                    len(text) < 100_000
+                ), f"{spec}: a large spec fell back to a whole parse"
                 break
             assert exact(got) == exact(whole), spec
         else:
             pieced += 1
     # a few small files of DigitalOcean's fall back (cut so finely, a piece is doubtful)
-    assert pieced >= 0.99 * len(specs), f"{pieced} of {len(specs)} specs parsed in pieces"
+    assert pieced >= 0.99 * len(
+        specs
+    ), f"{pieced} of {len(specs)} specs parsed in pieces"
+
+
+# -- property: any block-style document, edited any way, parses as a whole parse does ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
+    st.sampled_from(
+        ["yes", "no", "on", "0o17", "1e3", "~", "- x", "a: b", "#c", '"q"', "'s'", "|"]
+    ),
+)
+KEYS = st.one_of(
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(0, 999),
+    st.sampled_from(["/v1/{id}", "200", "x-y", "on", "null", "a b", "$ref"]),
+)
+DOCS = st.dictionaries(
+    KEYS,
+    st.recursive(
+        SCALARS,
+        lambda inner: st.lists(inner, max_size=4)
+        | st.dictionaries(KEYS, inner, max_size=5),
+        max_leaves=25,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(
+    doc=DOCS,
+    width=st.sampled_from([20, 80, 10_000]),
+    style=st.sampled_from([None, '"', "'"]),
+    edit=st.integers(0, 10**6),
+)
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_block_document_and_any_edit_parse_as_a_whole(
+    doc: dict[Any, Any],
+    width: int,
+    style: str | None,
+    edit: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / f"c{edit}"))
+    text = yaml.safe_dump(
+        doc,
+        default_flow_style=False,
+        default_style=style,
+        allow_unicode=True,
+        width=width,
+        sort_keys=False,
+    )
+    lines = text.split("\n")
+    line = edit % len(lines)
+    edited = "\n".join(
+        [
+            *lines[:line],
+            (
+                f"{lines[line]} # edit {edit}"
+                if lines[line].strip()
+                and "#" not in lines[line]
+                and not lines[line].rstrip().endswith(("|", ">", "|-", ">-"))
+                else lines[line]
+            ),
+            *lines[line + 1 :],
+        ]
+    )
+    for version in (
+        text,
+        edited,
+        text,
+    ):  # cold, an edit served partly from the cache, back
+        try:
+            whole = yaml.load(version, Loader=LOADER)
+        except yaml.YAMLError:
+            assert parsed(version, "prop") is None
+            continue
+        got = parsed(version, "prop")
+        assert got is None or exact(got) == exact(whole)
