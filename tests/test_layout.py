@@ -27,7 +27,9 @@ MODE = black.Mode()
 def assert_black_stable(code: str) -> None:
     formatted = black.format_str(code, mode=MODE)
     assert formatted == code, "\n".join(
-        difflib.unified_diff(code.splitlines(), formatted.splitlines(), "layout", "black", lineterm="")
+        difflib.unified_diff(
+            code.splitlines(), formatted.splitlines(), "layout", "black", lineterm=""
+        )
     )
 
 
@@ -38,31 +40,78 @@ LONG = "VeryLongModelNameForTesting"
     ("prefix", "source", "suffix", "depth", "parens"),
     [
         ("name: ", "str | Unset", " = UNSET", 1, True),
-        ("content: ", f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", " = UNSET", 1, True),
+        (
+            "content: ",
+            f"list[{LONG}A | {LONG}B | {LONG}C] | Unset",
+            " = UNSET",
+            1,
+            True,
+        ),
         ("content: ", f"list[{LONG}A | {LONG}B | {LONG}C]", "", 1, True),
         ("operation: ", f"{LONG}A | {LONG}B | {LONG}C", "", 1, True),
         ("ranking_options: ", f"{LONG}{LONG}Object | Unset", " = UNSET", 1, True),
         ("caller: ", f"str | list[{LONG}A | {LONG}B | {LONG}C | {LONG}D]", "", 1, True),
-        ("MEMBER_WITH_A_LONG_NAME = ", '"tenant.workload_identity.provider.created.again"', "", 1, True),
-        ('"tools": ', f'rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"), discriminator="type", mapping={{"a": "A"}}))', ",", 2, False),
-        ("", f'Arg("tools", "tools", "body", rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"))), max_items=128)', ",", 2, False),
-        ("X: Op[models.Y] = ", 'Op(name="x", method="GET", path="/x", args=(Arg("a", "a", "query", "int"),), result=rt.model("Y"))', "", 0, True),
-        ("", 'Command(("create", "endpoint"), "create_endpoint", ops.CREATE_ENDPOINT, flags=(Flag("min_load", help="Minimum load of the endpoint, in requests per second"),))', ",", 1, False),
+        (
+            "MEMBER_WITH_A_LONG_NAME = ",
+            '"tenant.workload_identity.provider.created.again"',
+            "",
+            1,
+            True,
+        ),
+        (
+            '"tools": ',
+            f'rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"), discriminator="type", mapping={{"a": "A"}}))',
+            ",",
+            2,
+            False,
+        ),
+        (
+            "",
+            f'Arg("tools", "tools", "body", rt.list_of(rt.union(rt.model("{LONG}A"), rt.model("{LONG}B"))), max_items=128)',
+            ",",
+            2,
+            False,
+        ),
+        (
+            "X: Op[models.Y] = ",
+            'Op(name="x", method="GET", path="/x", args=(Arg("a", "a", "query", "int"),), result=rt.model("Y"))',
+            "",
+            0,
+            True,
+        ),
+        (
+            "",
+            'Command(("create", "endpoint"), "create_endpoint", ops.CREATE_ENDPOINT, flags=(Flag("min_load", help="Minimum load of the endpoint, in requests per second"),))',
+            ",",
+            1,
+            False,
+        ),
     ],
 )
-def test_statements_are_black_stable(prefix: str, source: str, suffix: str, depth: int, parens: bool) -> None:
+def test_statements_are_black_stable(
+    prefix: str, source: str, suffix: str, depth: int, parens: bool
+) -> None:
     code = layout.statement(prefix, source, suffix, depth, optional_parens=parens)
     if depth == 0:
         assert_black_stable(code + "\n")
     elif depth == 1:
         assert_black_stable("class C:\n" + code + "\n")
     else:
-        assert_black_stable("x = f(\n    a,\n    {\n" + code + "\n    },\n)\n" if prefix else "x = (\n    (\n" + code + "\n    ),\n)\n")
+        assert_black_stable(
+            "x = f(\n    a,\n    {\n" + code + "\n    },\n)\n"
+            if prefix
+            else "x = (\n    (\n" + code + "\n    ),\n)\n"
+        )
 
 
 def test_long_statements_are_split_and_short_ones_are_not() -> None:
-    assert layout.statement("name: ", "str | Unset", " = UNSET", 1, True) == "    name: str | Unset = UNSET"
-    split = layout.statement("content: ", f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", " = UNSET", 1, True)
+    assert (
+        layout.statement("name: ", "str | Unset", " = UNSET", 1, True)
+        == "    name: str | Unset = UNSET"
+    )
+    split = layout.statement(
+        "content: ", f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", " = UNSET", 1, True
+    )
     assert split.splitlines()[0] == "    content: (" and split.endswith(") = UNSET")
 
 
@@ -82,14 +131,32 @@ def test_docstrings_are_black_stable(text: str, depth: int) -> None:
     indent = "    " * depth
     code = f'{indent}"""{body}"""\n'
     for level in range(depth):
-        code = "    " * (depth - 1 - level) + ("class C:\n" if level == depth - 1 else "def f():\n") + code
+        code = (
+            "    " * (depth - 1 - level)
+            + ("class C:\n" if level == depth - 1 else "def f():\n")
+            + code
+        )
     code = code if depth else code
     assert_black_stable(code)
 
 
 @pytest.mark.parametrize(
     "value",
-    ["plain", "it's", 'say "hi"', "both ' and \"", "back\\slash'\"", "\n\t\x00", 1.5e20, -2.5e-07, [1, "a"], {"k": ("v",)}, (), True, None],
+    [
+        "plain",
+        "it's",
+        'say "hi"',
+        "both ' and \"",
+        "back\\slash'\"",
+        "\n\t\x00",
+        1.5e20,
+        -2.5e-07,
+        [1, "a"],
+        {"k": ("v",)},
+        (),
+        True,
+        None,
+    ],
 )
 def test_pyrepr_is_a_literal_black_leaves_alone(value: object) -> None:
     import ast
@@ -131,7 +198,9 @@ def test_seed_package_is_rendered_already_formatted() -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("relative", ["vastai/vastai-full.yaml", "corpus/asana/asana_oas.yaml"])
+@pytest.mark.parametrize(
+    "relative", ["vastai/vastai-full.yaml", "corpus/asana/asana_oas.yaml"]
+)
 def test_large_packages_are_rendered_already_formatted(relative: str) -> None:
     spec = SHARED_SPECS / relative
     if not spec.is_file():
@@ -139,3 +208,72 @@ def test_large_packages_are_rendered_already_formatted(relative: str) -> None:
     files = rendered(spec)
     assert len(files) > 15
     assert changed_by_black(files) == []
+
+
+# -- property: layout never changes what the code means ---------------------------------------
+
+import ast  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = st.from_regex(r"[A-Z][A-Za-z0-9]{0,40}", fullmatch=True)
+LITERALS = st.one_of(
+    st.text(max_size=60).map(pyrepr),
+    st.integers(-(10**12), 10**12).map(pyrepr),
+    st.floats(allow_nan=False, allow_infinity=False).map(pyrepr),
+)
+
+
+def expressions() -> st.SearchStrategy[str]:
+    leaf = st.one_of(NAMES, LITERALS)
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner, min_size=2, max_size=5).map(" | ".join),
+            st.tuples(NAMES, st.lists(inner, min_size=1, max_size=4)).map(
+                lambda t: f"{t[0]}[{', '.join(t[1])}]"
+            ),
+            st.tuples(
+                NAMES, st.lists(inner, max_size=4), st.lists(inner, max_size=2)
+            ).map(
+                lambda t: f"rt.{t[0].lower()}({', '.join([*t[1], *(f'k{i}={v}' for i, v in enumerate(t[2]))])})"
+            ),
+            st.lists(inner, max_size=4).map(
+                lambda xs: "(" + ", ".join(xs) + ("," if len(xs) == 1 else "") + ")"
+            ),
+            st.lists(st.tuples(LITERALS, inner), max_size=3).map(
+                lambda kv: "{" + ", ".join(f"{k}: {v}" for k, v in kv) + "}"
+            ),
+        ),
+        max_leaves=12,
+    )
+
+
+@given(
+    source=expressions(),
+    kind=st.sampled_from(["annotation", "default", "assignment", "item", "return"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_layout_keeps_the_meaning_and_black_accepts_it(source: str, kind: str) -> None:
+    prefix, suffix, depth, parens = {
+        "annotation": ("field: ", "", 1, True),
+        "default": ("field: ", " = UNSET", 1, True),
+        "assignment": ("NAME = ", "", 0, True),
+        "item": ('"key": ', ",", 2, False),
+        "return": ("return ", "", 2, True),
+    }[kind]
+    flat = "    " * depth + prefix + source + suffix
+    laid = layout.statement(prefix, source, suffix, depth, optional_parens=parens)
+
+    def wrap(line: str) -> str:
+        if kind in ("annotation", "default"):
+            return "class C:\n" + line + "\n"
+        if kind == "item":
+            return "x = f(\n    {\n" + line + "\n    },\n)\n"
+        if kind == "return":
+            return "class C:\n    def f(self):\n" + line + "\n"
+        return line + "\n"
+
+    assert ast.dump(ast.parse(wrap(laid))) == ast.dump(ast.parse(wrap(flat)))
+    black.format_str(wrap(laid), mode=MODE)  # black can read it
