@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -21,6 +22,20 @@ GENERATED = ROOT / "generated"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
 
 _counter = itertools.count()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """oagen's user cache (black output, parsed YAML pieces, verdicts) in a folder of this
+    test session: warm within the run, never the developer's ~/.cache, never left behind.
+    Subprocesses inherit it; tests about caching point OAGEN_CACHE_DIR elsewhere themselves."""
+    saved = os.environ.get("OAGEN_CACHE_DIR")
+    os.environ["OAGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("oagen-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("OAGEN_CACHE_DIR", None)
+    else:
+        os.environ["OAGEN_CACHE_DIR"] = saved
 
 
 def requires_shared() -> pytest.MarkDecorator:
