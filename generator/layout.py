@@ -177,15 +177,19 @@ def flat(node: Node) -> str:
 
 
 def lines(
-    prefix: str, node: Node, suffix: str, depth: int, optional_parens: bool = False
+    prefix: str,
+    node: Node,
+    suffix: str,
+    depth: int,
+    optional_parens: bool = False,
+    returns: bool = False,
 ) -> list[str]:
     """`prefix + node + suffix` at `depth`, broken into lines as black would.
 
     `optional_parens`: the expression may be wrapped in parentheses black adds itself (an
-    annotation, the right-hand side of an assignment). A return annotation (`prefix` is
-    `) -> `) is wrapped even when it does not fit inside them.
+    annotation, the right-hand side of an assignment). `returns`: a return annotation, which
+    black wraps even when it does not fit inside the parentheses.
     """
-    returns = prefix == ") -> "
     indent = INDENT * depth
     whole = indent + prefix + flat(node) + suffix
     if len(whole) <= LINE:
@@ -255,21 +259,31 @@ def _bracket(prefix: str, node: Bracket, suffix: str, depth: int) -> list[str]:
 
 
 def statement(
-    prefix: str, source: str, suffix: str, depth: int, optional_parens: bool = False
+    prefix: str,
+    source: str,
+    suffix: str,
+    depth: int,
+    optional_parens: bool = False,
+    returns: bool = False,
 ) -> str:
     """One statement as black lays it out (lines joined, no final newline)."""
     indent = INDENT * depth
     if len(indent + prefix + source + suffix) <= LINE:
         return indent + prefix + source + suffix
-    node = parse(source)
-    if optional_parens and suffix.startswith(" = "):
-        # `name: annotation = default`: black splits the right-hand side first when the
-        # rest of the line then fits (`= (` / default / `)`)
-        default, comma = suffix[3:].removesuffix(","), "," if suffix.endswith(",") else ""
-        head = indent + prefix + flat(node) + " = ("
+    return "\n".join(lines(prefix, parse(source), suffix, depth, optional_parens, returns))
+
+
+def annotated(name: str, annotation: str, default: str, depth: int, trailing: str = "") -> str:
+    """`name: annotation` (` = default` if given) plus `trailing` ("," in a signature), laid out
+    as black lays out a dataclass field or a parameter."""
+    indent = INDENT * depth
+    suffix = (f" = {default}" if default else "") + trailing
+    if default and len(indent + name + ": " + annotation + suffix) > LINE:
+        # black splits the right-hand side first when the rest then fits: `= (`, default, `)`
+        head = f"{indent}{name}: {flat(parse(annotation))} = ("
         if len(head) <= LINE and len(indent + INDENT + default) <= LINE:
-            return "\n".join([head, indent + INDENT + default, indent + ")" + comma])
-    return "\n".join(lines(prefix, node, suffix, depth, optional_parens))
+            return "\n".join([head, indent + INDENT + default, indent + ")" + trailing])
+    return statement(f"{name}: ", annotation, suffix, depth, optional_parens=True)
 
 
 def import_from(module: str, names: list[str], depth: int = 0) -> str:

@@ -63,6 +63,11 @@ class ModelModule:
     local: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)  # under `if TYPE_CHECKING:`
 
+    @property
+    def part(self) -> str:
+        """The number of a `_models_<n>` module ("" for `models`)."""
+        return self.name.removeprefix("_models_") if self.name != "models" else ""
+
 
 def natural(text: str) -> list[str | int]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]

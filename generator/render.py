@@ -28,6 +28,7 @@ from generator.model import (
     AnyType,
     Api,
     Const,
+    EnumMember,
     EnumRef,
     ListOf,
     MapOf,
@@ -39,7 +40,7 @@ from generator.model import (
     TypeRef,
     UnionOf,
 )
-from generator.modules import import_key, isort_key, natural, ordered_models
+from generator.modules import import_key, isort_key, natural
 from generator.templates import templates_dir
 
 
@@ -145,11 +146,19 @@ def _requote(body: str) -> str:
     return "".join(out)
 
 
-def _statement(
-    source: str, prefix: str, suffix: str = "", depth: int = 0, parens: bool = False
-) -> str:
-    """Filter: `prefix + source + suffix` laid out at `depth` as black would (`layout`)."""
-    return layout.statement(prefix, source, suffix, depth, optional_parens=parens)
+def classdef(name: str, bases: list[str]) -> str:
+    """Filter: a top-level `class Name(bases):` line, laid out as black would."""
+    return layout.statement("class ", f"{name}({', '.join(bases)})", ":", 0)
+
+
+def enum_member(member: EnumMember) -> str:
+    """Filter: an enum member's line in its class body."""
+    return layout.statement(f"{member.name} = ", pyrepr(member.value), "", 1, optional_parens=True)
+
+
+def method_alias(name: str, wrapper: str, owner: str) -> str:
+    """Filter: `name = rt.<wrapper>(<owner>.name)` in a client class body."""
+    return layout.statement(f"{name} = ", f"{wrapper}({owner}.{name})", "", 1, optional_parens=True)
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -305,10 +314,7 @@ class ParamView:
     @property
     def code(self) -> str:
         """The parameter's line(s) in a method signature, laid out as black would."""
-        suffix = f" = {self.default}," if self.default else ","
-        return layout.statement(
-            f"{self.param.name}: ", self.annotation, suffix, 2, optional_parens=True
-        )
+        return layout.annotated(self.param.name, self.annotation, self.default, 2, ",")
 
 
 @dataclass
@@ -334,6 +340,22 @@ class OpView:
         if flags:
             parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
         return "Command(" + ", ".join(parts) + ")"
+
+    @property
+    def command_entry(self) -> str:
+        """The `Command(...)` entry of the CLI's command table, laid out."""
+        return layout.statement("", self.command_code, ",", 1)
+
+    @property
+    def returns_line(self) -> str:
+        """The `) -> <type>:` line that closes the method's signature."""
+        return layout.statement(") -> ", self.returns, ":", 1, optional_parens=True, returns=True)
+
+    @property
+    def body_line(self) -> str:
+        """The method's body: one call of the runtime with the method's arguments."""
+        call = f"self._call(ops.{self.const}, locals())"
+        return layout.statement("return ", call, "", 2, optional_parens=True)
 
     op_code: str = ""
     result_kind: str = "json"
@@ -667,7 +689,9 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = docstring
-    env.filters["statement"] = _statement
+    env.filters["classdef"] = classdef
+    env.filters["enum_member"] = enum_member
+    env.filters["method_alias"] = method_alias
     env.globals["layout_import"] = layout.import_from
     env.filters["one_line"] = one_line
     env.filters["md"] = md
@@ -704,7 +728,6 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
     model_fields = {m.name: _model_fields(m, api) for m in api.models}
     ctx: dict[str, Any] = {
         "api": api,
-        "models": ordered_models(api.models),
         "cli_ops": sorted(views.ops, key=lambda v: v.op.cli_words),
         "s": settings,
         "views": views,
@@ -732,6 +755,19 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "runtime_exports": sorted(_RUNTIME_EXPORTS, key=import_key),
         "client_exports": sorted(_CLIENT_EXPORTS, key=import_key),
         "client_import": layout.import_from(".client", sorted(_CLIENT_EXPORTS, key=import_key)),
+        "scheme_entries": [
+            layout.statement(
+                f"{pyrepr(scheme.key)}: ",
+                f"Scheme({pyrepr(scheme.kind)}, {pyrepr(scheme.location)}, {pyrepr(scheme.wire)})",
+                ",",
+                1,
+            )
+            for scheme in api.security_schemes
+        ],
+        "shared_arg_lines": [
+            layout.statement(f"{name} = ", code, "", 0, optional_parens=True)
+            for name, code in views.shared_args
+        ],
         "model_imports": sorted(
             [e.name for e in api.enums] + [m.name for m in api.models], key=import_key
         ),
@@ -746,6 +782,7 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
     }
     groups = group_views(views.ops)
     ctx["groups"] = groups
+    ctx["client_bases"] = [*(g.cls for g in groups), "rt.SyncClient"]
     ctx["groups_by_module"] = sorted(groups, key=lambda g: natural(g.module))
     out: dict[str, str] = {}
     py = header(settings)
@@ -817,6 +854,16 @@ class FieldView:
     wire: str
     required: bool
     doc: str
+
+    @property
+    def code(self) -> str:
+        """The field's line(s) in its dataclass body."""
+        return layout.annotated(self.name, self.annotation, self.default, 1)
+
+    @property
+    def spec_entry(self) -> str:
+        """The field's entry in the class's `_specs` dict."""
+        return layout.statement(f"{pyrepr(self.name)}: ", self.spec, ",", 2)
 
 
 def annotation_says_all(t: TypeRef) -> bool:

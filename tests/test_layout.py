@@ -104,6 +104,41 @@ def test_statements_are_black_stable(
         )
 
 
+@pytest.mark.parametrize(
+    ("annotation", "default", "trailing"),
+    [
+        (
+            "DirectToolCallCallerParam | ProgramToolCallCallerParam | None | Unset",
+            "UNSET",
+            "",
+        ),
+        (
+            "DirectToolCallCallerParam | ProgramToolCallCallerParam | None | Unset",
+            "UNSET",
+            ",",
+        ),
+        (f"list[{LONG}A | {LONG}B | {LONG}C] | Unset", "UNSET", ""),
+        (f"{LONG}A | {LONG}B", "", ""),
+        ("str | Unset", "UNSET", ","),
+    ],
+)
+def test_fields_and_parameters_are_black_stable(
+    annotation: str, default: str, trailing: str
+) -> None:
+    if trailing:  # a parameter in a signature
+        code = layout.annotated("caller", annotation, default, 2, trailing)
+        assert_black_stable(
+            "class C:\n    def f(\n        self,\n"
+            + code
+            + "\n    ) -> None:\n        pass\n"
+        )
+    else:  # a dataclass field
+        code = layout.annotated("caller", annotation, default, 1)
+        assert_black_stable("class C:\n" + code + "\n")
+    if not trailing and default and "DirectToolCall" in annotation:  # right-hand side first
+        assert code.splitlines()[0].endswith("= (")
+
+
 def test_long_statements_are_split_and_short_ones_are_not() -> None:
     assert (
         layout.statement("name: ", "str | Unset", " = UNSET", 1, True)
