@@ -9,6 +9,7 @@ a `#` comment or an identifier (identifiers come from `naming`).
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shlex
@@ -172,26 +173,16 @@ def md(text: str) -> str:
     return one_line(text, 300).replace("|", "\\|")
 
 
-# What the package root re-exports: from `_runtime` (errors, sentinels) and from `client`.
-_RUNTIME_EXPORTS = (
-    "UNSET",
-    "ApiConnectionError",
-    "ApiError",
-    "ApiStatusError",
-    "ApiTimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "InternalServerError",
-    "MissingCredentialsError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "RawResponse",
-    "RequestValidationError",
-    "UnprocessableEntityError",
-    "Unset",
-)
+@cache
+def runtime_exports() -> tuple[str, ...]:
+    """What the package root re-exports from `_runtime`: that module's own `__all__`."""
+    text = (templates_dir() / "runtime" / "_runtime.py").read_text(encoding="utf-8")
+    start = text.index("\n__all__ = [") + len("\n__all__ = ")
+    names = ast.literal_eval(text[start : text.index("]", start) + 1])
+    return tuple(str(name) for name in names)
+
+
+# ... and from `client`
 _CLIENT_EXPORTS = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
 
 
@@ -744,7 +735,7 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
         "missing": MISSING,
         "init_all": sorted(
             [
-                *_RUNTIME_EXPORTS,
+                *runtime_exports(),
                 *_CLIENT_EXPORTS,
                 "models",
                 *(e.name for e in api.enums),
@@ -752,7 +743,7 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
             ],
             key=isort_key,
         ),
-        "runtime_exports": sorted(_RUNTIME_EXPORTS, key=import_key),
+        "runtime_exports": sorted(runtime_exports(), key=import_key),
         "client_exports": sorted(_CLIENT_EXPORTS, key=import_key),
         "client_import": layout.import_from(".client", sorted(_CLIENT_EXPORTS, key=import_key)),
         "scheme_entries": [
