@@ -86,17 +86,17 @@ def parse(text: str, loader: Any, spec_id: str) -> tuple[dict[Any, Any], Layout]
 
 
 class _Cutter:
+    """One cut of one text: the pieces parsed so far, and where they sit."""
+
     def __init__(
         self, lines: list[str], loader: Any, known: dict[str, Any], layout: Layout, first: int
     ) -> None:
-        self.lines, self.loader, self.known, self.layout, self.first = (
-            lines,
-            loader,
-            known,
-            layout,
-            first,
-        )
-        self.fresh: dict[str, Any] = {}
+        self.lines = lines
+        self.loader = loader
+        self.known = known  # sha256 -> value, from the cache
+        self.layout = layout
+        self.first = first  # the line number of lines[0]
+        self.fresh: dict[str, Any] = {}  # what the cache will hold after this run
         self.used: set[str] = set()
 
     def mapping(self, lo: int, hi: int, indent: int, prefix: tuple[str, ...]) -> dict[Any, Any]:

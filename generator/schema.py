@@ -318,22 +318,10 @@ class SchemaWalker:
         values = [v for v in schema["enum"] if v is not None]
         nullable = len(values) != len(schema["enum"]) or schema.get("nullable") is True
         result: TypeRef
-        if values and all(isinstance(v, str) for v in values):
-            result = self._register_enum(
-                own_name or self.class_names.claim(naming.pascal(context)),
-                "str",
-                values,
-                schema,
-                ptr,
-            )
-        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            result = self._register_enum(
-                own_name or self.class_names.claim(naming.pascal(context)),
-                "int",
-                values,
-                schema,
-                ptr,
-            )
+        kind = _enum_kind(values)
+        if kind is not None:
+            name = own_name or self.class_names.claim(naming.pascal(context))
+            result = self._register_enum(name, kind, values, schema, ptr)
         elif values:
             result = UnionOf(tuple(Const(jsonable(v)) for v in values))
         else:
@@ -598,3 +586,12 @@ def _field(name: str, wire: str, ftype: TypeRef, required: bool, prop: Any, reso
         write_only=bool(schema.get("writeOnly")),
         deprecated=bool(annotated.get("deprecated") or schema.get("deprecated")),
     )
+
+
+def _enum_kind(values: list[Any]) -> str | None:
+    """ "str" or "int" when every enum value is one (an enum class is generated), else None."""
+    if values and all(isinstance(v, str) for v in values):
+        return "str"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
