@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 import itertools
 import os
+import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,6 +37,20 @@ def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ.pop("OAGEN_CACHE_DIR", None)
     else:
         os.environ["OAGEN_CACHE_DIR"] = saved
+
+
+def run_oagen(
+    *args: str, cwd: Path = ROOT, env: Mapping[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in `cwd`, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=None if env is None else dict(env),
+    )
 
 
 def requires_shared() -> pytest.MarkDecorator:

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_oagen
 
 from generator.config import Config, from_mapping, load_config
 from generator.diagnostics import SpecError
 
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+oagen = run_oagen
 
 
 @pytest.mark.parametrize(

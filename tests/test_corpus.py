@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED_SPECS, requires_shared
+from conftest import SHARED_SPECS, requires_shared, run_oagen
 
 pytestmark = [pytest.mark.corpus, requires_shared()]
 
@@ -70,14 +70,7 @@ def package_name(spec: str) -> str:
     return "corpus_" + re.sub(r"\W", "_", spec)
 
 
-def oagen(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-    )
+oagen = run_oagen  # in the project folder
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED_SPECS, requires_shared
+from conftest import ROOT, SHARED_SPECS, requires_shared, run_oagen
 
 from generator import diff, pipeline
 from generator.config import Config
@@ -189,14 +187,7 @@ def test_surface_is_json_and_round_trips(tmp_path: Path) -> None:
 # -- the command -------------------------------------------------------------------------------
 
 
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+oagen = run_oagen
 
 
 def test_oagen_diff_exit_codes_and_json(tmp_path: Path) -> None:

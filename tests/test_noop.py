@@ -5,25 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_oagen
 
 from generator import noop
 
 
 def oagen(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OAGEN_CACHE_DIR": str(cache)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    return run_oagen(*args, cwd=cwd, env={**os.environ, "OAGEN_CACHE_DIR": str(cache)})
 
 
 @pytest.fixture()
