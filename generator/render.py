@@ -174,9 +174,15 @@ def md(text: str) -> str:
 
 
 @cache
+def static_text(name: str) -> str:
+    """A runtime module copied verbatim into every package (read once per process)."""
+    return (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
+
+
+@cache
 def runtime_exports() -> tuple[str, ...]:
     """What the package root re-exports from `_runtime`: that module's own `__all__`."""
-    text = (templates_dir() / "runtime" / "_runtime.py").read_text(encoding="utf-8")
+    text = static_text("_runtime.py")
     start = text.index("\n__all__ = [") + len("\n__all__ = ")
     names = ast.literal_eval(text[start : text.index("]", start) + 1])
     return tuple(str(name) for name in names)
@@ -797,7 +803,7 @@ def render(api: Api, settings: Settings) -> dict[str, str]:
     ):
         out[f"{pkg}/{name}"] = py + env.get_template(template).render(ctx)
     for name in STATIC_FILES:
-        out[f"{pkg}/{name}"] = py + (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
+        out[f"{pkg}/{name}"] = py + static_text(name)
     out[f"{pkg}/py.typed"] = ""
     mdh = header(settings, "md")
     out[f"{pkg}/README.md"] = mdh + env.get_template("docs/README.md.jinja").render(ctx)
