@@ -281,7 +281,8 @@ def _arg_help(command: Command, client: Any) -> dict[str, str]:
     doc = inspect.getdoc(getattr(client, command.method, None)) or ""
     found: dict[str, str] = {}
     name = ""
-    section = doc.split("\nArgs:\n", 1)[1] if "\nArgs:\n" in doc else ""
+    # the last `Args:` heading: the description above it is spec text and may hold one too
+    section = doc.rsplit("\nArgs:\n", 1)[1] if "\nArgs:\n" in doc else ""
     for line in section.split("\n"):
         if not line.startswith("    "):
             break  # the end of the section (a blank line or the next heading)
