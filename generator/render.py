@@ -713,7 +713,10 @@ def header(settings: Settings, comment: str = "#") -> str:
     return f"<!-- {first.replace('--', '- -')}\n     {second} -->\n"
 
 
-STATIC_FILES = ("_runtime.py", "_cli_runtime.py")
+# Every module of templates/runtime/ but its __init__ is copied verbatim into each package.
+STATIC_FILES = tuple(
+    sorted(p.name for p in (templates_dir() / "runtime").glob("*.py") if p.name != "__init__.py")
+)
 
 
 def render(api: Api, settings: Settings) -> dict[str, str]:
