@@ -22,36 +22,38 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from generator import __version__, noop
-from generator.config import check, load_config
+from generator.config import SETTINGS, Config, flag_help, from_mapping, help_block, load_config
 from generator.diagnostics import Diagnostic, Severity, SpecError, error
 
-_CONFIG_HELP = """\
-configuration ([tool.oagen] in pyproject.toml, or oagen.toml; flags override):
-  spec = "openapi.yaml"        the OpenAPI document
-  output = "generated"         output folder
-  package = "my_api"           Python package name (default: from info.title)
-  api_key_env = "MY_API_KEY"   env var with the API key (default: <PACKAGE>_API_KEY)
-  base_url_env = "MY_API_URL"  env var with the base URL (default: <PACKAGE>_BASE_URL)
-  cli_name = "myapi"           command name shown in help and docs
-                               (default: python -m <package>)
-  docs = true                  write Markdown docs (docs/index.md, one page per operation)
-  emit_pyproject = false       also write <output>/pyproject.toml (pip install <output>)
-  max_bytes = 67108864         refuse larger specs
-  strict = false               treat warnings as errors
-  include_tags = ["Serverless"]           only operations with one of these tags
-  exclude_tags = ["Billing"]              leave out operations with one of these tags
-  operations = ["show instances", "GET /api/v0/users/current/", "createEndpoint"]
-                               only these operations (CLI words, operationId, method name,
-                               or "METHOD /path"); with include_tags: either one selects
-  timeout = 60.0               the generated client's default read timeout, seconds
-  connect_timeout = 5.0        its default connect timeout, seconds
-  max_retries = 2              its default number of retries
-  retry_after_cap = 60.0       the longest Retry-After it waits, seconds
+if TYPE_CHECKING:  # the pipeline is imported only after the no-op check
+    from generator.pipeline import GenerationResult
+
+_CONFIG_NOTE = """\
 Models and enums that no selected operation uses are left out. Keys may be spelled with dashes.
 """
+
+
+def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None = None) -> None:
+    """The flags of the settings that have one (`names`: only these), from `config.SETTINGS`."""
+    for entry in SETTINGS:
+        if not entry.flags or (names is not None and entry.name not in names):
+            continue
+        if not entry.flags[0].startswith("-"):  # positional, and optional
+            parser.add_argument(entry.name, nargs="?", help=flag_help(entry))
+        elif entry.kind == "bool":
+            assert entry.default is False, "a flag can only turn a setting on"
+            parser.add_argument(
+                *entry.flags, dest=entry.name, action="store_true", default=None,
+                help=flag_help(entry),
+            )
+        else:
+            parser.add_argument(
+                *entry.flags, dest=entry.name, metavar=entry.metavar, help=flag_help(entry),
+                action="append" if entry.kind == "strs" else "store",
+            )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,42 +71,14 @@ def _parser() -> argparse.ArgumentParser:
             "Generate the client package. Settings come from [tool.oagen] in pyproject.toml "
             "or from oagen.toml in the current folder; flags override them."
         ),
-        epilog=_CONFIG_HELP,
+        epilog=help_block() + _CONFIG_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    gen.add_argument("spec", nargs="?", help="the OpenAPI document (default: openapi.yaml)")
-    gen.add_argument("-o", "--output", help="output folder (default: generated)")
-    gen.add_argument("--package", help="Python package name (default: from info.title)")
+    _add_settings(gen)
     gen.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 with a diff if the output is stale",
-    )
-    gen.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    gen.add_argument(
-        "--include-tag",
-        action="append",
-        metavar="TAG",
-        help="generate only operations with this tag (repeatable; replaces include_tags)",
-    )
-    gen.add_argument(
-        "--exclude-tag",
-        action="append",
-        metavar="TAG",
-        help="leave out operations with this tag (repeatable; replaces exclude_tags)",
-    )
-    gen.add_argument(
-        "--operation",
-        action="append",
-        metavar="OP",
-        help='generate only this operation: CLI words ("show instances"), operationId, method '
-        'name or "METHOD /path" (repeatable; replaces operations)',
-    )
-    gen.add_argument(
-        "--emit-pyproject",
-        action="store_true",
-        help="also write OUT/pyproject.toml, so that the folder can be pip-installed "
-        "(the CLI becomes a console script)",
     )
     gen.add_argument(
         "--exit-non-zero-on-change",
@@ -113,8 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         "new files on its own)",
     )
     val = sub.add_parser("validate", help="check a spec and print the findings; write nothing")
-    val.add_argument("spec", nargs="?", help="the OpenAPI document (default: openapi.yaml)")
-    val.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _add_settings(val, ("spec", "strict"))
     dif = sub.add_parser(
         "diff",
         help="compare two versions of a spec: added, removed and changed operations and fields",
@@ -209,39 +182,15 @@ def _run(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
     if args.command == "diff":
         return _diff(args)
-    config, _ = load_config(Path.cwd())
-    overrides: dict[str, Any] = {
-        "spec": args.spec,
-        "output": getattr(args, "output", None),
-        "package": getattr(args, "package", None),
-        "strict": True if args.strict else None,
-        "emit_pyproject": True if getattr(args, "emit_pyproject", False) else None,
-    }
-    for flag, key in (
-        ("include_tag", "include_tags"),
-        ("exclude_tag", "exclude_tags"),
-        ("operation", "operations"),
-    ):
-        values = getattr(args, flag, None)
-        if values:
-            overrides[key] = tuple(dict.fromkeys(values))
-    config = dataclasses.replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    check(config)
-    spec_path = Path(config.spec)
-    out_dir = Path(config.output)
-    if args.command == "generate":
-        stored = noop.check(out_dir, spec_path, config.fingerprint())
-        if stored is not None and not (config.strict and stored):
-            for line in stored:
-                print(line, file=sys.stderr)
-            print(f"oagen: {out_dir}/ is up to date (nothing changed)", file=sys.stderr)
-            return 0
-    from generator import diff, pipeline, write  # the heavy imports: after the no-op check
+    config = _config(args)
+    if args.command == "generate" and _up_to_date(config):
+        return 0
+    from generator import pipeline  # the heavy imports: after the no-op check
 
     report = progress or _silent
     if args.command == "validate":
         _, diagnostics, _ = pipeline.analyse(
-            spec_path, config, display=config.spec, progress=report
+            Path(config.spec), config, display=config.spec, progress=report
         )
         if progress is not None:
             progress.done()
@@ -249,44 +198,82 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
         print(f"oagen: {config.spec}: OK ({len(diagnostics)} warnings)", file=sys.stderr)
         return 0
     result = pipeline.generate(
-        spec_path, config, display=config.spec, progress=report, background=True
+        Path(config.spec), config, display=config.spec, progress=report, background=True
     )
     if progress is not None:
         progress.done()
     _print(result.diagnostics)
-    warnings = [d.format() for d in _sorted(result.diagnostics)]
-    new_surface = diff.surface(result.api)
-    files = {**result.files, diff.SURFACE_FILE: diff.surface_text(new_surface)}
-    the_plan = write.plan(out_dir, files, diffs=args.check)
-    meta = {
-        "oagen": __version__,
-        "spec": result.settings.spec_name,
-        "spec_sha256": result.settings.spec_sha256,
-        "config": config.fingerprint(),
-    }
     if args.check:
-        _print(the_plan.diagnostics)
-        recorded = write.read_manifest(out_dir)
-        stale_meta = sorted(k for k, v in meta.items() if recorded.get(k) != v)
-        if the_plan.write or the_plan.delete or stale_meta:
-            sys.stdout.write("".join(the_plan.diffs))
-            changed = len(the_plan.write) + len(the_plan.delete)
-            what = f"{changed} file(s) differ" if changed else ""
-            if stale_meta:
-                note = f"the manifest records another {', '.join(stale_meta)}"
-                what = f"{what}; {note}" if what else note
-            print(f"oagen: {out_dir} is stale: {what}; run `oagen generate`", file=sys.stderr)
-            return 1
-        if result.single_file:
-            noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
-        return 0
+        return _check(config, result)
+    return _write(config, result, args.exit_non_zero_on_change)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """The configuration file's settings, with the command line's flags over them."""
+    config, _ = load_config(Path.cwd())
+    flags = {s.name: getattr(args, s.name, None) for s in SETTINGS}
+    return from_mapping(
+        {name: value for name, value in flags.items() if value is not None},
+        "command line",
+        base=config,
+    )
+
+
+def _up_to_date(config: Config) -> bool:
+    """The no-op fast path: whether the output is known to be current (its warnings printed)."""
+    out_dir = Path(config.output)
+    stored = noop.check(out_dir, Path(config.spec), config.fingerprint())
+    if stored is None or (config.strict and stored):
+        return False
+    for line in stored:
+        print(line, file=sys.stderr)
+    print(f"oagen: {out_dir}/ is up to date (nothing changed)", file=sys.stderr)
+    return True
+
+
+def _remember(config: Config, result: GenerationResult) -> None:
+    """Record the output for the no-op fast path (single-file specs only)."""
+    out_dir = Path(config.output)
+    if not result.single_file:
+        noop.forget(out_dir)
+        return
+    warnings = [d.format() for d in _sorted(result.diagnostics)]
+    noop.record(out_dir, Path(config.spec), config.fingerprint(), sorted(result.files), warnings)
+
+
+def _check(config: Config, result: GenerationResult) -> int:
+    """`--check`: exit 1 with the diff if the output folder is not what `result` holds."""
+    from generator import write
+
+    out_dir = Path(config.output)
+    the_plan = write.plan(out_dir, result.files, diffs=True)
+    _print(the_plan.diagnostics)
+    recorded = write.read_manifest(out_dir)
+    stale_meta = sorted(k for k, v in result.manifest.items() if recorded.get(k) != v)
+    if the_plan.write or the_plan.delete or stale_meta:
+        sys.stdout.write("".join(the_plan.diffs))
+        changed = len(the_plan.write) + len(the_plan.delete)
+        what = f"{changed} file(s) differ" if changed else ""
+        if stale_meta:
+            note = f"the manifest records another {', '.join(stale_meta)}"
+            what = f"{what}; {note}" if what else note
+        print(f"oagen: {out_dir} is stale: {what}; run `oagen generate`", file=sys.stderr)
+        return 1
+    if result.single_file:
+        _remember(config, result)
+    return 0
+
+
+def _write(config: Config, result: GenerationResult, exit_non_zero_on_change: bool) -> int:
+    """Write the plan, print what changed; 1 if `exit_non_zero_on_change` and files changed."""
+    from generator import diff, write
+
+    out_dir = Path(config.output)
+    the_plan = write.plan(out_dir, result.files, diffs=False)
     _print(the_plan.diagnostics)
     old_surface = _stored_surface(out_dir / diff.SURFACE_FILE)
-    write.apply(out_dir, files, the_plan, meta)
-    if result.single_file:
-        noop.record(out_dir, spec_path, config.fingerprint(), sorted(files), warnings)
-    else:
-        noop.forget(out_dir)
+    write.apply(out_dir, result.files, the_plan, result.manifest)
+    _remember(config, result)
     changed = len(the_plan.write) + len(the_plan.delete)
     # counts are of the package's files; the surface file rides along with them
     package_changed = len(set(the_plan.write) - {diff.SURFACE_FILE}) + len(the_plan.delete)
@@ -296,22 +283,29 @@ def _dispatch(args: argparse.Namespace, progress: _Progress | None) -> int:
         summary = "API surface recorded" if changed else "up to date"
     print(
         f"oagen: {result.settings.package}: {len(result.api.operations)} operation(s), "
-        f"{len(result.files)} files in {out_dir}/ ({summary})",
+        f"{len(result.package_files)} files in {out_dir}/ ({summary})",
         file=sys.stderr,
     )
     if old_surface is not None:
-        changes = diff.diff_surfaces(old_surface, new_surface)
-        if changes:
-            example = next((c for c in changes if c.breaking), changes[0])
-            print(
-                f"oagen: since the last generation: {diff.summary(changes)} "
-                f"(e.g. {example.format().split(maxsplit=1)[1]})",
-                file=sys.stderr,
-            )
-    if args.exit_non_zero_on_change and changed:
+        _print_changes(old_surface, result.surface)
+    if exit_non_zero_on_change and changed:
         print(f"oagen: {changed} file(s) in {out_dir}/ changed; add them", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_changes(old_surface: dict[str, Any], new_surface: dict[str, Any]) -> None:
+    """One line: how the API changed since the surface the last run stored."""
+    from generator import diff
+
+    changes = diff.diff_surfaces(old_surface, new_surface)
+    if changes:
+        example = next((c for c in changes if c.breaking), changes[0])
+        print(
+            f"oagen: since the last generation: {diff.summary(changes)} "
+            f"(e.g. {example.format().split(maxsplit=1)[1]})",
+            file=sys.stderr,
+        )
 
 
 def _silent(stage: str, step: int, steps: int, detail: str) -> None:

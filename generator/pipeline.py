@@ -6,9 +6,11 @@
 A `progress` callback, when given, hears of each stage as it starts (`stage`, `step`, `steps`,
 and a short detail such as a count); it only observes, so the result does not depend on it.
 
-`generate()` reads the spec (and the files it references) but writes nothing; `cli` owns all
-other I/O. Errors stop the pipeline with `SpecError`; warnings ride along in the result
-(`strict` turns them into errors).
+`generate()` reads the spec (and the files it references) but writes nothing: it returns the
+whole output plan (`GenerationResult`): every file oagen owns in the output folder (the package
+and the API surface, `.oagen-surface.json`) and what the manifest records beside their hashes.
+`cli` writes it and does all other I/O. Errors stop the pipeline with `SpecError`; warnings ride
+along in the result (`strict` turns them into errors).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from generator import naming
+from generator import __version__, diff, naming
 from generator import validate as validate_stage
 from generator.build import build_api
-from generator.config import Config
+from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
 from generator.load import SourceMap, load
@@ -38,32 +41,36 @@ def _quiet(stage: str, step: int, steps: int, detail: str) -> None:
     return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class GenerationResult:
-    files: dict[str, str]
+    """The output plan: what `cli` writes, and what it reports."""
+
+    files: dict[str, str]  # every owned file, by path under the output folder
+    manifest: dict[str, str]  # what the manifest records beside the files' hashes
     diagnostics: list[Diagnostic]
     api: Api
     settings: Settings
+    surface: dict[str, Any]  # the API surface (also in `files`, as `diff.SURFACE_FILE`)
     single_file: bool = True  # no external file references (the no-op fast path needs this)
+
+    @property
+    def package_files(self) -> dict[str, str]:
+        """The generated package's files (all of `files` but the surface)."""
+        return {path: text for path, text in self.files.items() if path != diff.SURFACE_FILE}
 
 
 def settings_for(api: Api, config: Config, spec_name: str, spec_sha256: str) -> Settings:
+    """The render options: the settings marked `render`, with their derived defaults."""
     package = config.package or naming.snake(api.title, fallback="api").removesuffix("_")
-    upper = package.upper()
-    return Settings(
-        package=package,
-        api_key_env=config.api_key_env or f"{upper}_API_KEY",
-        base_url_env=config.base_url_env or f"{upper}_BASE_URL",
-        cli_name=config.cli_name or f"python -m {package}",
-        spec_name=spec_name,
-        spec_sha256=spec_sha256,
-        docs=config.docs,
-        emit_pyproject=config.emit_pyproject,
-        timeout=config.timeout,
-        connect_timeout=config.connect_timeout,
-        max_retries=config.max_retries,
-        retry_after_cap=config.retry_after_cap,
-    )
+    values: dict[str, Any] = {}
+    for entry in SETTINGS:
+        if entry.render:
+            value = getattr(config, entry.name)
+            if value is None:
+                value = entry.derived.format(package=package, PACKAGE=package.upper())
+            values[entry.name] = value
+    values["package"] = package
+    return Settings(spec_name=spec_name, spec_sha256=spec_sha256, **values)
 
 
 def analyse(
@@ -148,6 +155,16 @@ def generate(
     rendered = render(api, settings)
     progress("format", 7, steps, f"{len(rendered)} files")
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
-    files = format_files(rendered, verbatim=static)
+    formatted = format_files(rendered, verbatim=static)
     diagnostics = _finish(analysis, config)
-    return GenerationResult(files, diagnostics, api, settings, analysis.single_file)
+    surface = diff.surface(api)
+    files = {**formatted, diff.SURFACE_FILE: diff.surface_text(surface)}
+    manifest = {
+        "oagen": __version__,
+        "spec": settings.spec_name,
+        "spec_sha256": settings.spec_sha256,
+        "config": config.fingerprint(),
+    }
+    return GenerationResult(
+        files, manifest, diagnostics, api, settings, surface, analysis.single_file
+    )
