@@ -46,12 +46,18 @@ def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None =
         elif entry.kind == "bool":
             assert entry.default is False, "a flag can only turn a setting on"
             parser.add_argument(
-                *entry.flags, dest=entry.name, action="store_true", default=None,
+                *entry.flags,
+                dest=entry.name,
+                action="store_true",
+                default=None,
                 help=flag_help(entry),
             )
         else:
             parser.add_argument(
-                *entry.flags, dest=entry.name, metavar=entry.metavar, help=flag_help(entry),
+                *entry.flags,
+                dest=entry.name,
+                metavar=entry.metavar,
+                help=flag_help(entry),
                 action="append" if entry.kind == "strs" else "store",
             )
 

@@ -98,31 +98,58 @@ class Config:
         "openapi.yaml", "str", "the OpenAPI document", what="a file path", flags=("spec",)
     )
     output: str = setting(
-        "generated", "str", "output folder", what="a folder path", flags=("-o", "--output"),
+        "generated",
+        "str",
+        "output folder",
+        what="a folder path",
+        flags=("-o", "--output"),
         fingerprint=False,
     )
     package: str | None = setting(
-        None, "str?", "Python package name", what="a Python identifier", flags=("--package",),
-        render=True, example="my_api", derived="from info.title",
+        None,
+        "str?",
+        "Python package name",
+        what="a Python identifier",
+        flags=("--package",),
+        render=True,
+        example="my_api",
+        derived="from info.title",
     )
     api_key_env: str | None = setting(
-        None, "str?", "env var with the API key", what="an environment variable name",
-        render=True, example="MY_API_KEY", derived="{PACKAGE}_API_KEY",
+        None,
+        "str?",
+        "env var with the API key",
+        what="an environment variable name",
+        render=True,
+        example="MY_API_KEY",
+        derived="{PACKAGE}_API_KEY",
     )
     base_url_env: str | None = setting(
-        None, "str?", "env var with the base URL", what="an environment variable name",
-        render=True, example="MY_API_URL", derived="{PACKAGE}_BASE_URL",
+        None,
+        "str?",
+        "env var with the base URL",
+        what="an environment variable name",
+        render=True,
+        example="MY_API_URL",
+        derived="{PACKAGE}_BASE_URL",
     )
     cli_name: str | None = setting(
-        None, "str?", "command name shown in the CLI's usage lines and the docs",
-        render=True, example="myapi", derived="python -m {package}",
+        None,
+        "str?",
+        "command name shown in the CLI's usage lines and the docs",
+        render=True,
+        example="myapi",
+        derived="python -m {package}",
     )
     docs: bool = setting(
         True, "bool", "write Markdown docs (docs/index.md, one page per operation)", render=True
     )
     emit_pyproject: bool = setting(
-        False, "bool", "also write <output>/pyproject.toml, so that the folder can be "
-        "pip-installed (the CLI becomes a console script)", flags=("--emit-pyproject",),
+        False,
+        "bool",
+        "also write <output>/pyproject.toml, so that the folder can be "
+        "pip-installed (the CLI becomes a console script)",
+        flags=("--emit-pyproject",),
         render=True,
     )
     # not an output setting, but part of the fingerprint since the first manifests recorded it
@@ -131,18 +158,32 @@ class Config:
         False, "bool", "treat warnings as errors", flags=("--strict",), fingerprint=False
     )
     include_tags: tuple[str, ...] = setting(
-        (), "strs", "generate only operations with one of these tags", what="tag names",
-        flags=("--include-tag",), metavar="TAG", example=("Serverless",),
+        (),
+        "strs",
+        "generate only operations with one of these tags",
+        what="tag names",
+        flags=("--include-tag",),
+        metavar="TAG",
+        example=("Serverless",),
     )
     exclude_tags: tuple[str, ...] = setting(
-        (), "strs", "leave out operations with one of these tags", what="tag names",
-        flags=("--exclude-tag",), metavar="TAG", example=("Billing",),
+        (),
+        "strs",
+        "leave out operations with one of these tags",
+        what="tag names",
+        flags=("--exclude-tag",),
+        metavar="TAG",
+        example=("Billing",),
     )
     operations: tuple[str, ...] = setting(
-        (), "strs", 'generate only these operations: CLI words ("show instances"), '
+        (),
+        "strs",
+        'generate only these operations: CLI words ("show instances"), '
         'operationId, method name or "METHOD /path"; with include_tags, either one selects',
-        what='"show instances", an operationId or "GET /path"', flags=("--operation",),
-        metavar="OP", example=("show instances", "GET /api/v0/users/current/"),
+        what='"show instances", an operationId or "GET /path"',
+        flags=("--operation",),
+        metavar="OP",
+        example=("show instances", "GET /api/v0/users/current/"),
     )
     timeout: float = setting(
         60.0, "seconds", "the generated client's default read timeout, seconds", render=True
@@ -154,7 +195,9 @@ class Config:
         2, "count", "the generated client's default number of retries", render=True
     )
     retry_after_cap: float = setting(
-        60.0, "seconds", "the longest Retry-After the generated client waits, seconds",
+        60.0,
+        "seconds",
+        "the longest Retry-After the generated client waits, seconds",
         render=True,
     )
 

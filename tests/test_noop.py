@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,26 @@ def test_a_new_oagen_invalidates_the_record(
     assert noop.check(out, spec, "other cfg") is None
     monkeypatch.setattr(noop, "__version__", "999.0")
     assert noop.check(out, spec, "cfg") is None
+
+
+def test_the_fast_path_imports_nothing_heavy(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert oagen("generate", cwd=project, cache=cache).returncode == 0
+    script = (
+        "import sys\n"
+        "from generator import cli\n"
+        "code = cli.main(['generate'])\n"
+        "heavy = ('yaml', 'jinja2', 'black', 'openapi_spec_validator', 'generator.pipeline',\n"
+        "         'generator.render', 'generator.build', 'generator.diff', 'generator.write')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OAGEN_CACHE_DIR": str(cache)},
+        timeout=120,
+    )
+    assert FAST in proc.stderr
+    assert proc.stdout.strip() == "0 []"
