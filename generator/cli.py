@@ -1,17 +1,21 @@
-"""The `oagen` command: argument parsing and all disk I/O around `pipeline.generate`.
+"""The `oagen` command: parse the arguments, call `pipeline.generate`, write its plan, print.
 
-    oagen generate [SPEC] [-o OUT] [--package NAME] [--check] [--strict]
-                   [--include-tag TAG]... [--exclude-tag TAG]... [--operation OP]...
-    oagen validate [SPEC]
+    oagen generate [SPEC] [flags]    (`oagen generate --help`: the flags and every setting)
+    oagen validate [SPEC] [--strict]
     oagen diff OLD NEW [--format text|json]
+
+The settings' flags and the key list of `--help` are made from `config.SETTINGS`. Flags that are
+not settings choose what to do with the plan: `--check`, `--exit-non-zero-on-change`.
 
 Exit codes: 0 success, 1 `--check` found drift (or `diff` found a breaking change, or
 `--exit-non-zero-on-change` wrote files), 2 a spec, configuration or usage error (every finding
 printed as `file:line: #/pointer: message`, never a traceback).
 
-Besides the generated files, `generate` keeps the API surface (`.oagen-surface.json`, an owned
-file) in the output folder and prints a one-line summary of how the API changed since the last
-run. On a terminal it shows each stage on stderr while it works.
+`pipeline.generate` returns every file oagen owns in the output folder, the API surface
+(`.oagen-surface.json`) included, and the manifest's metadata; `generate` writes them and prints
+a one-line summary of how the API changed since the last run. On a terminal it shows each stage
+on stderr while it works. When the no-op record (`noop`) says the output is current, nothing
+heavy is imported at all.
 """
 
 from __future__ import annotations
