@@ -11,7 +11,10 @@ import http
 from typing import Any, cast
 
 from generator import naming
+from generator import pointer as jsonpointer
 from generator.diagnostics import Diagnostic
+from generator.document import Document
+from generator.keywords import constraints_of, jsonable
 from generator.load import SourceMap
 from generator.model import (
     MISSING,
@@ -27,7 +30,7 @@ from generator.model import (
     SecurityScheme,
     TypeRef,
 )
-from generator.schema import SchemaWalker, constraints_of, escape_token, jsonable
+from generator.schema import SchemaWalker
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Class names the generated package defines itself: models must not take them.
@@ -97,9 +100,9 @@ RESERVED_METHODS = frozenset(
 
 
 def build_api(data: dict[str, Any], source: SourceMap) -> tuple[Api, list[Diagnostic]]:
-    builder = _Builder(data, source)
-    api = builder.build()
-    return api, builder.walker.diagnostics
+    """The IR of the resolved document `data`, and the findings made on the way (in order)."""
+    doc = Document(data, source)
+    return _Builder(doc).build(), doc.diagnostics
 
 
 def _text(value: Any) -> str:
@@ -114,10 +117,10 @@ def _status_phrase(status: str) -> str:
 
 
 class _Builder:
-    def __init__(self, data: dict[str, Any], source: SourceMap) -> None:
-        self.data = data
-        self.source = source
-        self.walker = SchemaWalker(data, source, naming.Namer(set(RESERVED_CLASSES), sep=""))
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.data = doc.data
+        self.walker = SchemaWalker(doc, naming.Namer(set(RESERVED_CLASSES), sep=""))
         self.method_names = naming.Namer(set(RESERVED_METHODS))
         self.operation_ids: dict[str, str] = {}  # operationId -> pointer of its first use
 
@@ -128,19 +131,19 @@ class _Builder:
         found: list[tuple[str, str, dict[str, Any], dict[str, Any], str]] = []
         paths = self.data.get("paths")
         if paths is not None and not isinstance(paths, dict):
-            self.walker.fail("`paths` must be a mapping", "#/paths")
+            self.doc.fail("`paths` must be a mapping", "#/paths")
             paths = {}
         for path, item in (paths or {}).items():
-            item_ptr = "#/paths/" + escape_token(str(path))
-            item, item_ptr = self.walker.deref(item, item_ptr)
+            item_ptr = jsonpointer.join("paths", path)
+            item, item_ptr = self.doc.deref(item, item_ptr)
             if not isinstance(item, dict):
-                self.walker.fail("a path item must be a mapping", item_ptr)
+                self.doc.fail("a path item must be a mapping", item_ptr)
                 continue
             for method in METHODS:
                 if method in item:
-                    op, op_ptr = self.walker.deref(item[method], f"{item_ptr}/{method}")
+                    op, op_ptr = self.doc.deref(item[method], f"{item_ptr}/{method}")
                     if not isinstance(op, dict):
-                        self.walker.fail("an operation must be a mapping", op_ptr)
+                        self.doc.fail("an operation must be a mapping", op_ptr)
                         continue
                     found.append((str(path), method, item, op, op_ptr))
         # CLI words (and so method names) first, for all operations at once: duplicates and
@@ -180,7 +183,7 @@ class _Builder:
         if operation_id is not None:
             first = self.operation_ids.setdefault(operation_id, ptr)
             if first != ptr:
-                self.walker.warn(
+                self.doc.warn(
                     f"operationId {operation_id!r} is also used at {first}; "
                     f"this operation is generated as {name}() / `{' '.join(words)}`",
                     ptr + "/operationId",
@@ -237,16 +240,16 @@ class _Builder:
         for owner, owner_ptr in ((item, ptr.rsplit("/", 1)[0]), (op, ptr)):
             raw = owner.get("parameters", [])
             if not isinstance(raw, list):
-                self.walker.fail("`parameters` must be a list", owner_ptr + "/parameters")
+                self.doc.fail("`parameters` must be a list", owner_ptr + "/parameters")
                 continue
             for index, entry in enumerate(raw):
-                param, param_ptr = self.walker.deref(entry, f"{owner_ptr}/parameters/{index}")
+                param, param_ptr = self.doc.deref(entry, f"{owner_ptr}/parameters/{index}")
                 if not isinstance(param, dict) or not isinstance(param.get("name"), str):
-                    self.walker.fail("a parameter needs a `name`", param_ptr)
+                    self.doc.fail("a parameter needs a `name`", param_ptr)
                     continue
                 location = param.get("in")
                 if location not in ("path", "query", "header", "cookie"):
-                    self.walker.fail(
+                    self.doc.fail(
                         f"parameter `in` must be path, query, header or cookie, not {location!r}",
                         param_ptr + "/in",
                     )
@@ -265,7 +268,7 @@ class _Builder:
             if "schema" not in param and isinstance(content, dict) and content:
                 media = next(iter(content.values()))  # `content` instead of `schema`: one entry
                 schema = media.get("schema", {}) if isinstance(media, dict) else {}
-            resolved, _ = self.walker.deref(schema, param_ptr + "/schema")
+            resolved, _ = self.doc.deref(schema, param_ptr + "/schema")
             resolved = resolved if isinstance(resolved, dict) else {}
             ptype = self.walker.type_of(
                 schema, param_ptr + "/schema", context + naming.pascal(wire, fallback="Param")
@@ -298,28 +301,26 @@ class _Builder:
     ) -> tuple[Body | None, list[Parameter]]:
         if "requestBody" not in op:
             return None, []
-        body, body_ptr = self.walker.deref(op["requestBody"], ptr + "/requestBody")
+        body, body_ptr = self.doc.deref(op["requestBody"], ptr + "/requestBody")
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, dict) or not content:
             return None, []
         content_type, kind = _pick_content(list(content))
         if content_type is None:
-            self.walker.warn(
-                "no supported request content type; body ignored", body_ptr + "/content"
-            )
+            self.doc.warn("no supported request content type; body ignored", body_ptr + "/content")
             return None, []
         media = content[content_type] if isinstance(content[content_type], dict) else {}
-        media_ptr = f"{body_ptr}/content/{escape_token(content_type)}"
+        media_ptr = jsonpointer.append(body_ptr, "content", content_type)
         schema = media.get("schema", {})
         required = bool(body.get("required"))
         description = _text(body.get("description"))
-        resolved, resolved_ptr = self.walker.deref(schema, media_ptr + "/schema")
-        if kind in ("json", "form", "multipart") and self.walker._is_objectish(schema):
+        resolved, resolved_ptr = self.doc.deref(schema, media_ptr + "/schema")
+        if kind in ("json", "form", "multipart") and self.walker.is_objectish(schema):
             ref = self.walker.type_of(schema, media_ptr + "/schema", context + "Body")
-            model = self.walker.models.get(getattr(ref, "name", ""))
+            model = self.walker.model_of(ref)
             if model is not None and model.additional is None:
                 names = naming.Namer(taken)
-                fields = list(self.walker._all_fields(model.name).values())
+                fields = list(self.walker.all_fields(model.name).values())
                 params = [
                     Parameter(
                         name=names.claim(f.name),
@@ -360,7 +361,7 @@ class _Builder:
         if raw is None:  # optional in 3.1; 3.0 requires it (the validator says so)
             return []
         if not isinstance(raw, dict):
-            self.walker.warn(
+            self.doc.warn(
                 "`responses` must be a mapping of status codes; ignored", ptr + "/responses"
             )
             return []
@@ -369,14 +370,14 @@ class _Builder:
         for status_key, entry in raw.items():
             status = str(status_key).upper()
             if not (status == "DEFAULT" or (len(status) == 3 and status[0] in "12345")):
-                self.walker.warn(
+                self.doc.warn(
                     f"unknown response status {status_key!r}; ignored",
                     f"{ptr}/responses/{status_key}",
                 )
                 continue
             status = "default" if status == "DEFAULT" else status
-            resp_ptr = f"{ptr}/responses/{escape_token(str(status_key))}"
-            resp, resp_ptr = self.walker.deref(entry, resp_ptr)
+            resp_ptr = jsonpointer.append(ptr, "responses", status_key)
+            resp, resp_ptr = self.doc.deref(entry, resp_ptr)
             if not isinstance(resp, dict):
                 continue
             if status.startswith("2") and first_success:
@@ -398,7 +399,7 @@ class _Builder:
                     if schema is not None:
                         rtype = self.walker.type_of(
                             schema,
-                            f"{resp_ptr}/content/{escape_token(content_type)}/schema",
+                            jsonpointer.append(resp_ptr, "content", content_type, "schema"),
                             type_context,
                         )
                 elif content_type and content_type.startswith("text/"):
@@ -415,14 +416,10 @@ class _Builder:
         return tuple(tuple(str(k) for k in req) for req in raw if isinstance(req, dict))
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        components = (
-            self.data.get("components") if isinstance(self.data.get("components"), dict) else {}
-        )
-        raw = components.get("securitySchemes") if isinstance(components, dict) else None
         out: list[SecurityScheme] = []
-        for key, entry in (raw or {}).items() if isinstance(raw, dict) else ():
-            ptr = "#/components/securitySchemes/" + escape_token(str(key))
-            scheme, ptr = self.walker.deref(entry, ptr)
+        for key, entry in self.doc.components("securitySchemes").items():
+            ptr = jsonpointer.join("components", "securitySchemes", key)
+            scheme, ptr = self.doc.deref(entry, ptr)
             if not isinstance(scheme, dict):
                 continue
             kind = scheme.get("type")
@@ -438,7 +435,7 @@ class _Builder:
                     )
                 )
             else:
-                self.walker.warn(f"security scheme type {kind!r} is not supported; ignored", ptr)
+                self.doc.warn(f"security scheme type {kind!r} is not supported; ignored", ptr)
         return tuple(out)
 
     def _servers(self, raw: Any) -> tuple[str, ...]:

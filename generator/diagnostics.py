@@ -52,11 +52,3 @@ def error(message: str, pointer: str = "", file: str = "", line: int | None = No
 def warning(message: str, pointer: str = "", file: str = "", line: int | None = None) -> Diagnostic:
     return Diagnostic(Severity.WARNING, message, pointer, file, line)
 
-
-def escape_pointer_token(token: object) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def pointer(*tokens: object) -> str:
-    """`pointer("paths", "/a", "get")` -> ``#/paths/~1a/get`` (RFC 6901 escaping)."""
-    return "#" + "".join("/" + escape_pointer_token(t) for t in tokens)

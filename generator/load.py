@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from generator import chunks
+from generator import pointer as jsonpointer
 from generator.diagnostics import SpecError, error
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader when PyYAML has it
@@ -45,7 +45,7 @@ class SourceMap:
         """(`pointer`, 0) if it names something in the document, else (the first place whose
         path ends with it, how many other places do) -- openapi-spec-validator reports findings
         inside a schema relative to that schema -- else (`pointer`, 0)."""
-        tokens = tuple(_pointer_tokens(pointer))
+        tokens = jsonpointer.split(pointer)
         index = self._lines()
         if len(tokens) < 3 or tokens in index:  # a shorter tail matches too much to mean much
             return pointer, 0
@@ -58,7 +58,7 @@ class SourceMap:
         found = [p for p in self._by_last.get(tokens[-1], ()) if p[-size:] == tokens]
         if not found or len(found) > 20:
             return pointer, 0
-        first = "#" + "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in found[0])
+        first = jsonpointer.join(*found[0])
         return first, len(found) - 1
 
     def _lines(self) -> dict[tuple[str, ...], int]:
@@ -80,7 +80,7 @@ class SourceMap:
                 self._index = {}
         if not self._index:
             return None
-        path = tuple(_pointer_tokens(pointer))
+        path = jsonpointer.split(pointer)
         while path and path not in self._index:
             path = path[:-1]
         return self._index.get(path, 1)
@@ -135,12 +135,6 @@ _NODE_EVENTS = (
     yaml.MappingStartEvent,
     yaml.SequenceStartEvent,
 )
-
-
-def _pointer_tokens(pointer: str) -> Iterator[str]:
-    body = pointer[1:] if pointer.startswith("#") else pointer
-    for raw in body.split("/")[1:]:
-        yield raw.replace("~1", "/").replace("~0", "~")
 
 
 @dataclass

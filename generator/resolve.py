@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from generator import naming
-from generator.diagnostics import Diagnostic, SpecError, error, pointer
+from generator import pointer as jsonpointer
+from generator.diagnostics import Diagnostic, SpecError, error
 from generator.load import SourceMap, parse
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -85,26 +86,6 @@ def _is_remote(ref: str) -> bool:
     return bool(_SCHEME.match(ref)) and not re.match(r"^[A-Za-z]:[\\/]", ref)
 
 
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _follow(doc: Any, fragment: str) -> tuple[bool, Any]:
-    node = doc
-    body = fragment[1:] if fragment.startswith("/") else fragment
-    if not body:
-        return True, node
-    for raw in body.split("/"):
-        token = _unescape(raw)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False, None
-    return True, node
-
-
 class _Bundler:
     def __init__(self, data: dict[str, Any], spec_path: Path, source: SourceMap) -> None:
         self.root_file = spec_path.resolve()
@@ -123,7 +104,7 @@ class _Bundler:
 
     # -- problems ------------------------------------------------------------------------------
     def fail(self, message: str, where: tuple[object, ...], file: Path) -> None:
-        ptr = pointer(*where, "$ref")
+        ptr = jsonpointer.join(*where, "$ref")
         if file == self.root_file:
             self.problems.append(error(message, ptr, self.source.file, self.source.line_of(ptr)))
         else:
@@ -297,7 +278,7 @@ class _Bundler:
         elif key in self.placed:
             internal = self.placed[key]
         else:
-            ok, value = _follow(self.files[target_file], fragment)
+            ok, value = jsonpointer.follow(self.files[target_file], _fragment_tokens(fragment))
             if not ok:
                 self.fail(f"reference {ref!r} points nowhere", where, file)
                 return node
@@ -309,7 +290,7 @@ class _Bundler:
                     self.fail(f"reference loop through {ref!r}", where, file)
                     return node
                 name = self.component_names.claim(self._name_for(target_file, fragment))
-                internal = pointer("components", "schemas", name)
+                internal = jsonpointer.join("components", "schemas", name)
                 self.placed[key] = internal
                 self.active.add(key)
                 try:
@@ -323,7 +304,7 @@ class _Bundler:
                 finally:
                     self.active.discard(key)
             else:
-                self.placed[key] = pointer(*out_at)
+                self.placed[key] = jsonpointer.join(*out_at)
                 self.active.add(key)
                 try:
                     inlined = self.walk(value, target_file, _fragment_tokens(fragment), out_at, ctx)
@@ -342,8 +323,10 @@ class _Bundler:
 
 
 def _fragment_tokens(fragment: str) -> tuple[str, ...]:
+    """The tokens of a file reference's fragment; its leading `/` is optional, and "" or "/" is
+    the whole file."""
     body = fragment[1:] if fragment.startswith("/") else fragment
-    return tuple(_unescape(t) for t in body.split("/")) if body else ()
+    return jsonpointer.split("/" + body) if body else ()
 
 
 def check_refs(
@@ -356,7 +339,7 @@ def check_refs(
     for where, ref in iter_refs(data):
         if ref.startswith("#"):
             continue
-        ptr = pointer(*where, "$ref")
+        ptr = jsonpointer.join(*where, "$ref")
         if _is_remote(ref):
             problems.append(
                 error(

@@ -7,22 +7,23 @@ stand (`CreateEndpointResponse`, `CreateEndpointBadRequestError`). References to
 references (`ModelRef`), so recursive and mutually recursive schemas need no special case.
 `allOf` with one named parent becomes a subclass of it (keywords beside a `$ref` are such a
 part); any other `allOf` is merged into one model; `oneOf`/`anyOf` become unions.
+
+The walker reads the tree, follows references and reports findings through its `Document`.
+What the builder may use: `build_components`, `type_of`, `is_objectish`, `model_of`,
+`all_fields`, and the registries `models` and `enums` (in registration order).
 """
 
 from __future__ import annotations
 
-import datetime
-import math
 from typing import Any
 
 from generator import naming
-from generator.diagnostics import Diagnostic, error, warning
-from generator.load import SourceMap
+from generator import pointer as jsonpointer
+from generator.document import Document
+from generator.keywords import enum_kind, field_of, jsonable, ref_context, ref_siblings
 from generator.model import (
-    MISSING,
     AnyType,
     Const,
-    Constraints,
     Enum,
     EnumMember,
     EnumRef,
@@ -37,57 +38,24 @@ from generator.model import (
     UnionOf,
 )
 
-_COMPONENT_PREFIX = "#/components/schemas/"
-# Keywords that only annotate: a `$ref` beside only these is still a plain reference.
-_ANNOTATIONS = frozenset(
-    {
-        "description",
-        "summary",
-        "title",
-        "example",
-        "examples",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "externalDocs",
-        "xml",
-        "$comment",
-    }
-)
+_SCHEMAS = "#/components/schemas"
+_COMPONENT_PREFIX = _SCHEMAS + "/"
 _MAX_DEPTH = 200
 
 
-def jsonable(value: Any) -> Any:
-    """Spec values as plain JSON data (YAML dates become ISO strings; NaN/inf become strings)."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def escape_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 class SchemaWalker:
-    def __init__(self, data: dict[str, Any], source: SourceMap, class_names: naming.Namer) -> None:
-        self.data = data
-        self.source = source
-        self.diagnostics: list[Diagnostic] = []
+    """Maps the schemas of one `Document` to `TypeRef`s; class names come from `class_names`.
+
+    Every component schema's class name is claimed up front (so inline schemas never take a
+    component's name); `models` and `enums` fill up as schemas are walked.
+    """
+
+    def __init__(self, doc: Document, class_names: naming.Namer) -> None:
+        self.doc = doc
         self.models: dict[str, Model] = {}
         self.enums: dict[str, Enum] = {}
         self.class_names = class_names
-        components = data.get("components") if isinstance(data.get("components"), dict) else {}
-        schemas = components.get("schemas") if isinstance(components, dict) else None
-        self.components: dict[str, Any] = schemas if isinstance(schemas, dict) else {}
+        self.components = doc.components("schemas")
         self.component_names = {
             key: class_names.claim(naming.pascal(str(key))) for key in self.components
         }
@@ -96,70 +64,72 @@ class SchemaWalker:
         self._in_progress: set[str] = set()
         self._depth = 0
 
-    # -- diagnostics -------------------------------------------------------------------------
-    def warn(self, message: str, ptr: str) -> None:
-        self.diagnostics.append(warning(message, ptr, self.source.file, self.source.line_of(ptr)))
+    # -- what the builder reads --------------------------------------------------------------
+    def is_objectish(self, schema: Any, depth: int = 0) -> bool:
+        """Whether `schema` (through refs and `allOf` parts) is an object with properties: the
+        schemas that become models. Enums and unions are not, even with properties beside."""
+        if depth > 20 or not isinstance(schema, dict):
+            return False
+        if isinstance(schema.get("$ref"), str):
+            target = self.doc.lookup(schema["$ref"])
+            return self.is_objectish(target, depth + 1)
+        if "enum" in schema or "oneOf" in schema or "anyOf" in schema:
+            return False
+        if isinstance(schema.get("properties"), dict) and schema["properties"]:
+            return True
+        if isinstance(schema.get("allOf"), list):
+            return any(self.is_objectish(part, depth + 1) for part in schema["allOf"])
+        return False
 
-    def fail(self, message: str, ptr: str) -> None:
-        self.diagnostics.append(error(message, ptr, self.source.file, self.source.line_of(ptr)))
+    def model_of(self, ref: TypeRef) -> Model | None:
+        """The model a `ModelRef` names (registered by the walk so far), else None."""
+        return self.models.get(ref.name) if isinstance(ref, ModelRef) else None
+
+    def all_fields(self, model_name: str) -> dict[str, Field]:
+        """wire name -> field of a model and its bases (a base's field first, overridden by a
+        subclass's field of the same wire name); a loop in the base chain stops the climb."""
+        out: dict[str, Field] = {}
+        seen: set[str] = set()
+        name: str | None = model_name
+        chain: list[Model] = []
+        while name and name not in seen and name in self.models:
+            seen.add(name)
+            chain.append(self.models[name])
+            name = self.models[name].base
+        for model in reversed(chain):
+            for f in model.fields:
+                out[f.wire] = f
+        return out
 
     # -- references --------------------------------------------------------------------------
-    def deref(self, node: Any, ptr: str) -> tuple[Any, str]:
-        """Follow `$ref`s (any internal pointer) to their node; loops and dangling refs fail."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen:
-                self.fail(f"reference loop through {ref!r}", ptr)
-                return {}, ptr
-            seen.add(ref)
-            target = self.lookup(ref)
-            if target is None:
-                self.fail(f"reference {ref!r} points nowhere", ptr + "/$ref")
-                return {}, ptr
-            node, ptr = target, ref
-        return node, ptr
-
-    def lookup(self, ref: str) -> Any | None:
-        if not ref.startswith("#"):
-            return None
-        node: Any = self.data
-        for raw in ref[1:].split("/")[1:]:
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
-
     def _pure_ref_loop(self, schema: Any) -> list[str]:
         """The refs of a chain `{$ref: B}` -> `{$ref: A}` -> ... that comes back, else []."""
         chain: list[str] = []
         node = schema
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            if any(k != "$ref" and k not in _ANNOTATIONS for k in node):
+            if ref_siblings(node):
                 return []
             ref = node["$ref"]
             if ref in chain:
                 return [*chain, ref]
             chain.append(ref)
-            node = self.lookup(ref)
+            node = self.doc.lookup(ref)
         return []
 
     # -- components --------------------------------------------------------------------------
     def build_components(self) -> None:
+        """Walk every component schema, in document order (their models come first)."""
         for key in self.components:
             self.component_type(str(key))
 
     def component_type(self, key: str) -> TypeRef:
+        """The `TypeRef` of `#/components/schemas/<key>`, walked once."""
         if key in self._component_types:
             return self._component_types[key]
         name = self.component_names[key]
         schema = self.components[key]
-        ptr = _COMPONENT_PREFIX + escape_token(key)
-        if self._is_objectish(schema):
+        ptr = jsonpointer.append(_SCHEMAS, key)
+        if self.is_objectish(schema):
             ref = ModelRef(name)
             self._component_types[key] = ref
             self._build_model(schema, ptr, name)
@@ -167,9 +137,9 @@ class SchemaWalker:
         if key in self._in_progress:
             loop = self._pure_ref_loop(schema)
             if loop:  # A -> B -> A and nothing else: no type can be made of it
-                self.fail("$ref loop with no schema in it: " + " -> ".join(loop), ptr)
+                self.doc.fail("$ref loop with no schema in it: " + " -> ".join(loop), ptr)
             else:  # e.g. an array of itself: valid JSON Schema, but no Python class to name it
-                self.warn(
+                self.doc.warn(
                     f"schema {key!r} contains itself with no object in between; typed as any",
                     ptr,
                 )
@@ -190,7 +160,7 @@ class SchemaWalker:
         self._depth += 1
         try:
             if self._depth > _MAX_DEPTH:
-                self.fail("schema nested too deeply", ptr)
+                self.doc.fail("schema nested too deeply", ptr)
                 return AnyType()
             return self._type_of(schema, ptr, context, own_name)
         finally:
@@ -200,11 +170,11 @@ class SchemaWalker:
         if schema is True or schema == {}:
             return AnyType()
         if not isinstance(schema, dict):
-            self.warn("schema is not an object; treated as any value", ptr)
+            self.doc.warn("schema is not an object; treated as any value", ptr)
             return AnyType()
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in _ANNOTATIONS}
+            siblings = ref_siblings(schema)
             if siblings:  # 3.1: keywords beside a $ref apply too -> allOf [ref, siblings]
                 merged = {"allOf": [{"$ref": ref}, siblings]}
                 return self.type_of(merged, ptr, context, own_name=own_name)
@@ -214,7 +184,7 @@ class SchemaWalker:
         if isinstance(schema.get("enum"), list):
             return self._enum_type(schema, ptr, context, own_name)
         if isinstance(schema.get("allOf"), list):
-            if self._is_objectish(schema):
+            if self.is_objectish(schema):
                 name = own_name or self.class_names.claim(naming.pascal(context))
                 self._build_model(schema, ptr, name)
                 return self._wrap_nullable(schema, ModelRef(name))
@@ -269,22 +239,22 @@ class SchemaWalker:
             return AnyType()
         if kind == "null":
             return Nullable(AnyType())
-        self.warn(f"unknown type {kind!r}; treated as any value", ptr + "/type")
+        self.doc.warn(f"unknown type {kind!r}; treated as any value", ptr + "/type")
         return AnyType()
 
     def _ref_type(self, ref: str, ptr: str, schema: dict[str, Any]) -> TypeRef:
         if ref.startswith(_COMPONENT_PREFIX):
-            key = ref[len(_COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
+            key = jsonpointer.unescape(ref[len(_COMPONENT_PREFIX) :])
             if key in self.components and "/" not in ref[len(_COMPONENT_PREFIX) :]:
                 return self.component_type(key)
         if ref in self._ref_types:
             return self._ref_types[ref]
-        target = self.lookup(ref)
+        target = self.doc.lookup(ref)
         if target is None:
-            self.fail(f"reference {ref!r} points nowhere", ptr + "/$ref")
+            self.doc.fail(f"reference {ref!r} points nowhere", ptr + "/$ref")
             return AnyType()
-        context = _ref_context(ref)
-        if self._is_objectish(target) and not isinstance(
+        context = ref_context(ref)
+        if self.is_objectish(target) and not isinstance(
             target.get("$ref"), str
         ):  # a model named after where it stands; built once
             name = self.class_names.claim(naming.pascal(context))
@@ -294,7 +264,7 @@ class SchemaWalker:
             self._ref_types[ref] = result
             return result
         if ref in self._in_progress:
-            self.warn(
+            self.doc.warn(
                 f"reference loop through {ref!r} with no object schema in it; typed as any",
                 ptr + "/$ref",
             )
@@ -318,7 +288,7 @@ class SchemaWalker:
         values = [v for v in schema["enum"] if v is not None]
         nullable = len(values) != len(schema["enum"]) or schema.get("nullable") is True
         result: TypeRef
-        kind = _enum_kind(values)
+        kind = enum_kind(values)
         if kind is not None:
             name = own_name or self.class_names.claim(naming.pascal(context))
             result = self._register_enum(name, kind, values, schema, ptr)
@@ -369,107 +339,38 @@ class SchemaWalker:
         else:
             disc = schema.get("discriminator")
             prop = disc.get("propertyName") if isinstance(disc, dict) else None
-            mapping: list[tuple[str, str]] = []
-            if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
-                for value, target in disc["mapping"].items():
-                    if isinstance(target, str) and "#" not in target and "/" not in target:
-                        # a bare schema name (allowed by the spec) rather than a reference
-                        target = "#/components/schemas/" + target.replace("~", "~0")
-                    resolved = (
-                        self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
-                    )
-                    if isinstance(resolved, ModelRef):
-                        mapping.append((str(value), resolved.name))
-            result = UnionOf(tuple(items), prop if isinstance(prop, str) else None, tuple(mapping))
+            mapping = self._discriminator_mapping(disc, ptr)
+            result = UnionOf(tuple(items), prop if isinstance(prop, str) else None, mapping)
         return Nullable(result) if nullable else result
 
-    # -- objects -----------------------------------------------------------------------------
-    def _is_objectish(self, schema: Any, depth: int = 0) -> bool:
-        if depth > 20 or not isinstance(schema, dict):
-            return False
-        if isinstance(schema.get("$ref"), str):
-            target = self.lookup(schema["$ref"])
-            return self._is_objectish(target, depth + 1)
-        if "enum" in schema or "oneOf" in schema or "anyOf" in schema:
-            return False
-        if isinstance(schema.get("properties"), dict) and schema["properties"]:
-            return True
-        if isinstance(schema.get("allOf"), list):
-            return any(self._is_objectish(part, depth + 1) for part in schema["allOf"])
-        return False
+    def _discriminator_mapping(self, disc: Any, ptr: str) -> tuple[tuple[str, str], ...]:
+        """(value, model name) of a discriminator's `mapping` entries that name models."""
+        mapping: list[tuple[str, str]] = []
+        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+            for value, target in disc["mapping"].items():
+                if isinstance(target, str) and "#" not in target and "/" not in target:
+                    # a bare schema name (allowed by the spec) rather than a reference
+                    target = jsonpointer.append(_SCHEMAS, target)
+                resolved = self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
+                if isinstance(resolved, ModelRef):
+                    mapping.append((str(value), resolved.name))
+        return tuple(mapping)
 
+    # -- objects -----------------------------------------------------------------------------
     def _build_model(self, schema: dict[str, Any], ptr: str, name: str) -> None:
         if name in self.models:
             return
         # Register a placeholder first so recursion through this model terminates.
         self.models[name] = Model(name=name, fields=(), pointer=ptr)
-        base: str | None = None
-        parts: list[tuple[dict[str, Any], str]] = []
-        if isinstance(schema.get("allOf"), list):
-            refs = [
-                (i, p)
-                for i, p in enumerate(schema["allOf"])
-                if isinstance(p, dict)
-                and isinstance(p.get("$ref"), str)
-                and p["$ref"].startswith(_COMPONENT_PREFIX)
-            ]
-            for index, part in enumerate(schema["allOf"]):
-                part_ptr = f"{ptr}/allOf/{index}"
-                if len(refs) == 1 and refs[0][0] == index:
-                    target = self._ref_type(part["$ref"], part_ptr, part)
-                    if isinstance(target, ModelRef) and target.name != name:
-                        base = target.name
-                        extra = {
-                            k: v for k, v in part.items() if k != "$ref" and k not in _ANNOTATIONS
-                        }
-                        if extra:
-                            parts.append((extra, part_ptr))
-                        continue
-                parts.extend(self._flatten_all_of(part, part_ptr, 0))
-            own = {k: v for k, v in schema.items() if k != "allOf"}
-            parts.append((own, ptr))
-        else:
-            parts.append((schema, ptr))
-        properties: dict[str, tuple[Any, str]] = {}
-        required: list[str] = []
-        additional: Any = None
-        for part, part_ptr in parts:
-            props = part.get("properties")
-            if isinstance(props, dict):
-                for key, prop in props.items():
-                    properties[str(key)] = (prop, f"{part_ptr}/properties/{escape_token(str(key))}")
-            req = part.get("required")
-            if isinstance(req, list):
-                required.extend(str(r) for r in req if str(r) not in required)
-            if "additionalProperties" in part:
-                additional = part["additionalProperties"]
-        inherited = self._all_fields(base) if base else {}
+        base, parts = self._model_parts(schema, ptr, name)
+        properties, required, additional = _merge_parts(parts)
+        inherited = self.all_fields(base) if base else {}
         for key in required:
             if key not in properties and key not in inherited:
-                self.warn(f"required property {key!r} is not defined; ignored", ptr + "/required")
-        fields: list[Field] = []
-        names = naming.Namer({f.name for f in inherited.values()})
-        for key, (prop, prop_ptr) in properties.items():
-            prop_schema, _ = (
-                self.deref(prop, prop_ptr)
-                if isinstance(prop, dict) and "$ref" in prop
-                else (prop, prop_ptr)
-            )
-            if key in inherited:
-                field_name = inherited[key].name
-            else:
-                field_name = names.claim(naming.snake(key, fallback="field"))
-            ftype = self.type_of(prop, prop_ptr, f"{name}{naming.pascal(key, fallback='Field')}")
-            fields.append(
-                _field(
-                    field_name,
-                    key,
-                    ftype,
-                    key in required or (key in inherited and inherited[key].required),
-                    prop,
-                    prop_schema,
+                self.doc.warn(
+                    f"required property {key!r} is not defined; ignored", ptr + "/required"
                 )
-            )
+        fields = self._fields(name, properties, required, inherited)
         additional_type: TypeRef | None = None
         if isinstance(additional, dict) and additional:
             additional_type = self.type_of(
@@ -484,11 +385,69 @@ class SchemaWalker:
             pointer=ptr,
         )
 
+    def _model_parts(
+        self, schema: dict[str, Any], ptr: str, name: str
+    ) -> tuple[str | None, list[tuple[dict[str, Any], str]]]:
+        """(the base class, the (schema, pointer) parts whose properties the model merges).
+
+        An `allOf` with exactly one component reference whose type is a model names the base;
+        every other part (refs followed, nested `allOf`s flattened) is merged.
+        """
+        if not isinstance(schema.get("allOf"), list):
+            return None, [(schema, ptr)]
+        base: str | None = None
+        parts: list[tuple[dict[str, Any], str]] = []
+        refs = [
+            i
+            for i, p in enumerate(schema["allOf"])
+            if isinstance(p, dict)
+            and isinstance(p.get("$ref"), str)
+            and p["$ref"].startswith(_COMPONENT_PREFIX)
+        ]
+        for index, part in enumerate(schema["allOf"]):
+            part_ptr = f"{ptr}/allOf/{index}"
+            if refs == [index]:
+                target = self._ref_type(part["$ref"], part_ptr, part)
+                if isinstance(target, ModelRef) and target.name != name:
+                    base = target.name
+                    extra = ref_siblings(part)
+                    if extra:
+                        parts.append((extra, part_ptr))
+                    continue
+            parts.extend(self._flatten_all_of(part, part_ptr, 0))
+        parts.append(({k: v for k, v in schema.items() if k != "allOf"}, ptr))
+        return base, parts
+
+    def _fields(
+        self,
+        name: str,
+        properties: dict[str, tuple[Any, str]],
+        required: list[str],
+        inherited: dict[str, Field],
+    ) -> list[Field]:
+        """The fields of model `name`; a property a base has too keeps the base's field name."""
+        fields: list[Field] = []
+        names = naming.Namer({f.name for f in inherited.values()})
+        for key, (prop, prop_ptr) in properties.items():
+            prop_schema, _ = (
+                self.doc.deref(prop, prop_ptr)
+                if isinstance(prop, dict) and "$ref" in prop
+                else (prop, prop_ptr)
+            )
+            if key in inherited:
+                field_name = inherited[key].name
+            else:
+                field_name = names.claim(naming.snake(key, fallback="field"))
+            ftype = self.type_of(prop, prop_ptr, f"{name}{naming.pascal(key, fallback='Field')}")
+            is_required = key in required or (key in inherited and inherited[key].required)
+            fields.append(field_of(field_name, key, ftype, is_required, prop, prop_schema))
+        return fields
+
     def _flatten_all_of(self, part: Any, ptr: str, depth: int) -> list[tuple[dict[str, Any], str]]:
         if depth > 20:
-            self.fail("allOf nested too deeply", ptr)
+            self.doc.fail("allOf nested too deeply", ptr)
             return []
-        target, target_ptr = self.deref(part, ptr)
+        target, target_ptr = self.doc.deref(part, ptr)
         if not isinstance(target, dict):
             return []
         out: list[tuple[dict[str, Any], str]] = []
@@ -497,101 +456,28 @@ class SchemaWalker:
                 out.extend(self._flatten_all_of(sub, f"{target_ptr}/allOf/{index}", depth + 1))
         out.append(({k: v for k, v in target.items() if k != "allOf"}, target_ptr))
         if isinstance(part, dict) and "$ref" in part:
-            extra = {k: v for k, v in part.items() if k != "$ref" and k not in _ANNOTATIONS}
+            extra = ref_siblings(part)
             if extra:
                 out.append((extra, ptr))
         return out
 
-    def _all_fields(self, model_name: str) -> dict[str, Field]:
-        out: dict[str, Field] = {}
-        seen: set[str] = set()
-        name: str | None = model_name
-        chain: list[Model] = []
-        while name and name not in seen and name in self.models:
-            seen.add(name)
-            chain.append(self.models[name])
-            name = self.models[name].base
-        for model in reversed(chain):
-            for f in model.fields:
-                out[f.wire] = f
-        return out
 
-
-_GENERIC_TOKENS = frozenset(
-    {"schema", "items", "properties", "content", "allof", "oneof", "anyof", "additionalproperties"}
-)
-
-
-def _ref_context(ref: str) -> str:
-    """A name for what a non-component `$ref` points at: its last meaningful pointer token."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref.lstrip("#").split("/") if t]
-    for token in reversed(tokens):
-        if not token.isdigit() and token.lower() not in _GENERIC_TOKENS and "/" not in token:
-            return token
-    return "Schema"
-
-
-def constraints_of(schema: Any) -> Constraints:
-    if not isinstance(schema, dict):
-        return Constraints()
-
-    def num(key: str) -> float | None:
-        value = schema.get(key)
-        return (
-            float(value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool)
-            else None
-        )
-
-    def count(key: str) -> int | None:
-        value = schema.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    minimum, maximum = num("minimum"), num("maximum")
-    ex_min, ex_max = num("exclusiveMinimum"), num("exclusiveMaximum")
-    if schema.get("exclusiveMinimum") is True:  # 3.0 style
-        ex_min, minimum = minimum, None
-    if schema.get("exclusiveMaximum") is True:
-        ex_max, maximum = maximum, None
-    pattern = schema.get("pattern")
-    return Constraints(
-        minimum=minimum,
-        maximum=maximum,
-        exclusive_minimum=ex_min,
-        exclusive_maximum=ex_max,
-        min_length=count("minLength"),
-        max_length=count("maxLength"),
-        pattern=pattern if isinstance(pattern, str) else None,
-        min_items=count("minItems"),
-        max_items=count("maxItems"),
-    )
-
-
-def _field(name: str, wire: str, ftype: TypeRef, required: bool, prop: Any, resolved: Any) -> Field:
-    schema = resolved if isinstance(resolved, dict) else {}
-    annotated = prop if isinstance(prop, dict) else {}
-    description = annotated.get("description") or schema.get("description") or ""
-    default = annotated.get("default", schema.get("default", MISSING))
-    example = annotated.get("example", schema.get("example", MISSING))
-    return Field(
-        name=name,
-        wire=wire,
-        type=ftype,
-        required=required,
-        description=str(description),
-        default=MISSING if default is MISSING else jsonable(default),
-        example=MISSING if example is MISSING else jsonable(example),
-        constraints=constraints_of(schema),
-        read_only=bool(schema.get("readOnly")),
-        write_only=bool(schema.get("writeOnly")),
-        deprecated=bool(annotated.get("deprecated") or schema.get("deprecated")),
-    )
-
-
-def _enum_kind(values: list[Any]) -> str | None:
-    """ "str" or "int" when every enum value is one (an enum class is generated), else None."""
-    if values and all(isinstance(v, str) for v in values):
-        return "str"
-    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "int"
-    return None
+def _merge_parts(
+    parts: list[tuple[dict[str, Any], str]],
+) -> tuple[dict[str, tuple[Any, str]], list[str], Any]:
+    """(wire name -> (property schema, pointer), required names, `additionalProperties`) of
+    the parts of a model; a later part's property or `additionalProperties` wins."""
+    properties: dict[str, tuple[Any, str]] = {}
+    required: list[str] = []
+    additional: Any = None
+    for part, part_ptr in parts:
+        props = part.get("properties")
+        if isinstance(props, dict):
+            for key, prop in props.items():
+                properties[str(key)] = (prop, jsonpointer.append(part_ptr, "properties", key))
+        req = part.get("required")
+        if isinstance(req, list):
+            required.extend(str(r) for r in req if str(r) not in required)
+        if "additionalProperties" in part:
+            additional = part["additionalProperties"]
+    return properties, required, additional

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import cache_dir, read_text, write_text
-from generator.diagnostics import Diagnostic, SpecError, error, pointer, warning
+from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.load import SourceMap
+from generator.pointer import join as pointer
 
 
 def check_version(data: dict[str, Any], source: SourceMap) -> str:
