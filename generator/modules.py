@@ -1,4 +1,4 @@
-"""Modules: which generated module each model and enum lives in, and what each one imports.
+"""Modules: which generated module each model and enum lives in, and which classes it imports.
 
 A small API keeps every model in `models.py`. A large one (more than `CHUNK` classes) spreads
 them over `_models_<n>.py` modules and `models.py` re-exports them all, for three reasons:
@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from generator import layout
 from generator.model import (
-    AnyType,
     Api,
-    Const,
     Enum,
     EnumRef,
     ListOf,
@@ -40,27 +37,12 @@ from generator.model import (
 CHUNK = 300  # classes per module, about (hashing spreads them unevenly; at most 2x fewer)
 
 
-class FieldLike(Protocol):
-    """What planning needs of a rendered field (`render.FieldView`)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def wire(self) -> str: ...
-    @property
-    def spec(self) -> str: ...
-    @property
-    def default(self) -> str: ...
-
-
 @dataclass
 class ModelModule:
     name: str  # "models", or "_models_<n>" when models.py only re-exports
     enums: list[Enum] = field(default_factory=list)
     models: list[Model] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # __all__, in ruff's order
-    stdlib: list[str] = field(default_factory=list)  # import lines
-    local: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)  # under `if TYPE_CHECKING:`
 
     @property
@@ -119,13 +101,14 @@ def _bucket(name: str, count: int) -> int:
     return int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % count
 
 
-def plan(api: Api, fields: Mapping[str, Sequence[FieldLike]]) -> list[ModelModule]:
-    """The model modules, each with its classes (in dependency order) and import lines."""
+def plan(api: Api) -> list[ModelModule]:
+    """The model modules, each with its classes (in dependency order) and the imports of the
+    classes it refers to in other modules (the rest of its imports come from what renders)."""
     ordered = ordered_models(api.models)
     needed = -(-(len(api.enums) + len(api.models)) // CHUNK)
     count = 1 << (needed - 1).bit_length() if needed > 1 else 1  # a power of two: stable
     if count <= 1:
-        return [_finish(ModelModule("models", list(api.enums), ordered), api, fields, {})]
+        return [_finish(ModelModule("models", list(api.enums), ordered), {})]
     by_name = {m.name: m for m in api.models}
 
     def root(model: Model) -> str:
@@ -145,13 +128,10 @@ def plan(api: Api, fields: Mapping[str, Sequence[FieldLike]]) -> list[ModelModul
         module = modules[_bucket(root(m), count)]
         module.models.append(m)
         home[m.name] = module.name
-    return [_finish(m, api, fields, home) for m in modules if m.enums or m.models]
+    return [_finish(m, home) for m in modules if m.enums or m.models]
 
 
-def _finish(
-    module: ModelModule, api: Api, fields: Mapping[str, Sequence[FieldLike]], home: dict[str, str]
-) -> ModelModule:
-    own = [f for m in module.models for f in fields[m.name]]
+def _finish(module: ModelModule, home: dict[str, str]) -> ModelModule:
     types = [t for m in module.models for f in m.fields for t in walk(f.type)]
     module.names = sorted(
         [e.name for e in module.enums] + [m.name for m in module.models], key=isort_key
@@ -160,36 +140,6 @@ def _finish(
     for t in types:
         if isinstance(t, ModelRef | EnumRef) and home.get(t.name, module.name) != module.name:
             elsewhere.setdefault(home[t.name], set()).add(t.name)
-    uses_any = any(isinstance(t, AnyType) for t in types) or any(
-        m.additional is not None for m in module.models
-    )
-    typing_names = [
-        name
-        for name, used in (
-            ("TYPE_CHECKING", bool(elsewhere)),
-            ("Any", uses_any),
-            ("ClassVar", any(f.spec or f.wire != f.name for f in own)),
-            ("Literal", any(isinstance(t, Const) for t in types)),
-        )
-        if used
-    ]
-    module.stdlib = ["import dataclasses"] if module.models else []
-    if typing_names:
-        module.stdlib.append(f"from typing import {', '.join(typing_names)}")
-    unset = any(f.default for f in own)
-    runtime_names = [
-        name
-        for name, used in (
-            ("UNSET", unset),
-            ("Model", bool(module.models)),
-            ("OpenEnum", bool(module.enums)),
-            ("Unset", unset),
-        )
-        if used
-    ]
-    module.local = ["from . import _runtime as rt"] if any(f.spec for f in own) else []
-    if runtime_names:
-        module.local.append(f"from ._runtime import {', '.join(runtime_names)}")
     module.deferred = [
         layout.import_from(f".{other}", sorted(elsewhere[other], key=import_key), depth=1)
         for other in sorted(elsewhere, key=natural)

@@ -4,7 +4,7 @@ Generated models declare each field once, as an annotation; the runtime derives 
 name, the type descriptor (`_runtime.TypeSpec`) and whether the field is required from it,
 plus `_wire` (renamed fields) and `_specs` (what an annotation cannot say: discriminated
 unions, object constants). These tests generate real packages, import them, and compare
-every model's derived fields with the descriptors the IR gives (`render.spec_code`), on
+every model's derived fields with the descriptors the IR gives (`render.types.descriptor`), on
 inline specs that hit each case and on real specs from ../shared when present.
 """
 
@@ -20,7 +20,7 @@ from conftest import SHARED_SPECS, generate_package
 from generator import pipeline
 from generator.config import Config
 from generator.model import Api
-from generator.render import spec_code
+from generator.render.types import Imports, descriptor
 
 Spec = Any
 
@@ -60,7 +60,7 @@ def expected_fields(api: Api, name: str, rt: ModuleType) -> dict[str, tuple[str,
     out: dict[str, tuple[str, Any, bool]] = {}
     for model in reversed(chain):
         for f in model.fields:
-            spec = eval(spec_code(f.type), {"rt": rt})  # noqa: S307 - our own generated code
+            spec = eval(descriptor(f.type, Imports()), {"rt": rt})  # noqa: S307 - our own generated code
             out[f.wire] = (f.name, flat(spec), f.required)
     return out
 

@@ -124,10 +124,9 @@ def test_adding_a_schema_moves_no_other_class(tmp_path: Path, monkeypatch: pytes
         path = folder / "openapi.yaml"
         path.write_text(spec, encoding="utf-8")
         api = pipeline.generate(path, Config(package="x")).api
-        fields = {m.name: [] for m in api.models}
         return {
             name: module.name
-            for module in modules.plan(api, fields)
+            for module in modules.plan(api)
             for name in module.names
         }
 

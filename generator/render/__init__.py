@@ -1,0 +1,37 @@
+"""Render: the IR plus output settings in, `{relative path: text}` out (not yet formatted).
+
+All computing happens in Python: type annotations, runtime descriptors, imports, signatures,
+docstrings, examples. The Jinja templates (one per output file, `StrictUndefined`) only lay
+out the strings of one frozen context object each. The modules of this package:
+
+- `text`: literals (`pyrepr`), docstrings, Markdown cells, layout helpers, the header;
+- `types`: every `TypeRef` projection (annotation, descriptor, docs label) and `Imports`,
+  which collects the imports the rendered code uses;
+- `operations`: the per-operation views the client, CLI and docs share;
+- one renderer per artifact: `client` (`client.py`, `_client_*.py`, `_ops.py`), `models`,
+  `cli` (`_cli.py`, `__main__.py`), `docs` (README, `docs/`), `package` (`__init__.py`,
+  `py.typed`, `pyproject.toml`, the runtime modules).
+"""
+
+from __future__ import annotations
+
+from generator.model import Api
+from generator.render import cli, client, docs, models, operations, package
+from generator.render.common import Settings
+from generator.render.package import STATIC_FILES
+from generator.render.text import docstring, header, pyrepr
+
+__all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
+
+
+def render(api: Api, settings: Settings) -> dict[str, str]:
+    """Every output file, keyed by its path relative to the output folder."""
+    views = operations.build(api)
+    py = header(settings)
+    out: dict[str, str] = {}
+    out.update(client.render(api, settings, views, py))
+    out.update(models.render(api, settings, py))
+    out.update(package.render(api, settings, py))
+    out.update(cli.render(api, settings, views, py))
+    out.update(docs.render(api, settings, views, header(settings, "md")))
+    return out

@@ -1,0 +1,85 @@
+"""The CLI renderer: `_cli.py` (the command table and `main`) and `__main__.py`.
+
+The command table holds one `Command` per operation: its words, its method and its `Op`
+descriptor, plus a `Flag` for each argument with something to show in `--help` beyond what
+the `Arg` says. `_cli_runtime` builds the argparse parser from it at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import layout
+from generator.model import MISSING, Api, Parameter
+from generator.render.common import Settings, template
+from generator.render.operations import OpView
+from generator.render.text import pyrepr
+from generator.render.types import Imports
+
+
+@dataclass(frozen=True)
+class CliContext:
+    """`_cli.py`: the command table and `main()`."""
+
+    docstring: str
+    imports: str
+    commands: tuple[str, ...]  # each `Command(...)` entry, laid out
+    run_args: tuple[str, ...]  # the keyword arguments of `run(...)` after `argv`
+
+
+def flag_code(p: Parameter, imports: Imports) -> str:
+    """The CLI `Flag(...)` expression of a parameter, "" if it has nothing to add."""
+    parts = [pyrepr(p.name)]  # the help text is read from the method's docstring
+    if p.default is not MISSING:
+        parts.append(f"default={pyrepr(p.default)}")
+    if p.example is not MISSING:
+        parts.append(f"example={pyrepr(p.example)}")
+    if len(parts) == 1:
+        return ""
+    imports.add("._cli_runtime", "Flag")
+    return "Flag(" + ", ".join(parts) + ")"
+
+
+def command_code(view: OpView, imports: Imports) -> str:
+    """The `Command(...)` entry of an operation, laid out as a line of the table."""
+    parts = [pyrepr(view.op.cli_words), pyrepr(view.op.name), f"ops.{view.const}"]
+    flags = [code for p in view.params if (code := flag_code(p.param, imports))]
+    if flags:
+        parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
+    imports.add(".", "_ops as ops")
+    return layout.statement("", "Command(" + ", ".join(parts) + ")", ",", 1)
+
+
+def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
+    """`_cli.py` and `__main__.py`, keyed by path."""
+    s = settings
+    imports = Imports().add("collections.abc", "Sequence")
+    imports.add("._cli_runtime", "Command", "run").add(".client", "Client")
+    ordered = sorted(views, key=lambda v: v.op.cli_words)
+    commands = tuple(command_code(v, imports) for v in ordered)
+    server = api.servers[0] if api.servers else "none"
+    context = CliContext(
+        docstring=(
+            "The command-line interface: one command per operation "
+            f"(`python -m {s.package} --help`)."
+        ),
+        imports=imports.block(),
+        commands=commands,
+        run_args=(
+            f"prog={pyrepr(s.cli_name)},",
+            f"package={pyrepr(s.package)},",
+            f"description={pyrepr(api.title + ' ' + api.version)},",
+            "client_factory=Client,",
+            "env={",
+            f"    {pyrepr('key_env')}: {pyrepr(s.api_key_env)},",
+            f"    {pyrepr('url_env')}: {pyrepr(s.base_url_env)},",
+            f"    {pyrepr('server')}: {pyrepr(server)},",
+            "},",
+        ),
+    )
+    pkg = s.package
+    return {
+        f"{pkg}/_cli.py": header + template("package/_cli.py.jinja").render(c=context),
+        f"{pkg}/__main__.py": header
+        + template("package/__main__.py.jinja").render(package=s.package),
+    }

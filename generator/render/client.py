@@ -1,0 +1,336 @@
+"""The client renderer: `client.py`, one `_client_<tag>.py` per tag, and `_ops.py`.
+
+`_ops.py` holds one `Op` descriptor per operation (and the argument descriptors several
+operations share); each `_client_<tag>.py` holds a class with the typed methods of one tag's
+operations, each a single call of the runtime; `client.py` composes `Client` and `AsyncClient`
+from those classes. Every module's imports are collected from the code rendered into it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from generator import layout, naming
+from generator.model import Api, Operation, Parameter
+from generator.render.common import Settings, template
+from generator.render.operations import OpView
+from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
+from generator.render.types import RT, Imports, descriptor
+
+CLIENT_EXPORTS = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
+_CONSTRAINTS = (
+    "minimum",
+    "maximum",
+    "exclusive_minimum",
+    "exclusive_maximum",
+    "min_length",
+    "max_length",
+    "pattern",
+    "min_items",
+    "max_items",
+)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method of a client class, laid out."""
+
+    name: str
+    params: tuple[str, ...]  # each parameter's line(s)
+    returns_line: str  # `) -> <type>:`
+    docstring: str
+    body_line: str
+
+
+@dataclass(frozen=True)
+class GroupContext:
+    """`_client_<tag>.py`: the operations of one tag, a module of their own."""
+
+    module: str
+    cls: str
+    docstring: str  # the module's first line
+    class_docstring: str
+    imports: str
+    methods: tuple[Method, ...]
+
+
+@dataclass(frozen=True)
+class OpsContext:
+    """`_ops.py`: the security schemes, shared argument descriptors and one `Op` per operation."""
+
+    imports: str
+    scheme_entries: tuple[str, ...]
+    shared_arg_lines: tuple[str, ...]
+    op_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """`client.py`: `Client`, `AsyncClient` and their raw-response companions."""
+
+    docstring: str
+    imports: str
+    client_line: str  # `class Client(<groups>, rt.SyncClient):`
+    client_docstring: str
+    async_docstring: str
+    settings: tuple[str, ...]  # the class attributes both clients carry
+    raw_aliases: tuple[str, ...]
+    async_aliases: tuple[str, ...]
+    async_raw_aliases: tuple[str, ...]
+    args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
+
+
+def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
+    """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
+    pkg = settings.package
+    groups = _groups(api, views)
+    group_template = template("package/client_group.py.jinja")
+    out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
+    out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(c=_ops(api, views))
+    context = _client(api, settings, views, groups)
+    out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
+    return out
+
+
+# -- methods ---------------------------------------------------------------------------------
+
+
+def method_docstring(view: OpView) -> str:
+    """A method's docstring: summary, description, `METHOD /path`, `Args:` and `Raises:`."""
+    op = view.op
+    lines = [op.summary or op.name.replace("_", " ")]
+    if op.description and op.description.strip() != op.summary.strip():
+        lines += ["", op.description]
+    lines += ["", f"`{op.method} {op.path}`"]
+    documented = [p.param for p in view.params if p.param.description]
+    if documented:
+        lines += ["", "Args:"]
+        for p in documented:  # Google style: continuation lines indented once more
+            lines += textwrap.wrap(
+                f"{p.name}: {one_line(p.description, 300)}",
+                80,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+    if view.errors:
+        lines += ["", "Raises:"]
+        for e in view.errors:
+            lines.append(f"    {e.exception}: {e.status} {one_line(e.description, 100)}")
+    return docstring("\n".join(lines), 2)
+
+
+def _method(view: OpView) -> Method:
+    call = f"self._call(ops.{view.const}, locals())"
+    return Method(
+        name=view.op.name,
+        params=tuple(p.code for p in view.params),
+        returns_line=layout.statement(
+            ") -> ", view.returns, ":", 1, optional_parens=True, returns=True
+        ),
+        docstring=method_docstring(view),
+        body_line=layout.statement("return ", call, "", 2, optional_parens=True),
+    )
+
+
+def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
+    """Operations grouped by their first tag, in the spec's order."""
+    by_tag: dict[str, list[OpView]] = {}
+    for view in views:
+        by_tag.setdefault(view.op.tags[0] if view.op.tags else "", []).append(view)
+    module_names, class_names = naming.Namer(), naming.Namer(sep="")
+    out = []
+    for tag, members in by_tag.items():
+        module = module_names.claim(
+            "_client_" + (naming.snake(tag, fallback="default") if tag else "default")
+        )
+        cls = class_names.claim(
+            naming.pascal(tag, fallback="Default") + "Operations" if tag else "Operations"
+        )
+        imports = Imports().add("collections.abc", "Mapping").add(".", "_ops as ops", RT)
+        imports.add("._runtime", "UNSET", "Timeout", "Unset")
+        imports.update(v.returns_imports for v in members)
+        imports.update(p.imports for v in members for p in v.params)
+        tagged = f"tagged {tag}" if tag else "without a tag"
+        out.append(
+            GroupContext(
+                module=module,
+                cls=cls,
+                docstring=docstring(f"Operations {tagged} of {api.title}: part of `Client`."),
+                class_docstring=docstring(f"The operations {tagged}.", 1),
+                imports=imports.block(),
+                methods=tuple(_method(v) for v in members),
+            )
+        )
+    return out
+
+
+# -- _ops.py ---------------------------------------------------------------------------------
+
+
+def arg_code(p: Parameter, imports: Imports) -> str:
+    """The runtime `Arg(...)` descriptor of a parameter."""
+    parts = [pyrepr(p.name), pyrepr(p.wire), pyrepr(p.location), descriptor(p.type, imports)]
+    if p.required:
+        parts.append("required=True")
+    if p.style:
+        parts.append(f"style={pyrepr(p.style)}")
+    if p.explode is not None:
+        parts.append(f"explode={pyrepr(p.explode)}")
+    for key in _CONSTRAINTS:
+        value = getattr(p.constraints, key)
+        if value is not None:
+            parts.append(f"{key}={pyrepr(value)}")
+    imports.add("._runtime", "Arg")
+    return "Arg(" + ", ".join(parts) + ")"
+
+
+def share_args(codes: list[tuple[Parameter, str]]) -> list[tuple[str, str]]:
+    """(constant, `Arg(...)` code) for each argument descriptor used by several operations.
+
+    APIs repeat their path and paging parameters across operations (Twilio: 1,672 arguments,
+    588 distinct); each such descriptor is written once, as a private module constant.
+    """
+    uses: dict[str, int] = {}
+    for _, code in codes:
+        uses[code] = uses.get(code, 0) + 1
+    taken: set[str] = set()
+    done: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for param, code in codes:
+        if uses[code] < 2 or code in done:
+            continue
+        done.add(code)
+        base = "_" + param.name.upper().strip("_")
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        out.append((name, code))
+    return out
+
+
+def op_code(view: OpView, args: list[str], imports: Imports) -> str:
+    """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
+    op: Operation = view.op
+    errors = {}
+    for response in op.responses:
+        if not response.status.startswith("2") and response.type is not None:
+            errors[response.status] = descriptor(response.type, imports)
+    parts = [f"name={pyrepr(op.name)}", f"method={pyrepr(op.method)}", f"path={pyrepr(op.path)}"]
+    if args:
+        parts.append("args=(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")")
+    if view.result != "None":
+        parts.append(f"result={view.result}")
+    if view.result_kind != "json":
+        parts.append(f"result_kind={pyrepr(view.result_kind)}")
+    if errors:
+        parts.append("errors={" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in errors.items()) + "}")
+    if op.body is not None:
+        parts.append(f"body={pyrepr(op.body.kind)}")
+        parts.append(f"content_type={pyrepr(op.body.content_type)}")
+        if op.body.flattened:
+            parts.append("flattened=True")
+    if op.security:
+        parts.append(f"security={pyrepr(op.security)}")
+    if op.servers:
+        parts.append(f"servers={pyrepr(op.servers)}")
+    if op.deprecated:
+        parts.append("deprecated=True")
+    imports.update([view.returns_imports, view.result_imports]).add("._runtime", "Op")
+    source = "Op(" + ", ".join(parts) + ")"
+    head = f"{view.const}: Op[{view.returns}] = "
+    if len(head) + 1 <= layout.LINE:
+        return layout.statement(head, source, "", 0, optional_parens=True)
+    # not even `... = (` fits: black breaks the annotation's subscript
+    inner = layout.lines("", layout.parse(view.returns), "", 1)
+    call = layout.lines("] = ", layout.parse(source), "", 0)
+    return "\n".join([f"{view.const}: Op[", *inner, *call])
+
+
+def _ops(api: Api, views: list[OpView]) -> OpsContext:
+    imports = Imports().add("._runtime", "Scheme")
+    codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
+    shared = share_args(codes)
+    names = {code: name for name, code in shared}
+    op_codes, i = [], 0
+    for view in views:
+        args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
+        i += len(view.params)
+        op_codes.append(op_code(view, args, imports))
+    return OpsContext(
+        imports=imports.block(),
+        scheme_entries=tuple(
+            layout.statement(
+                f"{pyrepr(scheme.key)}: ",
+                f"Scheme({pyrepr(scheme.kind)}, {pyrepr(scheme.location)}, {pyrepr(scheme.wire)})",
+                ",",
+                1,
+            )
+            for scheme in api.security_schemes
+        ),
+        shared_arg_lines=tuple(
+            layout.statement(f"{name} = ", code, "", 0, optional_parens=True)
+            for name, code in shared
+        ),
+        op_codes=tuple(op_codes),
+    )
+
+
+# -- client.py -------------------------------------------------------------------------------
+
+
+def _client(
+    api: Api, settings: Settings, views: list[OpView], groups: list[GroupContext]
+) -> ClientContext:
+    s = settings
+    imports = Imports().add("collections.abc", "Mapping").add("typing", "ClassVar")
+    imports.add("httpx").add(".", RT).add("._runtime", "Scheme")
+    if views:
+        imports.add(".", "_ops as ops")
+    for g in groups:
+        imports.add("." + g.module, g.cls)
+    server = api.servers[0] if api.servers else "none"
+    names = [v.op.name for v in views]
+    return ClientContext(
+        docstring=docstring(
+            f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
+        ),
+        imports=imports.block(),
+        client_line=classdef("Client", [*(g.cls for g in groups), "rt.SyncClient"]),
+        client_docstring=docstring(f"Blocking client for {api.title}.", 1),
+        async_docstring=docstring(
+            f"asyncio client for {api.title}; the same methods as `Client`, awaitable.", 1
+        ),
+        settings=(
+            f"_package: ClassVar[str] = {pyrepr(s.package)}",
+            f"_version: ClassVar[str] = {pyrepr(api.version)}",
+            f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
+            f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
+            f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
+            f"_schemes: ClassVar[Mapping[str, Scheme]] = {'ops.SCHEMES' if views else '{}'}",
+            "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
+            f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
+            f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
+            f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
+        ),
+        raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client") for n in names),
+        async_aliases=tuple(method_alias(n, "rt.async_method", "Client") for n in names),
+        async_raw_aliases=tuple(
+            method_alias(n, "rt.async_raw_method", "AsyncClient") for n in names
+        ),
+        args_doc=(
+            f"api_key: the API key; default: the `{s.api_key_env}` environment variable.",
+            f"base_url: default: `{s.base_url_env}`, else {docstring(server)}.",
+            "timeout: seconds or an `httpx.Timeout` (default: connect "
+            f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
+            "max_retries: retries on connection errors, 408, 429, 502-504 "
+            f"(default {s.max_retries}).",
+            "retry_after_cap: longest `Retry-After` wait honoured, in seconds "
+            f"(default {pyrepr(s.retry_after_cap)}).",
+            "http_client: an `httpx.Client` to send requests with (not closed by `close()`).",
+        ),
+    )

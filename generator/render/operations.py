@@ -1,0 +1,125 @@
+"""Operations: what every renderer needs to know about each operation, computed once.
+
+`build(api)` turns each IR `Operation` into an `OpView`: its module constant, the annotations
+of its parameters and of its result (with the imports those annotations need), its result
+descriptor and the errors it raises. The client, CLI and docs renderers build their own code
+and text from these views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator import layout
+from generator.errors import error_class_name
+from generator.model import Api, Operation, Parameter
+from generator.render.types import Imports, annotation, descriptor, type_label
+
+
+@dataclass(frozen=True)
+class ParamView:
+    """One parameter of an operation's method."""
+
+    param: Parameter
+    annotation: str
+    default: str  # "" for required
+    imports: Imports  # what the annotation and the default use
+
+    @property
+    def code(self) -> str:
+        """The parameter's line(s) in a method signature, laid out as black would."""
+        return layout.annotated(self.param.name, self.annotation, self.default, 2, ",")
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    """A non-2xx response: the exception it raises and what its body holds."""
+
+    status: str
+    description: str
+    exception: str
+    body: str  # a docs label of the body type, or the response kind
+
+
+@dataclass(frozen=True)
+class OpView:
+    """One operation, its names and types projected to text."""
+
+    op: Operation
+    const: str  # its `Op` descriptor's name in `_ops.py`
+    params: tuple[ParamView, ...]
+    returns: str  # the annotation of the success body
+    returns_imports: Imports
+    result: str  # the success body's descriptor as code, "None" when not JSON
+    result_imports: Imports
+    result_kind: str  # "json", "text", "binary" or "empty"
+    errors: tuple[ErrorView, ...]
+
+    @property
+    def doc_file(self) -> str:
+        """The operation's page in `docs/`."""
+        return f"{self.op.name}.md"
+
+
+def build(api: Api) -> list[OpView]:
+    """A view of every operation, in the spec's order."""
+    enums = {e.name: e for e in api.enums}
+    out = []
+    for op in api.operations:
+        params = []
+        for p in op.params:
+            imports = Imports()
+            text = annotation(p.type, imports, "models.", loose_enums=enums)
+            if not p.required:
+                imports.add("._runtime", "UNSET", "Unset")
+            default = "" if p.required else "UNSET"
+            params.append(ParamView(p, text + ("" if p.required else " | Unset"), default, imports))
+        returns_imports, result_imports = Imports(), Imports()
+        returns, result, kind = _returns(op, returns_imports, result_imports)
+        out.append(
+            OpView(
+                op=op,
+                const=op.name.upper(),  # op names are unique lower-case identifiers
+                params=tuple(params),
+                returns=returns,
+                returns_imports=returns_imports,
+                result=result,
+                result_imports=result_imports,
+                result_kind=kind,
+                errors=tuple(_errors(op)),
+            )
+        )
+    return out
+
+
+def _returns(op: Operation, imports: Imports, result_imports: Imports) -> tuple[str, str, str]:
+    """(annotation, result descriptor, result kind) of an operation's success response."""
+    success = op.success
+    if success is None or success.kind == "empty":
+        return "None", "None", "empty"
+    if success.kind == "text":
+        return "str", "None", "text"
+    if success.kind == "binary":
+        return "bytes", "None", "binary"
+    if success.type is None:
+        imports.add("typing", "Any")
+        return "Any", "None", "json"
+    return (
+        annotation(success.type, imports, "models."),
+        descriptor(success.type, result_imports),
+        "json",
+    )
+
+
+def _errors(op: Operation) -> list[ErrorView]:
+    out = []
+    for response in op.responses:
+        if response.status.startswith("2"):
+            continue
+        if response.status.isdigit():
+            exc = error_class_name(int(response.status))
+        else:
+            exc = "InternalServerError" if response.status.startswith("5") else "ApiStatusError"
+        body = type_label(response.type) if response.type is not None else response.kind
+        out.append(ErrorView(response.status, response.description, exc, body))
+    return out

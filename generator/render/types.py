@@ -1,0 +1,225 @@
+"""Types: every projection of a `TypeRef` to text, and the imports that text needs.
+
+Each projection is one `match` over the `TypeRef` union (adding a type case means one arm in
+each function of this module):
+
+- `annotation`: the Python annotation (`list[models.Pet] | None`);
+- `descriptor`: the runtime type descriptor as code (`rt.list_of(rt.model("Pet"))`, see
+  `_runtime`), which the runtime uses to validate, encode and decode values;
+- `type_label`: a short human name for the docs (`list of Pet`);
+- `annotation_says_all`: whether the runtime can derive the descriptor from the annotation.
+
+The code projections record in an `Imports` collector each name their text uses (`Any`,
+`Literal`, `models`, `rt`), so every generated module's import block is derived from what was
+rendered into it, never from searching the rendered text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from generator import layout
+from generator.model import (
+    AnyType,
+    Const,
+    Enum,
+    EnumRef,
+    ListOf,
+    MapOf,
+    ModelRef,
+    Nullable,
+    Primitive,
+    TypeRef,
+    UnionOf,
+)
+from generator.modules import import_key, natural
+from generator.render.text import pyrepr
+
+RT = "_runtime as rt"  # `from . import _runtime as rt`: the runtime, for descriptors
+_STDLIB = frozenset({"collections", "dataclasses", "typing"})
+
+
+class Imports:
+    """The names a piece of generated code uses, recorded while it is rendered.
+
+    `add("typing", "Any")` records `from typing import Any`; `add("dataclasses")` records
+    `import dataclasses`; `add(".", RT)` records `from . import _runtime as rt`. `block()` writes
+    the import statements in ruff's isort order: standard library, third party, then the
+    package's own modules, a blank line between sections.
+    """
+
+    __slots__ = ("_names",)
+
+    def __init__(self, *pieces: Imports) -> None:
+        self._names: set[tuple[str, str]] = set()
+        for piece in pieces:
+            self._names |= piece._names
+
+    def add(self, module: str, *names: str) -> Imports:
+        """Record `names` from `module` (no names: `import module`); returns self."""
+        self._names.update((module, name) for name in names or ("",))
+        return self
+
+    def update(self, others: Iterable[Imports]) -> Imports:
+        """Record everything the others recorded; returns self."""
+        for other in others:
+            self._names |= other._names
+        return self
+
+    def has(self, module: str, name: str = "") -> bool:
+        return (module, name) in self._names
+
+    def block(self) -> str:
+        """The import statements, one section per kind, sections separated by a blank line."""
+        sections: list[list[str]] = [[], [], []]
+        by_module: dict[str, list[str]] = {}
+        for module, name in self._names:
+            by_module.setdefault(module, []).append(name)
+        for module in sorted(by_module, key=lambda m: natural(m.lower())):
+            if module.startswith("."):
+                section = sections[2]
+            else:
+                top = module.split(".")[0]
+                section = sections[0] if top in _STDLIB else sections[1]
+            section.extend(_statements(module, by_module[module]))
+        for section in sections:  # `import x` before `from x import y`, as isort has them
+            section.sort(key=lambda line: not line.startswith("import "))
+        return "\n\n".join("\n".join(section) for section in sections if section)
+
+
+def _statements(module: str, names: list[str]) -> list[str]:
+    """`import module`, then `from module import ...`: aliases each on a statement of its own."""
+    out = [f"import {module}"] if "" in names else []
+    plain = sorted((n for n in names if n and " as " not in n), key=import_key)
+    froms = [(plain[0], layout.import_from(module, plain))] if plain else []
+    froms += [(alias, f"from {module} import {alias}") for alias in names if " as " in alias]
+    froms.sort(key=lambda pair: import_key(pair[0]))
+    return out + [line for _, line in froms]
+
+
+def annotation(
+    t: TypeRef,
+    imports: Imports,
+    prefix: str = "",
+    *,
+    loose_enums: Mapping[str, Enum] | None = None,
+) -> str:
+    """The Python annotation for a type; `prefix` ("models.") qualifies model and enum names.
+
+    With `loose_enums` (every enum by name), an enum also accepts its values as literals.
+    """
+    match t:
+        case Primitive(kind=kind):
+            return kind
+        case ListOf(item=item):
+            return f"list[{annotation(item, imports, prefix, loose_enums=loose_enums)}]"
+        case MapOf(value=value):
+            return f"dict[str, {annotation(value, imports, prefix, loose_enums=loose_enums)}]"
+        case ModelRef(name=name):
+            return _qualified(name, prefix, imports)
+        case EnumRef(name=name):
+            if loose_enums is not None:
+                literals = ", ".join(pyrepr(m.value) for m in loose_enums[name].members)
+                imports.add("typing", "Literal")
+                return f"{_qualified(name, prefix, imports)} | Literal[{literals}]"
+            return _qualified(name, prefix, imports)
+        case UnionOf(items=items):
+            parts: list[str] = []
+            for item in items:
+                text = annotation(item, imports, prefix, loose_enums=loose_enums)
+                if text not in parts:
+                    parts.append(text)
+            return " | ".join(parts)
+        case Const(value=value):
+            if value is None:
+                return "None"
+            imports.add("typing", "Literal")
+            return f"Literal[{pyrepr(value)}]"
+        case Nullable(inner=inner):
+            text = annotation(inner, imports, prefix, loose_enums=loose_enums)
+            return text if text == "Any" else f"{text} | None"
+        case AnyType():
+            imports.add("typing", "Any")
+            return "Any"
+    raise TypeError(t)  # pragma: no cover
+
+
+def _qualified(name: str, prefix: str, imports: Imports) -> str:
+    if prefix:
+        imports.add(".", prefix.rstrip("."))
+    return prefix + name
+
+
+def descriptor(t: TypeRef, imports: Imports) -> str:
+    """The runtime type descriptor (see `_runtime`) as Python source."""
+    match t:
+        case Primitive(kind=kind):
+            return pyrepr(kind)
+        case AnyType():
+            return '"any"'
+    imports.add(".", RT)
+    match t:
+        case ListOf(item=item):
+            return f"rt.list_of({descriptor(item, imports)})"
+        case MapOf(value=value):
+            return f"rt.map_of({descriptor(value, imports)})"
+        case ModelRef(name=name):
+            return f"rt.model({pyrepr(name)})"
+        case EnumRef(name=name):
+            return f"rt.enum_of({pyrepr(name)})"
+        case UnionOf(items=items, discriminator=disc, mapping=mapping):
+            args = [descriptor(i, imports) for i in items]
+            if disc is not None:
+                args.append(f"discriminator={pyrepr(disc)}")
+                if mapping:
+                    args.append(f"mapping={pyrepr(dict(mapping))}")
+            return "rt.union(" + ", ".join(args) + ")"
+        case Const(value=value):
+            return f"rt.const({pyrepr(value)})"
+        case Nullable(inner=inner):
+            return f"rt.nullable({descriptor(inner, imports)})"
+    raise TypeError(t)  # pragma: no cover
+
+
+def type_label(t: TypeRef) -> str:
+    """A short human name for docs: `number`, `list of string`, `Error`, ..."""
+    match t:
+        case Primitive(kind=kind, format=fmt):
+            base = {
+                "str": "string",
+                "int": "integer",
+                "float": "number",
+                "bool": "boolean",
+                "bytes": "binary",
+            }[kind]
+            return f"{base} ({fmt})" if fmt and kind != "bytes" else base
+        case ListOf(item=item):
+            return f"list of {type_label(item)}"
+        case MapOf(value=value):
+            return f"map of {type_label(value)}"
+        case ModelRef(name=name) | EnumRef(name=name):
+            return name
+        case UnionOf(items=items):
+            return " or ".join(type_label(i) for i in items)
+        case Const(value=value):
+            return json.dumps(value)
+        case Nullable(inner=inner):
+            return f"{type_label(inner)} or null"
+    return "any"
+
+
+def annotation_says_all(t: TypeRef) -> bool:
+    """Can the runtime derive `t`'s descriptor from its annotation alone?
+
+    Not for a discriminated union (the discriminator is not in the annotation) nor for a
+    `const` whose value is not a plain `Literal` value (a JSON object, array or float).
+    """
+    match t:
+        case UnionOf(items=items, discriminator=disc):
+            return disc is None and all(annotation_says_all(i) for i in items)
+        case Const(value=value):
+            return value is None or isinstance(value, str | int)
+        case ListOf(item=inner) | MapOf(value=inner) | Nullable(inner=inner):
+            return annotation_says_all(inner)
+    return True
