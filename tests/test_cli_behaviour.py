@@ -89,7 +89,7 @@ def cli(
 @pytest.fixture
 def sleeps(vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> list[float]:
     delays: list[float] = []
-    monkeypatch.setattr(vastai_api._runtime.time, "sleep", delays.append)
+    monkeypatch.setattr(vastai_api._http.time, "sleep", delays.append)
     return delays
 
 

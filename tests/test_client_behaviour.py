@@ -159,14 +159,14 @@ def sleeps(vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Sleeps:
         rec.calls.append(("asyncio.sleep", delay))
         return result
 
-    monkeypatch.setattr(vastai_api._runtime.time, "sleep", fake_sleep)
-    monkeypatch.setattr(vastai_api._runtime.asyncio, "sleep", fake_async_sleep)
+    monkeypatch.setattr(vastai_api._http.time, "sleep", fake_sleep)
+    monkeypatch.setattr(vastai_api._http.asyncio, "sleep", fake_async_sleep)
     return rec
 
 
 @pytest.fixture
 def no_jitter(vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vastai_api._runtime.random, "random", lambda: 0.0)
+    monkeypatch.setattr(vastai_api._retry.random, "random", lambda: 0.0)
 
 
 @pytest.fixture
@@ -346,7 +346,7 @@ def test_backoff_jitter_bounds(
     vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rt = vastai_api._runtime
-    monkeypatch.setattr(rt.random, "random", lambda: 0.999999)
+    monkeypatch.setattr(vastai_api._retry.random, "random", lambda: 0.999999)
     assert rt.backoff(0) == pytest.approx(0.375, abs=1e-5)
     assert rt.backoff(2) == pytest.approx(1.5, abs=1e-4)
     assert rt.backoff(30) == pytest.approx(6.0, abs=1e-4)  # the cap, jittered down
@@ -1060,7 +1060,7 @@ def test_async_retry_waits_do_not_block_the_event_loop(
     def forbidden(delay: float) -> None:
         raise AssertionError("the async client called time.sleep")
 
-    monkeypatch.setattr(vastai_api._runtime.time, "sleep", forbidden)
+    monkeypatch.setattr(vastai_api._http.time, "sleep", forbidden)
     sent_at: list[float] = []
     ticks: list[float] = []
 

@@ -194,8 +194,8 @@ def sleeps(vastai_api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> list[floa
         delays.append(delay)
         return result
 
-    monkeypatch.setattr(vastai_api._runtime.time, "sleep", delays.append)
-    monkeypatch.setattr(vastai_api._runtime.asyncio, "sleep", fake_async_sleep)
+    monkeypatch.setattr(vastai_api._http.time, "sleep", delays.append)
+    monkeypatch.setattr(vastai_api._http.asyncio, "sleep", fake_async_sleep)
     return delays
 
 

@@ -1,4 +1,6 @@
-"""Runtime modules copied verbatim into every generated package.
+"""Runtime modules copied verbatim into every generated package (every module here but this one).
 
-A package here only so that mypy can check them in place.
+`_runtime.py` is the facade generated code imports; the private modules beside it each hold one
+concern (errors, descriptors, validation, retry policy, requests, clients), and `_cli_runtime.py`
+runs the CLI. A package here only so that mypy can check them in place.
 """

@@ -1,0 +1,383 @@
+"""Values and types: `UNSET`, the type descriptors, models and enums, JSON encode/decode.
+
+Part of the runtime copied verbatim into each generated package (import it through
+`_runtime`). A type descriptor says how one value is validated, encoded to JSON and decoded
+from it; generated code writes them with `list_of`, `map_of`, `model`, ... and the models'
+annotations give the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import types
+import typing
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+if (
+    TYPE_CHECKING
+):  # only for the type checker: at run time annotations stay strings (3.10+)
+    from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
+
+# --------------------------------------------------------------------------------------------
+# Omitted vs None
+
+
+class Unset:
+    """The type of `UNSET`: an argument or field that was left out (as opposed to `None`)."""
+
+    __slots__ = ()
+    _instance: ClassVar[Unset | None] = None
+
+    def __new__(cls) -> Self:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cast("Self", cls._instance)
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __copy__(self) -> Unset:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Unset:
+        return self
+
+
+UNSET: Any = Unset()
+
+
+# --------------------------------------------------------------------------------------------
+# Type descriptors: how a value is validated, encoded to JSON and decoded from it.
+# A descriptor is a string ("str", "int", "float", "bool", "bytes", "any") or a tuple:
+# ("list", item), ("map", value), ("model", name), ("enum", name), ("union", (items...)),
+# ("const", value), ("null", inner).
+
+Descriptor = str | tuple[Any, ...]
+_TYPES: dict[str, type[Any]] = {}
+
+
+def list_of(item: Descriptor) -> Descriptor:
+    return ("list", item)
+
+
+def map_of(value: Descriptor) -> Descriptor:
+    return ("map", value)
+
+
+def model(name: str) -> Descriptor:
+    return ("model", name)
+
+
+def enum_of(name: str) -> Descriptor:
+    return ("enum", name)
+
+
+def union(
+    *items: Descriptor,
+    discriminator: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Descriptor:
+    """One of `items`; with a `discriminator` property, its value picks the member: through
+    `mapping` (value -> model name), else a model named like the value, else by shape.
+    """
+    if discriminator is None:
+        return ("union", items)
+    return ("union", items, discriminator, dict(mapping or {}))
+
+
+def const(value: Any) -> Descriptor:
+    return ("const", value)
+
+
+def nullable(inner: Descriptor) -> Descriptor:
+    return ("null", inner)
+
+
+class OpenEnum(enum.Enum):
+    """An enum that tolerates values the spec did not list (they become pseudo-members)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        base = str if issubclass(cls, str) else int if issubclass(cls, int) else None
+        if base is None or not isinstance(value, base) or isinstance(value, bool):
+            return None
+        member = cast(Any, base).__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return member
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TYPES[cls.__name__] = cls
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclasses.dataclass(frozen=True)
+class F:
+    """One model field: Python name, wire name, type descriptor, required."""
+
+    name: str
+    wire: str
+    type: Descriptor
+    required: bool = False
+
+
+_FIELDS: dict[type[Any], tuple[F, ...]] = {}
+
+
+def _descriptor_of(hint: Any) -> Descriptor:
+    """The type descriptor of an evaluated annotation (`list[Pet] | None | Unset`, ...)."""
+    if hint in (str, int, float, bool, bytes):
+        return str(hint.__name__)
+    if hint is type(None):
+        return ("const", None)
+    if isinstance(hint, type):
+        if issubclass(hint, Model):
+            return ("model", hint.__name__)
+        if issubclass(hint, enum.Enum):
+            return ("enum", hint.__name__)
+        return "any"
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is list and args:
+        return ("list", _descriptor_of(args[0]))
+    if origin is dict and len(args) == 2:
+        return ("map", _descriptor_of(args[1]))
+    if origin is typing.Literal:
+        consts = tuple(("const", a) for a in args)
+        return consts[0] if len(consts) == 1 else ("union", consts)
+    if origin is typing.Union or origin is types.UnionType:
+        members = [a for a in args if a is not Unset]
+        inner = [a for a in members if a is not type(None)]
+        descriptor: Descriptor = (
+            _descriptor_of(inner[0])
+            if len(inner) == 1
+            else ("union", tuple(_descriptor_of(a) for a in inner))
+        )
+        return ("null", descriptor) if len(inner) < len(members) else descriptor
+    return "any"
+
+
+@dataclasses.dataclass(kw_only=True)
+class Model:
+    """Base of every generated model: `to_dict` / `from_dict` driven by its annotations.
+
+    A field's type descriptor comes from its annotation and it is required when it has no
+    default; `_wire` names the fields whose JSON name differs from the Python one, and
+    `_specs` gives the descriptors an annotation cannot say (discriminated unions).
+    """
+
+    _wire: ClassVar[dict[str, str]] = {}
+    _specs: ClassVar[dict[str, Descriptor]] = {}
+    additional_properties: dict[str, Any] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
+    """Fields the server sent that the spec does not declare (kept, never dropped)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _TYPES[cls.__name__] = cls
+
+    @classmethod
+    def _all_fields(cls) -> tuple[F, ...]:
+        cached = _FIELDS.get(cls)
+        if cached is None:
+            cached = _FIELDS[cls] = cls._derive_fields()
+        return cached
+
+    @classmethod
+    def _derive_fields(cls) -> tuple[F, ...]:
+        # names from other model modules are imported there only for type checkers: resolve
+        # every class name through the registry
+        hints = typing.get_type_hints(cls, localns=dict(_TYPES))
+        wire: dict[str, str] = {}
+        descriptors: dict[str, Descriptor] = {}
+        for klass in reversed(cls.__mro__):
+            wire.update(klass.__dict__.get("_wire", {}))
+            descriptors.update(klass.__dict__.get("_specs", {}))
+        seen: dict[str, F] = {}
+        for field in dataclasses.fields(cls):
+            if field.name == "additional_properties":
+                continue
+            required = (
+                field.default is dataclasses.MISSING
+                and field.default_factory is dataclasses.MISSING
+            )
+            descriptor = descriptors.get(field.name) or _descriptor_of(
+                hints[field.name]
+            )
+            name = wire.get(field.name, field.name)
+            seen[name] = F(field.name, name, descriptor, required)
+        return tuple(seen.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object for this model; fields left `UNSET` are omitted, `None` is kept."""
+        out: dict[str, Any] = dict(self.additional_properties)
+        for f in self._all_fields():
+            value = getattr(self, f.name, UNSET)
+            if value is not UNSET:
+                out[f.wire] = encode(value, f.type)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object; unknown keys go to `additional_properties`."""
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"{cls.__name__}.from_dict expects a JSON object, got {type(data).__name__}"
+            )
+        kwargs: dict[str, Any] = {}
+        known: set[str] = set()
+        for f in cls._all_fields():
+            known.add(f.wire)
+            if f.wire in data:
+                kwargs[f.name] = decode(data[f.wire], f.type)
+            elif f.required:
+                kwargs[f.name] = (
+                    UNSET  # tolerated: the server left out a required field
+                )
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(**kwargs, additional_properties=extra)
+
+
+def _resolve(name: str) -> type[Any]:
+    try:
+        return _TYPES[name]
+    except KeyError:  # pragma: no cover - generated code registers every name it uses
+        raise LookupError(f"unknown model or enum {name!r}") from None
+
+
+def encode(value: Any, descriptor: Descriptor = "any") -> Any:
+    """A value as JSON-ready data, following its type descriptor."""
+    if value is None or value is UNSET:
+        return None
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(descriptor, tuple):
+        kind = descriptor[0]
+        if kind == "null":
+            return encode(value, descriptor[1])
+        if kind == "list" and isinstance(value, (list, tuple)):
+            return [encode(v, descriptor[1]) for v in value]
+        if kind == "map" and isinstance(value, Mapping):
+            return {str(k): encode(v, descriptor[1]) for k, v in value.items()}
+    if descriptor == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def decode(value: Any, descriptor: Descriptor) -> Any:
+    """Decoded JSON as typed values (models, enums); anything unexpected is kept as it came."""
+    if value is None:
+        return None
+    if isinstance(descriptor, str):
+        if (
+            descriptor == "float"
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+        ):
+            return float(value)
+        return value
+    kind = descriptor[0]
+    if kind == "null":
+        return decode(value, descriptor[1])
+    if kind == "model":
+        cls = _resolve(descriptor[1])
+        return cls.from_dict(value) if isinstance(value, Mapping) else value
+    if kind == "enum":
+        try:
+            return _resolve(descriptor[1])(value)
+        except (ValueError, TypeError):
+            return value
+    if kind == "list":
+        return (
+            [decode(v, descriptor[1]) for v in value]
+            if isinstance(value, list)
+            else value
+        )
+    if kind == "map":
+        return (
+            {k: decode(v, descriptor[1]) for k, v in value.items()}
+            if isinstance(value, Mapping)
+            else value
+        )
+    if kind == "union":
+        picked = _discriminated(value, descriptor)
+        if picked is not None:
+            return decode(value, picked)
+        for option in descriptor[1]:
+            if _matches(value, option):
+                return decode(value, option)
+        return value
+    return value
+
+
+def _discriminated(value: Any, descriptor: tuple[Any, ...]) -> Descriptor | None:
+    """The union member named by the value's discriminator property, if the union has one."""
+    if len(descriptor) < 4 or not isinstance(value, Mapping):
+        return None
+    tag = value.get(descriptor[2])
+    if not isinstance(tag, str):
+        return None
+    target = descriptor[3].get(tag)
+    if target is not None:
+        return model(target)
+    for option in descriptor[1]:
+        if isinstance(option, tuple) and option[0] == "model" and option[1] == tag:
+            return option
+    return None
+
+
+def _matches(value: Any, descriptor: Descriptor) -> bool:
+    """Does decoded JSON have the shape of `descriptor`? (used to pick a union member)"""
+    if isinstance(descriptor, str):
+        return {
+            "str": isinstance(value, str),
+            "bytes": isinstance(value, (str, bytes)),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+        }.get(descriptor, True)
+    kind = descriptor[0]
+    if kind == "null":
+        return value is None or _matches(value, descriptor[1])
+    if kind == "const":
+        return bool(value == descriptor[1])
+    if kind == "enum":
+        cls = _resolve(descriptor[1])
+        members = list(cls.__members__.values())
+        return (
+            any(value == m.value for m in members)
+            or bool(members)
+            and isinstance(value, type(members[0].value))
+        )
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "map":
+        return isinstance(value, Mapping)
+    if kind == "model":
+        if not isinstance(value, Mapping):
+            return False
+        fields = _resolve(descriptor[1])._all_fields()
+        required = {f.wire for f in fields if f.required}
+        return required <= set(value) and (
+            not fields or bool(set(value) & {f.wire for f in fields}) or not value
+        )
+    if kind == "union":
+        return any(_matches(value, option) for option in descriptor[1])
+    return True

@@ -1,0 +1,501 @@
+"""The clients: `SyncClient` and `AsyncClient` send an `Op`, retry, and raise typed errors.
+
+Part of the runtime copied verbatim into each generated package (import it through
+`_runtime`). The generated `Client` inherits `SyncClient` through its operation groups; a
+generated method is only `return self._call(ops.<OP>, locals())`. `BaseClient` holds what
+both clients share: configuration, credentials, request building and logging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import platform
+import time
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import httpx
+
+from ._descriptors import UNSET, Unset
+from ._errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    MissingCredentialsError,
+)
+from ._operation import Op, RawResponse, Scheme, _parse_success, make_status_error
+from ._request import (
+    DEFAULT_TIMEOUT,
+    Timeout,
+    _scalar,
+    _to_timeout,
+    _token,
+    body_content,
+    place_args,
+    redact_headers,
+    redact_url,
+)
+from ._retry import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RETRY_AFTER_CAP,
+    parse_retry_after,
+    retry_delay,
+    transport_retry_delay,
+)
+
+if (
+    TYPE_CHECKING
+):  # only for the type checker: at run time annotations stay strings (3.10+)
+    from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
+
+T = TypeVar("T")
+
+# The options every generated method takes besides the operation's own arguments (the
+# keyword-only parameters of `_call` after `args`).
+CALL_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
+# A generated method calls `self._call(ops.<OP>, locals())`: these names in that mapping are
+# the method's own `self` and the per-call options, not arguments of the operation.
+_SCOPE_NAMES = frozenset({"self", *CALL_OPTIONS})
+
+
+class BaseClient:
+    """State and request building shared by the sync and async clients."""
+
+    _package: ClassVar[str] = "api"
+    _version: ClassVar[str] = "0"
+    _api_key_env: ClassVar[str | None] = None
+    _base_url_env: ClassVar[str | None] = None
+    _servers: ClassVar[tuple[str, ...]] = ()
+    _schemes: ClassVar[Mapping[str, Scheme]] = {}
+    # defaults a generated client may override (from the generator's configuration)
+    _default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
+    _default_max_retries: ClassVar[int] = DEFAULT_MAX_RETRIES
+    _default_retry_after_cap: ClassVar[float] = DEFAULT_RETRY_AFTER_CAP
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        if api_key is None and self._api_key_env:
+            api_key = os.environ.get(self._api_key_env) or None
+        env_url = os.environ.get(self._base_url_env) if self._base_url_env else None
+        self._explicit_base_url = bool(base_url or env_url)
+        url = base_url or env_url or (self._servers[0] if self._servers else "")
+        if not url:
+            raise ApiError("no base URL: pass base_url= (the spec declares no servers)")
+        self.base_url = url.rstrip("/")
+        self._api_key = api_key
+        self._basic = (username, password) if username is not None else None
+        self.timeout = (
+            self._default_timeout if timeout is UNSET else _to_timeout(timeout)
+        )
+        if max_retries is None:
+            max_retries = self._default_max_retries
+        if retry_after_cap is None:
+            retry_after_cap = self._default_retry_after_cap
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.max_retries = max_retries
+        self.retry_after_cap = retry_after_cap
+        self._default_headers = dict(default_headers or {})
+        self._log = logging.getLogger(self._package)
+
+    def __repr__(self) -> str:
+        key = "set" if self._api_key else "unset"
+        return f"<{type(self).__name__} base_url={self.base_url!r} api_key={key}>"
+
+    @property
+    def user_agent(self) -> str:
+        """`<package>/<version> httpx/<v> python/<v>` (characters a header cannot hold: `_`)."""
+        python = platform.python_version()
+        product = f"{_token(self._package)}/{_token(self._version)}"
+        return f"{product} httpx/{httpx.__version__} python/{python}"
+
+    def _secret_names(self) -> tuple[set[str], set[str]]:
+        headers, params = set(), set()
+        for scheme in self._schemes.values():
+            if scheme.location == "query":
+                params.add(scheme.wire)
+            elif scheme.location == "header":
+                headers.add(scheme.wire)
+        return headers, params
+
+    def _auth(
+        self,
+        op: Op[Any],
+        headers: dict[str, str],
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        if not op.security:
+            return
+        for requirement in op.security:
+            if not requirement:
+                return  # anonymous access allowed
+            schemes = [self._schemes[k] for k in requirement if k in self._schemes]
+            if all(self._can_satisfy(s) for s in schemes):
+                for scheme in schemes:
+                    self._apply(scheme, headers, query, cookies)
+                return
+        hint = f" or set {self._api_key_env}" if self._api_key_env else ""
+        raise MissingCredentialsError(
+            f"{op.name}() needs credentials: pass api_key={hint}"
+        )
+
+    def _can_satisfy(self, scheme: Scheme) -> bool:
+        return bool(self._basic) if scheme.kind == "basic" else bool(self._api_key)
+
+    def _apply(
+        self,
+        scheme: Scheme,
+        headers: dict[str, str],
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        if scheme.kind == "basic" and self._basic:
+            headers["Authorization"] = httpx.BasicAuth(
+                *[s or "" for s in self._basic]
+            )._auth_header
+        elif scheme.kind == "bearer" and self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        elif scheme.kind == "api_key" and self._api_key:
+            if scheme.location == "query":
+                query.append((scheme.wire, self._api_key))
+            elif scheme.location == "cookie":
+                cookies[scheme.wire] = self._api_key
+            else:
+                headers[scheme.wire] = self._api_key
+
+    def build_request(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        require_auth: bool = True,
+        _stacklevel: int = 2,
+    ) -> httpx.Request:
+        """Validate `args` against `op` and build the HTTP request (nothing is sent)."""
+        if op.deprecated:
+            warnings.warn(
+                f"{op.name}() is deprecated by the API",
+                DeprecationWarning,
+                stacklevel=_stacklevel,
+            )
+        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+        parts = place_args(op, args, headers)
+        if require_auth:
+            self._auth(op, headers, parts.query, parts.cookies)
+        elif self._api_key or self._basic:
+            try:
+                self._auth(op, headers, parts.query, parts.cookies)
+            except MissingCredentialsError:
+                pass
+        if parts.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in parts.cookies.items())
+        for key, value in (extra_query or {}).items():
+            parts.query.append((key, _scalar(value)))
+        base = (
+            op.servers[0].rstrip("/")
+            if op.servers and not self._explicit_base_url
+            else self.base_url
+        )
+        kwargs = body_content(op, parts)
+        headers.update(self._default_headers)
+        headers.update(extra_headers or {})
+        return httpx.Request(
+            op.method,
+            base + parts.path,
+            params=tuple(parts.query),
+            headers=headers,
+            **kwargs,
+        )
+
+    def describe(self, request: httpx.Request) -> str:
+        """The request as text (for logs and --dry-run), credentials redacted."""
+        secret_headers, secret_params = self._secret_names()
+        headers = redact_headers(request.headers, secret_headers)
+        url = redact_url(str(request.url), secret_params)
+        return f"{request.method} {url} headers={headers}"
+
+    def _prepare(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        timeout: Timeout | Unset,
+        max_retries: int | None,
+    ) -> tuple[httpx.Request, int]:
+        """The request to send (validated, timeout attached) and how many retries it gets."""
+        if (
+            "self" in args
+        ):  # a generated method's `locals()`: its parameters and options
+            scope = args
+            args = {k: v for k, v in scope.items() if k not in _SCOPE_NAMES}
+            extra_headers = scope.get("extra_headers", extra_headers)
+            extra_query = scope.get("extra_query", extra_query)
+            timeout = scope.get("timeout", timeout)
+            max_retries = scope.get("max_retries", max_retries)
+        if max_retries is not None and (
+            isinstance(max_retries, bool)
+            or not isinstance(max_retries, int)
+            or max_retries < 0
+        ):
+            raise ValueError(
+                f"max_retries must be an integer >= 0, got {max_retries!r}"
+            )
+        # build_request <- _prepare <- _send <- _call <- the generated method <- the caller
+        request = self.build_request(
+            op,
+            args,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            _stacklevel=6,
+        )
+        chosen = self.timeout if timeout is UNSET or timeout is None else timeout
+        request.extensions["timeout"] = _to_timeout(chosen).as_dict()
+        retries = self.max_retries if max_retries is None else max_retries
+        return request, retries
+
+    def _transport_retry(
+        self, op: Op[Any], exc: httpx.TransportError, attempt: int, retries: int
+    ) -> float | None:
+        """Seconds to wait before retrying after `exc` (logged), or None to give up."""
+        delay = transport_retry_delay(op.method, exc, attempt, retries)
+        if delay is not None:
+            self._log_retry(op, type(exc).__name__, delay, attempt, retries)
+        return delay
+
+    @staticmethod
+    def _transport_error(op: Op[Any], exc: httpx.TransportError) -> ApiConnectionError:
+        if isinstance(exc, httpx.TimeoutException):
+            return ApiTimeoutError(
+                f"{op.name}(): request timed out ({type(exc).__name__})"
+            )
+        return ApiConnectionError(f"{op.name}(): connection failed: {exc}")
+
+    def _check(self, op: Op[Any], response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        retry_after = parse_retry_after(response.headers)
+        raise make_status_error(op, response, retry_after)
+
+    def _log_request(self, request: httpx.Request, attempt: int) -> None:
+        if self._log.isEnabledFor(logging.DEBUG):
+            self._log.debug(
+                "request %s (attempt %d)", self.describe(request), attempt + 1
+            )
+
+    def _log_retry(
+        self, op: Op[Any], why: str, delay: float, attempt: int, retries: int
+    ) -> None:
+        self._log.debug(
+            "%s: %s; retrying in %.2fs (retry %d of %d)",
+            op.name,
+            why,
+            delay,
+            attempt + 1,
+            retries,
+        )
+
+
+class SyncClient(BaseClient):
+    """The blocking client: a thin loop of send, check, retry over `httpx.Client`."""
+
+    def __init__(
+        self, *, http_client: httpx.Client | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=self.timeout)
+        )
+
+    def close(self) -> None:
+        """Close the HTTP connection pool (unless it was passed in)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(
+        self,
+        op: Op[T],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> T:
+        response = self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries
+        )
+        return _parse_success(op, response)
+
+    def _call_raw(
+        self,
+        op: Op[T],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> RawResponse[T]:
+        return RawResponse(
+            self._send(op, args, extra_headers, extra_query, timeout, max_retries), op
+        )
+
+    def _send(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        timeout: Timeout | Unset,
+        max_retries: int | None,
+    ) -> httpx.Response:
+        request, retries = self._prepare(
+            op, args, extra_headers, extra_query, timeout, max_retries
+        )
+        attempt = 0
+        while True:
+            self._log_request(request, attempt)
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._transport_retry(op, exc, attempt, retries)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+                time.sleep(delay)
+                attempt += 1
+                continue
+            delay_ = retry_delay(
+                op.method, response, attempt, retries, self.retry_after_cap
+            )
+            if delay_ is None:
+                response.read()
+                self._check(op, response)
+                return response
+            response.close()
+            self._log_retry(
+                op, f"status {response.status_code}", delay_, attempt, retries
+            )
+            time.sleep(delay_)
+            attempt += 1
+
+
+class AsyncClient(BaseClient):
+    """The asyncio client: same behaviour as `SyncClient`; waits never block the event loop."""
+
+    def __init__(
+        self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=self.timeout)
+        )
+
+    async def close(self) -> None:
+        """Close the HTTP connection pool (unless it was passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _call(
+        self,
+        op: Op[T],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> T:
+        response = await self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries
+        )
+        return _parse_success(op, response)
+
+    async def _call_raw(
+        self,
+        op: Op[T],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> RawResponse[T]:
+        return RawResponse(
+            await self._send(
+                op, args, extra_headers, extra_query, timeout, max_retries
+            ),
+            op,
+        )
+
+    async def _send(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, Any] | None,
+        timeout: Timeout | Unset,
+        max_retries: int | None,
+    ) -> httpx.Response:
+        request, retries = self._prepare(
+            op, args, extra_headers, extra_query, timeout, max_retries
+        )
+        attempt = 0
+        while True:
+            self._log_request(request, attempt)
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._transport_retry(op, exc, attempt, retries)
+                if delay is None:
+                    raise self._transport_error(op, exc) from exc
+                await asyncio.sleep(delay)
+                attempt += 1
+                continue
+            delay_ = retry_delay(
+                op.method, response, attempt, retries, self.retry_after_cap
+            )
+            if delay_ is None:
+                await response.aread()
+                self._check(op, response)
+                return response
+            await response.aclose()
+            self._log_retry(
+                op, f"status {response.status_code}", delay_, attempt, retries
+            )
+            await asyncio.sleep(delay_)
+            attempt += 1

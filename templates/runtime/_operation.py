@@ -1,0 +1,206 @@
+"""Operations and their answers: `Op`, `Scheme`, raw responses, parsed bodies, status errors.
+
+Part of the runtime copied verbatim into each generated package (import it through
+`_runtime`). The generated `_ops.py` declares one `Op` per operation; the method wrappers
+here let `AsyncClient` and the raw-response classes reuse `Client`'s methods, so that every
+operation's signature and docstring are written once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+
+import httpx
+
+from ._descriptors import Descriptor, Model, decode
+from ._errors import ApiStatusError, error_class
+from ._validation import Arg
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+@dataclasses.dataclass(frozen=True)
+class Op(Generic[T]):
+    """Everything the runtime needs to send one operation and read its answer."""
+
+    name: str
+    method: str
+    path: str
+    args: tuple[Arg, ...] = ()
+    result: Descriptor | None = None  # the success body's type; None: no JSON body
+    result_kind: str = "json"  # json, text, binary, empty
+    errors: Mapping[str, Descriptor] = dataclasses.field(
+        default_factory=dict
+    )  # status -> body type
+    body: str | None = None  # json, form, multipart, binary, text
+    content_type: str | None = None
+    flattened: bool = False
+    security: tuple[tuple[str, ...], ...] = ()
+    servers: tuple[str, ...] = ()
+    deprecated: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Scheme:
+    """How one security scheme sends the credential."""
+
+    kind: str  # bearer, basic, api_key
+    location: str = "header"
+    wire: str = "Authorization"
+
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call, with its body parsed on demand by `parse()`."""
+
+    def __init__(self, http_response: httpx.Response, op: Op[T]) -> None:
+        self.http_response = http_response
+        self._op = op
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def parse(self) -> T:
+        return _parse_success(self._op, self.http_response)
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self._op.name} {self.status_code}>"
+
+
+class _RawView:
+    """Stands in for a client so that a client method's body returns the raw response."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _call(
+        self, op: Op[T], args: Mapping[str, Any], **options: Any
+    ) -> RawResponse[T]:
+        return cast(RawResponse[T], self._client._call_raw(op, args, **options))
+
+
+class _AsyncRawView(_RawView):
+    async def _call(  # type: ignore[override]
+        self, op: Op[T], args: Mapping[str, Any], **options: Any
+    ) -> RawResponse[T]:
+        return cast(RawResponse[T], await self._client._call_raw(op, args, **options))
+
+
+def async_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """`Client.<op>` as a coroutine method of `AsyncClient`: the same arguments and docs.
+
+    A generated method's body is only `return self._call(...)`; on an `AsyncClient` that
+    returns the coroutine of `AsyncClient._call`, which this wrapper awaits. So every
+    operation's signature and docstring are written once, in `Client`.
+    """
+
+    @functools.wraps(method)
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result = await cast(Awaitable[T], method(self, *args, **kwargs))
+        return result
+
+    return call
+
+
+def raw_method(
+    method: Callable[Concatenate[Any, P], T],
+) -> Callable[Concatenate[Any, P], RawResponse[T]]:
+    """`Client.<op>` as a method of `ClientWithRawResponse`: same arguments, raw response.
+
+    One line per operation instead of a second copy of every signature; type checkers see
+    the exact parameters of the original method.
+    """
+
+    @functools.wraps(method)
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        return cast(RawResponse[T], method(_RawView(self._client), *args, **kwargs))
+
+    call.__doc__ = f"Like `{method.__qualname__}`, returning the raw response."
+    return call
+
+
+def async_raw_method(
+    method: Callable[Concatenate[Any, P], Awaitable[T]],
+) -> Callable[Concatenate[Any, P], Awaitable[RawResponse[T]]]:
+    """`AsyncClient.<op>` as a method of `AsyncClientWithRawResponse`."""
+
+    @functools.wraps(method)
+    async def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        result = await method(_AsyncRawView(self._client), *args, **kwargs)
+        return cast(RawResponse[T], result)
+
+    call.__doc__ = f"Like `{method.__qualname__}`, returning the raw response."
+    return call
+
+
+def _parse_success(op: Op[T], response: httpx.Response) -> T:
+    if op.result_kind == "empty" or not response.content:
+        return None  # type: ignore[return-value]
+    if op.result_kind == "text":
+        return response.text  # type: ignore[return-value]
+    if op.result_kind == "binary":
+        return response.content  # type: ignore[return-value]
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text  # type: ignore[return-value]
+    result: T = decode(data, op.result) if op.result is not None else data
+    return result
+
+
+def _error_body(op: Op[Any], response: httpx.Response) -> Any:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text
+    status = str(response.status_code)
+    descriptor = (
+        op.errors.get(status)
+        or op.errors.get(status[0] + "XX")
+        or op.errors.get("default")
+    )
+    if descriptor is None:
+        return data
+    try:
+        return decode(data, descriptor)
+    except Exception:  # noqa: BLE001 (a misfit body is kept as JSON)
+        return data
+
+
+def _server_message(body: Any) -> str | None:
+    if isinstance(body, Model):
+        body = body.to_dict()
+    if isinstance(body, Mapping):
+        for key in ("msg", "message", "error_description", "detail", "error", "title"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, Mapping) and isinstance(value.get("message"), str):
+                return str(value["message"])
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:500]
+    return None
+
+
+def make_status_error(
+    op: Op[Any], response: httpx.Response, retry_after: float | None = None
+) -> ApiStatusError:
+    body = _error_body(op, response)
+    reason = response.reason_phrase or ""
+    message = f"{response.status_code} {reason}".strip()
+    detail = _server_message(body)
+    if detail:
+        message += f": {detail}"
+    return error_class(response.status_code)(
+        message, response=response, body=body, retry_after=retry_after
+    )
