@@ -51,7 +51,8 @@ class Document:
     def deref(self, node: Any, ptr: str) -> tuple[Any, str]:
         """(`node`, `ptr`), or what its `$ref` chain ends at and the pointer of that.
 
-        A loop or a reference that points nowhere is reported as an error and gives ({}, `ptr`).
+        A loop or a reference that points nowhere is reported as an error and gives ({}, the
+        pointer where the chain stopped).
         """
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
