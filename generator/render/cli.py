@@ -1,8 +1,10 @@
 """The CLI renderer: `_cli.py` (the command table and `main`) and `__main__.py`.
 
 The command table holds one `Command` per operation: its words, its method and its `Op`
-descriptor, plus a `Flag` for each argument with something to show in `--help` beyond what
-the `Arg` says. `_cli_runtime` builds the argparse parser from it at run time.
+descriptor, plus a `Flag` for each argument with a server default or an example to show in
+`--help`. `_cli_runtime` builds the argparse parser from it at run time; the arguments' help
+texts come from the client classes' `_cli_help` tables (see `client`), and the global options'
+defaults from the client's configured values.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class CliContext:
 
 def flag_code(p: Parameter, imports: Imports) -> str:
     """The CLI `Flag(...)` expression of a parameter, "" if it has nothing to add."""
-    parts = [pyrepr(p.name)]  # the help text is read from the method's docstring
+    parts = [pyrepr(p.name)]  # the help text is in the client class's `_cli_help`
     if p.default is not MISSING:
         parts.append(f"default={pyrepr(p.default)}")
     if p.example is not MISSING:

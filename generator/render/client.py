@@ -53,6 +53,7 @@ class GroupContext:
     class_docstring: str
     imports: str
     methods: tuple[Method, ...]
+    cli_help: tuple[str, ...]  # the entries of the class's `_cli_help` table
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,26 @@ def _method(view: OpView) -> Method:
     )
 
 
+def _cli_help(views: list[OpView]) -> tuple[str, ...]:
+    """The entries of a client class's `_cli_help` table: method -> argument -> help text.
+
+    The CLI shows them in each flag's `--help`. They sit beside the methods whose docstrings
+    say the same, so an edit of a parameter's description in the spec changes this module
+    alone (the command table in `_cli.py` does not repeat them).
+    """
+    lines: list[str] = []
+    for view in views:
+        documented = [p.param for p in view.params if p.param.description]
+        if not documented:
+            continue
+        lines.append(f"        {pyrepr(view.op.name)}: {{")
+        for p in documented:
+            text = pyrepr(one_line(p.description, 300))
+            lines.append(layout.statement(f"{pyrepr(p.name)}: ", text, ",", 3))
+        lines.append("        },")
+    return tuple(lines)
+
+
 def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
     """Operations grouped by their first tag, in the spec's order."""
     by_tag: dict[str, list[OpView]] = {}
@@ -153,6 +174,9 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
         imports.add("._runtime", "UNSET", "Timeout", "Unset")
         imports.update(v.returns_imports for v in members)
         imports.update(p.imports for v in members for p in v.params)
+        cli_help = _cli_help(members)
+        if cli_help:
+            imports.add("typing", "ClassVar")
         tagged = f"tagged {tag}" if tag else "without a tag"
         out.append(
             GroupContext(
@@ -162,6 +186,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
                 class_docstring=docstring(f"The operations {tagged}.", 1),
                 imports=imports.block(),
                 methods=tuple(_method(v) for v in members),
+                cli_help=cli_help,
             )
         )
     return out

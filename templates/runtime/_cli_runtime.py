@@ -204,7 +204,7 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "dest": "timeout",
             "type": _seconds,
             "metavar": "SECONDS",
-            "help": "read timeout (default 60)",
+            "help": "read timeout (default {timeout})",
         },
     ),
     (
@@ -213,7 +213,7 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "dest": "max_retries",
             "type": _count,
             "metavar": "N",
-            "help": "retries on 408/429/5xx and connection errors (default 2)",
+            "help": "retries on 408/429/5xx and connection errors (default {max_retries})",
         },
     ),
     (
@@ -236,18 +236,16 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 
 
 def _add_globals(
-    parser: argparse.ArgumentParser, env: dict[str, str], suppress: bool
+    parser: argparse.ArgumentParser, values: dict[str, str], suppress: bool
 ) -> None:
+    """The global options; `values` fills their help's `{key_env}`, `{timeout}`, ... fields."""
     group = parser.add_argument_group("global options")
     for names, options in _GLOBALS:
         opts = dict(options)
-        opts["help"] = (
-            opts["help"]
-            .replace("{key_env}", env["key_env"])
-            .replace("{url_env}", env["url_env"])
-            .replace("{server}", env["server"])
-        )
-        opts["help"] = opts["help"].replace("%", "%%")
+        text = opts["help"]
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        opts["help"] = text.replace("%", "%%")
         opts["default"] = (
             argparse.SUPPRESS
             if suppress
@@ -271,27 +269,27 @@ def _help_texts(command: Command, client: Any) -> tuple[str, str]:
     return summary, text
 
 
-def _arg_help(command: Command, client: Any) -> dict[str, str]:
-    """Each argument's help text, from the `Args:` section of the method's docstring.
+def _flag_help(client: Any) -> dict[str, dict[str, str]]:
+    """Each method's argument help texts: the `_cli_help` tables of the client's classes.
 
-    Entries are `    name: text`, continued on lines indented once more (Google style);
-    keeping the text there only means an edit of a parameter's description in the spec
-    changes the client module alone.
+    The generated client classes carry them as data (method -> argument -> text), beside the
+    methods whose docstrings say the same.
     """
-    doc = inspect.getdoc(getattr(client, command.method, None)) or ""
-    found: dict[str, str] = {}
-    name = ""
-    # the last `Args:` heading: the description above it is spec text and may hold one too
-    section = doc.rsplit("\nArgs:\n", 1)[1] if "\nArgs:\n" in doc else ""
-    for line in section.split("\n"):
-        if not line.startswith("    "):
-            break  # the end of the section (a blank line or the next heading)
-        if line.startswith("        ") and name:
-            found[name] += " " + line.strip()
-        elif ":" in line:
-            name, _, text = line.strip().partition(":")
-            found[name] = text.strip()
-    return found
+    cls = client if isinstance(client, type) else type(client)
+    table: dict[str, dict[str, str]] = {}
+    for klass in reversed(cls.__mro__):
+        table.update(vars(klass).get("_cli_help", {}))
+    return table
+
+
+def _defaults(client: Any) -> dict[str, str]:
+    """The client's configured timeout and retry count, as shown in the global options' help."""
+    read = getattr(getattr(client, "_default_timeout", None), "read", None)
+    retries = getattr(client, "_default_max_retries", None)
+    return {
+        "timeout": f"{read:g}" if isinstance(read, (int, float)) else "none",
+        "max_retries": str(retries) if isinstance(retries, int) else "the client's",
+    }
 
 
 def build_parser(
@@ -306,11 +304,13 @@ def build_parser(
         description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_globals(parser, env, suppress=False)
+    values = {**env, **_defaults(client)}
+    _add_globals(parser, values, suppress=False)
     tree: dict[tuple[str, ...], argparse._SubParsersAction[argparse.ArgumentParser]] = (
         {}
     )
     parsers: dict[tuple[str, ...], argparse.ArgumentParser] = {(): parser}
+    help_table = _flag_help(client)
     for command in commands:
         for depth in range(len(command.words)):
             prefix = command.words[:depth]
@@ -331,9 +331,9 @@ def build_parser(
             )
             parsers[key] = sub
             if leaf:
-                _add_globals(sub, env, suppress=True)
+                _add_globals(sub, values, suppress=True)
                 flags = {f.arg: f for f in command.flags}
-                documented = _arg_help(command, client)
+                documented = help_table.get(command.method, {})
                 for arg in command.op.args:
                     _add_flag(
                         sub, arg, flags.get(arg.name), documented.get(arg.name, "")
