@@ -76,7 +76,13 @@ def changes(tmp_path: Path, new_text: str) -> list[diff.Change]:
 
 
 def messages(found: list[diff.Change]) -> set[tuple[bool, str]]:
-    return {(c.breaking, f"{c.name}: {c.message}") for c in found}
+    """Operation changes as `name: message`; model changes as `Model (via OPS): message`."""
+    return {
+        (c.breaking, f"{c.name} (via {', '.join(c.operations)}): {c.message}")
+        if c.where == "model"
+        else (c.breaking, f"{c.name}: {c.message}")
+        for c in found
+    }
 
 
 def test_no_change(tmp_path: Path) -> None:
@@ -106,7 +112,7 @@ def test_added_optional_things_are_not_breaking(tmp_path: Path) -> None:
     assert messages(found) == {
         (False, "list_pets: parameter 'offset' added"),
         (False, "list_pets: parameter 'kind': enum values added: \"fish\""),
-        (False, "list_pets: response field '[].color' added"),
+        (False, "Pet (via GET /pets/): response field 'color' added"),
         (False, "list_stores: operation added"),
     }
     assert not any(c.breaking for c in found)
@@ -130,7 +136,7 @@ def test_breaking_changes(tmp_path: Path) -> None:
     assert messages(found) == {
         (True, "list_pets: parameter 'kind': enum values removed: \"bird\""),
         (True, "list_pets: parameter 'limit': now required"),
-        (True, "list_pets: response field '[].tag' removed"),
+        (True, "Pet (via GET /pets/): response field 'tag' removed"),
         (True, "create_pet: body field 'age': type int -> str"),
         (True, "create_pet: body field 'age': now required"),
         (True, "delete_pet: operation removed"),
@@ -168,8 +174,8 @@ def test_response_field_becoming_optional_is_breaking_and_the_reverse_is_not(
 ) -> None:
     new = BASE.replace("      required: [id]\n", "      required: [name]\n")
     assert messages(changes(tmp_path, new)) == {
-        (True, "list_pets: response field '[].id': now optional"),
-        (False, "list_pets: response field '[].name': now required"),
+        (True, "Pet (via GET /pets/): response field 'id': now optional"),
+        (False, "Pet (via GET /pets/): response field 'name': now required"),
     }
 
 
@@ -177,9 +183,10 @@ def test_surface_is_json_and_round_trips(tmp_path: Path) -> None:
     api = api_of(tmp_path, BASE)
     data = json.loads(diff.surface_text(api))
     assert diff.is_surface(data)
-    assert data["operations"]["GET /pets/"]["response"]["[].id"] == {
-        "type": "int",
-        "required": True,
+    # each model once, and the operation refers to it by name
+    assert data["models"]["Pet"]["fields"]["id"] == {"type": "int", "required": True}
+    assert data["operations"]["GET /pets/"]["response"] == {
+        "(response)": {"type": "list[object]", "required": True, "refs": [["[]", "Pet"]]}
     }
     assert diff.diff_surfaces(data, diff.surface(api)) == []
 
@@ -207,7 +214,7 @@ def test_oagen_diff_exit_codes_and_json(tmp_path: Path) -> None:
     assert (same.returncode, same.stdout) == (0, "no API change\n")
     added = oagen("diff", "old.yaml", "added.yaml", cwd=tmp_path)
     assert added.returncode == 0
-    assert "ok       GET /pets/ (list_pets): response field '[].x' added" in added.stdout
+    assert "ok       model Pet: response field 'x' added (in GET /pets/)" in added.stdout
     removed = oagen("diff", "old.yaml", "removed.yaml", "--format", "json", cwd=tmp_path)
     assert removed.returncode == 1
     data = json.loads(removed.stdout)
@@ -215,11 +222,12 @@ def test_oagen_diff_exit_codes_and_json(tmp_path: Path) -> None:
     assert data["changes"][0] == {
         "kind": "removed",
         "breaking": True,
-        "operation": "GET /pets/",
-        "name": "list_pets",
-        "where": "response",
-        "item": "[].tag",
-        "message": "response field '[].tag' removed",
+        "operation": "",
+        "name": "Pet",
+        "where": "model",
+        "item": "tag",
+        "message": "response field 'tag' removed",
+        "operations": ["GET /pets/"],
     }
     missing = oagen("diff", "old.yaml", "nope.yaml", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.yaml" in missing.stderr
