@@ -65,20 +65,22 @@ class SchemaWalker:
         self._depth = 0
 
     # -- what the builder reads --------------------------------------------------------------
-    def is_objectish(self, schema: Any, depth: int = 0) -> bool:
+    def is_objectish(self, schema: Any) -> bool:
         """Whether `schema` (through refs and `allOf` parts) is an object with properties: the
         schemas that become models. Enums and unions are not, even with properties beside."""
+        return self._objectish(schema, 0)
+
+    def _objectish(self, schema: Any, depth: int) -> bool:
         if depth > 20 or not isinstance(schema, dict):
             return False
         if isinstance(schema.get("$ref"), str):
-            target = self.doc.lookup(schema["$ref"])
-            return self.is_objectish(target, depth + 1)
+            return self._objectish(self.doc.lookup(schema["$ref"]), depth + 1)
         if "enum" in schema or "oneOf" in schema or "anyOf" in schema:
             return False
         if isinstance(schema.get("properties"), dict) and schema["properties"]:
             return True
         if isinstance(schema.get("allOf"), list):
-            return any(self.is_objectish(part, depth + 1) for part in schema["allOf"])
+            return any(self._objectish(part, depth + 1) for part in schema["allOf"])
         return False
 
     def model_of(self, ref: TypeRef) -> Model | None:
