@@ -47,6 +47,8 @@ class FieldView:
 
 @dataclass(frozen=True)
 class EnumView:
+    """An enum class, laid out."""
+
     line: str  # `class Name(str, OpenEnum):`
     docstring: str
     members: tuple[str, ...]
@@ -54,6 +56,8 @@ class EnumView:
 
 @dataclass(frozen=True)
 class ModelView:
+    """A model dataclass, laid out."""
+
     line: str  # `class Name(Base):`
     docstring: str
     fields: tuple[FieldView, ...]
