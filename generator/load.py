@@ -73,17 +73,14 @@ class SourceMap:
         return _piecewise_or_whole(self)
 
     def line_of(self, pointer: str) -> int | None:
-        if self._index is None:
-            try:
-                self._index = self._build_index()
-            except (yaml.YAMLError, RecursionError):
-                self._index = {}
-        if not self._index:
+        """The line of `pointer`, else of its nearest existing ancestor; None if unknown."""
+        index = self._lines()
+        if not index:
             return None
         path = jsonpointer.split(pointer)
-        while path and path not in self._index:
+        while path and path not in index:
             path = path[:-1]
-        return self._index.get(path, 1)
+        return index.get(path, 1)
 
 
 def _piecewise_or_whole(source: SourceMap) -> dict[tuple[str, ...], int]:
