@@ -10,7 +10,7 @@ from __future__ import annotations
 import http
 from typing import Any, cast
 
-from generator import naming
+from generator import contract, naming
 from generator import pointer as jsonpointer
 from generator.diagnostics import Diagnostic
 from generator.document import Document
@@ -33,70 +33,10 @@ from generator.model import (
 from generator.schema import SchemaWalker
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Class names the generated package defines itself: models must not take them.
-RESERVED_CLASSES = frozenset(
-    {
-        "Client",
-        "AsyncClient",
-        "RawClient",
-        "AsyncRawClient",
-        "Unset",
-        "UNSET",
-        "ApiError",
-        "ApiStatusError",
-        "BadRequestError",
-        "AuthenticationError",
-        "PermissionDeniedError",
-        "NotFoundError",
-        "ConflictError",
-        "UnprocessableEntityError",
-        "RateLimitError",
-        "InternalServerError",
-        "ApiConnectionError",
-        "ApiTimeoutError",
-        "RawResponse",
-        "Any",
-        "Enum",
-        "Model",
-        "Field",
-        "Literal",
-        "Union",
-        "F",
-        "OpenEnum",
-        "ClassVar",
-        "Mapping",
-        "Timeout",
-        "Scheme",
-        "Op",
-        "Arg",
-        "Flag",
-        "Command",
-        "ClientWithRawResponse",
-        "AsyncClientWithRawResponse",
-        "MissingCredentialsError",
-        "RequestValidationError",
-        "Sequence",
-    }
-)
-
-
-# Attributes of the generated clients (and module names beside them) that methods must not take.
-RESERVED_METHODS = frozenset(
-    {
-        "close",
-        "aclose",
-        "with_raw_response",
-        "request",
-        "base_url",
-        "timeout",
-        "max_retries",
-        "retry_after_cap",
-        "user_agent",
-        "build_request",
-        "describe",
-        "schemes",
-    }
-)
+# Class names the generated package binds itself (a model must not take them) and attributes of
+# the generated clients (an operation's method must not take them): read from the runtime.
+RESERVED_CLASSES = contract.RESERVED_CLASSES
+RESERVED_METHODS = contract.RESERVED_METHODS
 
 
 def build_api(data: dict[str, Any], source: SourceMap) -> tuple[Api, list[Diagnostic]]:

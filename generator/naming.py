@@ -15,6 +15,8 @@ import keyword
 import re
 import unicodedata
 
+from generator import contract
+
 # Names the generated modules use themselves, or that would shadow what generated code needs.
 _RESERVED = frozenset(
     set(keyword.kwlist)
@@ -36,10 +38,6 @@ _RESERVED = frozenset(
         "False",
         "print",
         "id",
-        "extra_headers",
-        "extra_query",
-        "timeout",
-        "max_retries",
         # names the generated modules use at module or class level
         "rt",
         "ops",
@@ -51,6 +49,8 @@ _RESERVED = frozenset(
         "httpx",
         "typing",
     }
+    # a generated method's per-call options (`timeout=`, ...) beside the operation's parameters
+    | set(contract.CALL_OPTIONS)
 )
 
 _WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+")
