@@ -1,8 +1,10 @@
 """Build: a resolved, version-checked document in, the IR (`model.Api`) plus diagnostics out.
 
 One walk over `paths` (operations, parameters, bodies, responses, security) with the schema
-walker (`schema.SchemaWalker`) for every schema met on the way. Naming decisions are delegated to
-`naming`; whatever cannot be mapped is reported as a located diagnostic, never raised.
+walker (`schema.SchemaWalker`, through its public methods) for every schema met on the way. The
+tree, its references and the findings live in one `document.Document`; pointers are written with
+`generator.pointer`. Naming decisions are delegated to `naming`; whatever cannot be mapped is
+reported as a located diagnostic, never raised.
 """
 
 from __future__ import annotations
