@@ -69,7 +69,7 @@ def test_every_exported_name_exists_in_the_runtime(rt: ModuleType) -> None:
     for name in contract.RUNTIME_NAMES:
         assert hasattr(rt, name), name
     # what generated code and the CLI runtime import from `_runtime` is among them
-    for name in ("Arg", "Op", "Scheme", "Timeout", "Model", "OpenEnum", "SyncClient", "TypeSpec"):
+    for name in ("Arg", "Op", "Scheme", "Timeout", "Model", "OpenEnum", "SyncClient", "Descriptor"):
         assert name in contract.RUNTIME_NAMES, name
     assert {"UNSET", "ApiError", "RawResponse"} <= set(contract.RUNTIME_EXPORTS)
 

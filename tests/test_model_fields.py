@@ -1,8 +1,8 @@
 """Model fields are read from the dataclass annotations at run time: they must say what the IR says.
 
 Generated models declare each field once, as an annotation; the runtime derives the wire
-name, the type descriptor (`_runtime.TypeSpec`) and whether the field is required from it,
-plus `_wire` (renamed fields) and `_specs` (what an annotation cannot say: discriminated
+name, the type descriptor (`_runtime.Descriptor`) and whether the field is required from it,
+plus `_wire` (renamed fields) and `_descriptors` (what an annotation cannot say: discriminated
 unions, object constants). These tests generate real packages, import them, and compare
 every model's derived fields with the descriptors the IR gives (`render.types.descriptor`), on
 inline specs that hit each case and on real specs from ../shared when present.
@@ -143,7 +143,7 @@ def test_inline_spec_fields_match_the_ir(tmp_path: Path) -> None:
     assert package.models.Base._wire == {"id_": "id", "class_": "class"}  # where declared
     assert zoo._wire == {"maybe_anything": "maybeAnything", "by_name": "byName"}
     # the discriminated list and the non-Literal constants need explicit descriptors; no more
-    assert set(zoo._specs) == {"animals", "shape", "ratio"}
+    assert set(zoo._descriptors) == {"animals", "shape", "ratio"}
     decoded = zoo.from_dict(
         {"id": "z", "class": "c", "animals": [{"kind": "dog", "barkVolume": 3}], "shape": {}}
     )

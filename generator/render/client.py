@@ -11,25 +11,12 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from generator import layout, naming
+from generator import contract, layout, naming
 from generator.model import Api, Operation, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
 from generator.render.types import RT, Imports, descriptor
-
-CLIENT_EXPORTS = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
-_CONSTRAINTS = (
-    "minimum",
-    "maximum",
-    "exclusive_minimum",
-    "exclusive_maximum",
-    "min_length",
-    "max_length",
-    "pattern",
-    "min_items",
-    "max_items",
-)
 
 
 @dataclass(frozen=True)
@@ -204,7 +191,7 @@ def arg_code(p: Parameter, imports: Imports) -> str:
         parts.append(f"style={pyrepr(p.style)}")
     if p.explode is not None:
         parts.append(f"explode={pyrepr(p.explode)}")
-    for key in _CONSTRAINTS:
+    for key in contract.CONSTRAINTS:
         value = getattr(p.constraints, key)
         if value is not None:
             parts.append(f"{key}={pyrepr(value)}")

@@ -36,7 +36,7 @@ class FieldView:
 
     @property
     def descriptor_entry(self) -> str:
-        """The field's entry in the class's `_specs` dict."""
+        """The field's entry in the class's `_descriptors` dict."""
         return layout.statement(f"{pyrepr(self.name)}: ", self.descriptor, ",", 2)
 
     @property
@@ -62,7 +62,7 @@ class ModelView:
     docstring: str
     fields: tuple[FieldView, ...]
     wire: tuple[str, ...]  # the `_wire` entries: fields whose wire name differs
-    descriptors: tuple[str, ...]  # the `_specs` entries
+    descriptors: tuple[str, ...]  # the `_descriptors` entries
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def field_views(model: Model) -> list[FieldView]:
         if code or f.wire != f.name:
             imports.add("typing", "ClassVar")
         if code:
-            imports.add(".", RT)  # `rt.TypeSpec` in the `_specs` annotation
+            imports.add(".", RT)  # `rt.Descriptor` in the `_descriptors` annotation
         doc = docstring(f.description, 1) if f.description else ""
         out.append(FieldView(f.name, ann, default, code, f.wire, doc, imports))
     return out

@@ -1,30 +1,24 @@
 """The package renderer: `__init__.py`, `py.typed`, the optional `pyproject.toml`, and the
 runtime modules copied verbatim from `templates/runtime/`.
 
-The package root re-exports the runtime's public names (`_runtime.__all__`, read from the
-module itself), the clients, and every model and enum.
+The package root re-exports the runtime's public names (`_runtime.__all__`, read by
+`contract`), the clients, and every model and enum.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from generator import __version__
+from generator import __version__, contract
 from generator.model import Api
 from generator.modules import import_key, isort_key
-from generator.render.client import CLIENT_EXPORTS
 from generator.render.common import Settings, template
 from generator.render.text import docstring, header
 from generator.render.types import Imports
-from generator.templates import templates_dir
 
 # Every module of templates/runtime/ but its __init__ is copied verbatim into each package.
-STATIC_FILES = tuple(
-    sorted(p.name for p in (templates_dir() / "runtime").glob("*.py") if p.name != "__init__.py")
-)
+STATIC_FILES = contract.RUNTIME_FILES
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 _SCRIPT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -55,21 +49,6 @@ class ProjectContext:
     package: str
 
 
-@cache
-def static_text(name: str) -> str:
-    """A runtime module copied verbatim into every package (read once per process)."""
-    return (templates_dir() / "runtime" / name).read_text(encoding="utf-8")
-
-
-@cache
-def runtime_exports() -> tuple[str, ...]:
-    """What the package root re-exports from `_runtime`: that module's own `__all__`."""
-    text = static_text("_runtime.py")
-    start = text.index("\n__all__ = [") + len("\n__all__ = ")
-    names = ast.literal_eval(text[start : text.index("]", start) + 1])
-    return tuple(str(name) for name in names)
-
-
 def render(api: Api, settings: Settings, py_header: str) -> dict[str, str]:
     """`__init__.py`, `py.typed`, the runtime modules and maybe `pyproject.toml`, by path."""
     pkg = settings.package
@@ -78,18 +57,21 @@ def render(api: Api, settings: Settings, py_header: str) -> dict[str, str]:
         docstring=docstring(f"Python client for {api.title} {api.version}"),
         version=__version__,
         package=pkg,
-        runtime_exports=tuple(sorted(runtime_exports(), key=import_key)),
-        client_import=Imports().add(".client", *CLIENT_EXPORTS).block(),
+        runtime_exports=tuple(sorted(contract.RUNTIME_EXPORTS, key=import_key)),
+        client_import=Imports().add(".client", *contract.CLIENT_CLASSES).block(),
         model_imports=tuple(sorted(classes, key=import_key)),
         api_version=api.version,
         all=tuple(
-            sorted([*runtime_exports(), *CLIENT_EXPORTS, "models", *classes], key=isort_key)
+            sorted(
+                [*contract.RUNTIME_EXPORTS, *contract.CLIENT_CLASSES, "models", *classes],
+                key=isort_key,
+            )
         ),
     )
     init = template("package/__init__.py.jinja").render(c=context)
     out = {f"{pkg}/__init__.py": py_header + init}
     for name in STATIC_FILES:
-        out[f"{pkg}/{name}"] = py_header + static_text(name)
+        out[f"{pkg}/{name}"] = py_header + contract.runtime_text(name)
     out[f"{pkg}/py.typed"] = ""
     if settings.emit_pyproject:
         project = ProjectContext(

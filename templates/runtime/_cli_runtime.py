@@ -25,11 +25,11 @@ from ._runtime import (
     ApiError,
     ApiStatusError,
     Arg,
+    Descriptor,
     MissingCredentialsError,
     Op,
     RequestValidationError,
     SyncClient,
-    TypeSpec,
     _resolve,
     encode,
     redact_headers,
@@ -86,18 +86,18 @@ def _count(text: str) -> int:
     return value
 
 
-def _converter(spec: TypeSpec) -> tuple[Callable[[str], Any], list[Any] | None, str]:
-    """(type function, choices, metavar) for a flag of type `spec`."""
-    if isinstance(spec, tuple) and spec[0] == "null":
-        return _converter(spec[1])
-    if spec == "int":
+def _converter(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
+    """(type function, choices, metavar) for a flag of type `desc`."""
+    if isinstance(desc, tuple) and desc[0] == "null":
+        return _converter(desc[1])
+    if desc == "int":
         return int, None, "INT"
-    if spec == "float":
+    if desc == "float":
         return float, None, "NUMBER"
-    if spec in ("str", "bytes"):
+    if desc in ("str", "bytes"):
         return str, None, "TEXT"
-    if isinstance(spec, tuple) and spec[0] == "enum":
-        values = [m.value for m in _resolve(spec[1])]
+    if isinstance(desc, tuple) and desc[0] == "enum":
+        values = [m.value for m in _resolve(desc[1])]
         kind = int if values and all(isinstance(v, int) for v in values) else str
         return kind, values, "{" + ",".join(str(v) for v in values) + "}"
     return _json_value, None, "JSON"
@@ -107,7 +107,7 @@ def _add_flag(
     parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None, documented: str = ""
 ) -> None:
     help_text = (flag.help if flag else "") or documented
-    spec = (
+    desc = (
         arg.type[1]
         if isinstance(arg.type, tuple) and arg.type[0] == "null"
         else arg.type
@@ -127,7 +127,7 @@ def _add_flag(
         )
     help_text = help_text.replace("%", "%%")
     if arg.location == "path" and arg.required:
-        conv, choices, metavar = _converter(spec)
+        conv, choices, metavar = _converter(desc)
         parser.add_argument(
             arg.name,
             type=conv,
@@ -158,20 +158,20 @@ def _add_flag(
         "help": help_text,
         "required": arg.required,
     }
-    if spec == "bool":
+    if desc == "bool":
         parser.add_argument(*names, action=argparse.BooleanOptionalAction, **common)
     elif (
-        isinstance(spec, tuple)
-        and spec[0] == "list"
-        and isinstance(spec[1], str)
-        and spec[1] != "any"
+        isinstance(desc, tuple)
+        and desc[0] == "list"
+        and isinstance(desc[1], str)
+        and desc[1] != "any"
     ):
-        conv, choices, metavar = _converter(spec[1])
+        conv, choices, metavar = _converter(desc[1])
         parser.add_argument(
             *names, type=conv, choices=choices, nargs="*", metavar=metavar, **common
         )
     else:
-        conv, choices, metavar = _converter(spec)
+        conv, choices, metavar = _converter(desc)
         parser.add_argument(
             *names, type=conv, choices=choices, metavar=metavar, **common
         )

@@ -171,11 +171,11 @@ class Model:
 
     A field's type descriptor comes from its annotation and it is required when it has no
     default; `_wire` names the fields whose JSON name differs from the Python one, and
-    `_specs` gives the descriptors an annotation cannot say (discriminated unions).
+    `_descriptors` gives the descriptors an annotation cannot say (discriminated unions).
     """
 
     _wire: ClassVar[dict[str, str]] = {}
-    _specs: ClassVar[dict[str, Descriptor]] = {}
+    _descriptors: ClassVar[dict[str, Descriptor]] = {}
     additional_properties: dict[str, Any] = dataclasses.field(
         default_factory=dict, repr=False
     )
@@ -201,7 +201,7 @@ class Model:
         descriptors: dict[str, Descriptor] = {}
         for klass in reversed(cls.__mro__):
             wire.update(klass.__dict__.get("_wire", {}))
-            descriptors.update(klass.__dict__.get("_specs", {}))
+            descriptors.update(klass.__dict__.get("_descriptors", {}))
         seen: dict[str, F] = {}
         for field in dataclasses.fields(cls):
             if field.name == "additional_properties":

@@ -88,9 +88,6 @@ from ._validation import (
     validate,
 )
 
-# The former name of `Descriptor`, still written by generated models (`_specs: ClassVar[...]`).
-TypeSpec = Descriptor
-
 # what the package root re-exports
 __all__ = [
     "UNSET",
@@ -129,7 +126,6 @@ __all__ += [
     "Scheme",
     "SyncClient",
     "Timeout",
-    "TypeSpec",
     "_resolve",
     "async_method",
     "async_raw_method",
