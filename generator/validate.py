@@ -13,6 +13,7 @@ import gc
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +78,14 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
     cls = spec_validator(version)
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
+    nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
     try:
         for err in cls(data).iter_errors():
-            ptr = pointer(*err.path) if err.path else "#"
+            tokens = list(err.path)
+            if tokens and isinstance(tokens[0], _At):
+                nodes = _node_pointers(data) if nodes is None else nodes
+                tokens = [*nodes.get(id(tokens[0].node), ()), *tokens[1:]]
+            ptr = pointer(*tokens)
             message = _shorten(str(err.message))
             if (ptr, message) in seen:
                 continue
@@ -113,6 +119,11 @@ def spec_validator(version: str) -> Any:
     from openapi_spec_validator.schemas import schema_v30, schema_v31
 
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    keywords = {
+        name: _locating(checker, ("default",) if name == "default" else ())
+        for name, checker in base.keyword_validators.items()
+    }
+    located = type(base.__name__, (base,), {"keyword_validators": keywords})
     schema = dict(schema_v31 if version == "3.1" else schema_v30)
     try:
         checker = validator_for(schema)
@@ -122,8 +133,62 @@ def spec_validator(version: str) -> Any:
         registry = jsonschema_specifications.REGISTRY.with_resource(uri, resource).crawl()
         crawled = checker(schema, registry=registry, _resolver=registry.resolver(base_uri=uri))
     except (TypeError, LookupError, ValueError):  # pragma: no cover - a jsonschema API change
-        return base
-    return type(base.__name__, (base,), {"schema_validator": crawled})
+        return located
+    return type(base.__name__, (located,), {"schema_validator": crawled})
+
+
+# Where a finding is. The check against the OAS JSON Schema gives each error its path from the
+# document's root; the validator's own checks (a `default` that does not fit its schema, a
+# `required` name no property declares, a duplicate operationId or parameter, a path parameter
+# left unresolved) give none, or one relative to the value they checked, so they printed as
+# `FILE:1: #`. Each keyword validator is wrapped so that its findings' path starts with the node
+# it checked (`_At`, before its relative path; for `default`, the node's "default" member); the
+# node is the document's own object (jsonschema-path reads values without copying them, through
+# `$ref`s too), so its pointer is where it is written, not the path the validator walked.
+
+
+class _At:
+    """The first token of a located finding's path: the document node it was found in."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+
+def _locating(checker: type[Any], suffix: tuple[str, ...]) -> type[Any]:
+    """A subclass of the keyword validator `checker` whose findings not yet located start their
+    path with the node it checks (its first `SchemaPath` argument) and `suffix`."""
+    from jsonschema_path import SchemaPath
+
+    def locate(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        node = next((a for a in args if isinstance(a, SchemaPath)), None)
+        for err in checker.__call__(self, *args, **kwargs):
+            path = err.relative_path
+            if node is not None and not (path and isinstance(path[0], _At)):
+                path.extendleft(reversed(suffix))
+                path.appendleft(_At(node.read_value()))
+            yield err
+
+    return type(checker.__name__, (checker,), {"__call__": locate})
+
+
+def _node_pointers(data: Any) -> dict[int, tuple[str, ...]]:
+    """id() of every mapping and list in `data` -> its path (the first found, if shared)."""
+    found: dict[int, tuple[str, ...]] = {}
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in found:
+            continue
+        found[id(node)] = path
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend(
+            (value, (*path, str(key)))
+            for key, value in reversed(list(items))
+            if isinstance(value, (dict, list))
+        )
+    return found
 
 
 def validate(data: dict[str, Any], version: str, source: SourceMap) -> list[Diagnostic]:
@@ -217,6 +282,7 @@ def start(
 # verdict. Findings are stored without line numbers (they are located again in the new text),
 # and a verdict with a finding *at* such a text is never reused, since its message may quote it.
 # `default`, `example(s)`, `enum`, `const` and `x-` values are data and are kept as they are.
+_FINDINGS_FORMAT = 2  # 2: findings of the validator's own checks located (verdicts of 1 are not)
 _TEXT_KEYS = frozenset({"description", "summary"})
 _DATA_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
 
@@ -256,7 +322,7 @@ def _cache_path(key: str | None) -> Path | None:
         tool = importlib.metadata.version("openapi-spec-validator")
     except Exception:  # noqa: BLE001 - no version, no cache
         return None
-    digest = hashlib.sha256(f"{key}\0{tool}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{key}\0{tool}\0{_FINDINGS_FORMAT}".encode()).hexdigest()
     return folder / "validate" / f"{digest}.json"
 
 
