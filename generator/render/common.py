@@ -1,40 +1,22 @@
-"""Render settings and the Jinja environment shared by every renderer.
+"""The Jinja environment shared by every renderer (and `Settings`, re-exported).
 
-`Settings` holds what the IR deliberately does not: the package name, environment variable
-names, the spec's name and hash, and the generated client's defaults. `template(name)` is a
-strict Jinja template (`StrictUndefined`); each renderer gives it one frozen context object,
-`c`, whose fields are strings and lists computed in Python.
+`template(name)` is a strict Jinja template (`StrictUndefined`); each renderer gives it one
+frozen context object, `c`, whose fields are strings and lists computed in Python.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 
 from generator.cache import cache_dir
+from generator.render.settings import Settings
 from generator.render.text import docstring, md, pyrepr
 from generator.templates import templates_dir
 
-
-@dataclass(frozen=True)
-class Settings:
-    """Output settings: what the IR deliberately does not hold."""
-
-    package: str
-    api_key_env: str
-    base_url_env: str
-    cli_name: str
-    spec_name: str
-    spec_sha256: str
-    docs: bool = True
-    emit_pyproject: bool = False
-    timeout: float = 60.0
-    connect_timeout: float = 5.0
-    max_retries: int = 2
-    retry_after_cap: float = 60.0
+__all__ = ["Settings", "environment", "template"]
 
 
 @cache

@@ -17,7 +17,7 @@ from generator import __version__, layout
 from generator.model import EnumMember
 
 if TYPE_CHECKING:
-    from generator.render.common import Settings
+    from generator.render.settings import Settings
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
