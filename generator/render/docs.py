@@ -67,7 +67,6 @@ class ReadmeContext:
     api: str  # title and version, escaped
     package: str
     spec_name: str  # escaped
-    spec_sha256: str
     version: str
     operations: int
     docs: bool
@@ -201,7 +200,6 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         api=f"{md(api.title)} {md(api.version)}",
         package=pkg,
         spec_name=md(s.spec_name),
-        spec_sha256=s.spec_sha256,
         version=__version__,
         operations=len(views),
         docs=s.docs,
