@@ -59,10 +59,12 @@ SPECS: dict[str, str] = {
     "box": "corpus/box/openapi.json",
     "twilio": "corpus/twilio-api-v2010/twilio_api_v2010.json",
     "stripe": "corpus/stripe/spec3.yaml",  # replaced by the largest 3.x spec in the manifest
+    "github": "scale/github.json",  # 1,223 operations, 13 MB
+    "jira": "scale/jira.json",  # 499 operations
 }
 SMALL = ("seed", "vastai")  # --quick
-BIG = ("openai", "box", "twilio", "stripe")  # --big-runs applies to these
-INCREMENTAL = ("seed", "vastai", "openai")
+BIG = ("openai", "box", "twilio", "stripe", "github", "jira")  # --big-runs applies to these
+INCREMENTAL = ("seed", "vastai", "openai", "github")
 PEERS = ("opc", "oag")
 PEER_LABEL = {
     "oagen": "oagen",
@@ -89,6 +91,9 @@ class Sample:
     rss_mib: float
     rc: int
     note: str = ""
+    files_written: int | None = None  # incremental and no-op runs: what oagen said it wrote
+    files_total: int | None = None
+    surface_bytes: int | None = None  # .oagen-surface.json after the run
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -469,13 +474,31 @@ class Runner:
         measure(cmd, work, env, self.args.timeout)
         for run in range(1, runs + 1):
             copy.write_text(edit_summary(original, run))
-            outcome = measure(cmd, work, env, self.args.timeout, work / f"inc{run}.txt")
-            self.record("oagen", spec_name, "incremental", run, outcome)
+            log_path = work / f"inc{run}.txt"
+            outcome = measure(cmd, work, env, self.args.timeout, log_path)
+            _written(self.record("oagen", spec_name, "incremental", run, outcome), log_path, out)
         for run in range(1, runs + 1):
-            outcome = measure(cmd, work, env, self.args.timeout, work / f"noop{run}.txt")
-            self.record("oagen", spec_name, "noop", run, outcome)
+            log_path = work / f"noop{run}.txt"
+            outcome = measure(cmd, work, env, self.args.timeout, log_path)
+            _written(self.record("oagen", spec_name, "noop", run, outcome), log_path, out)
         if not self.args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+_WRITTEN = re.compile(r"(\d+) files in .*?\((\d+) file\(s\) written\)")
+
+
+def _written(sample: Sample, log_path: Path, out: Path) -> None:
+    """Add what oagen said it wrote (`N files in DIR (M file(s) written)`) and the surface size."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    found = _WRITTEN.search(text)
+    if found:
+        sample.files_total, sample.files_written = int(found.group(1)), int(found.group(2))
+    elif "up to date" in text or "unchanged" in text:
+        sample.files_written = 0
+    surface = out / ".oagen-surface.json"
+    if surface.exists():
+        sample.surface_bytes = surface.stat().st_size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -706,15 +729,20 @@ def markdown(
             "Incremental: one operation's summary edited in a copy of the spec, output already "
             "generated, caches warm. No-op: same spec, output intact.",
             "",
-            "| spec | cold | incremental | incremental/floor | no-op | no-op/bare python |",
-            "|---|---|---|---|---|---|",
+            "Files written: what the incremental run wrote, of the files oagen owns there; "
+            "surface: the size of `.oagen-surface.json`.",
+            "",
+            "| spec | cold | incremental | incremental/floor | no-op | no-op/bare python "
+            "| files written | surface |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for spec in inc_specs:
             inc, noop = pick("oagen", spec, "incremental"), pick("oagen", spec, "noop")
             floor = pick("floor", spec, "floor")
             lines.append(
                 f"| {spec} | {_cell(pick('oagen', spec, 'cold'))} | {_cell(inc)} | "
-                f"{_ratios(inc, floor)} | {_cell(noop)} | {_ratios(noop, bare)} |"
+                f"{_ratios(inc, floor)} | {_cell(noop)} | {_ratios(noop, bare)} "
+                f"| {_files_cell(inc)} | {_surface_cell(inc)} |"
             )
     lines += ["", "## Specs", ""]
     for spec in specs:
@@ -731,6 +759,19 @@ def markdown(
             seen.add(key)
             lines.append(f"- {s.tool} on {s.spec} ({s.case}): exit {s.rc}: {_md(s.note)}")
     return "\n".join(lines) + "\n"
+
+
+def _files_cell(samples: list[Sample]) -> str:
+    written = [s.files_written for s in samples if s.files_written is not None]
+    total = [s.files_total for s in samples if s.files_total is not None]
+    if not written:
+        return "–"
+    return f"{max(written)} of {max(total)}" if total else str(max(written))
+
+
+def _surface_cell(samples: list[Sample]) -> str:
+    sizes = [s.surface_bytes for s in samples if s.surface_bytes is not None]
+    return f"{max(sizes) / 1e6:.2f} MB" if sizes else "–"
 
 
 def _load(values: list[float] | tuple[float, ...]) -> str:
