@@ -169,18 +169,23 @@ def test_prism_rejects_missing_authorization(prism_url: str) -> None:
     assert violations(ok) == []
 
 
-def test_client_without_key_sends_nothing(
+def test_client_without_key_sends_without_it_and_the_401_says_so(
     vastai_api: ModuleType,
     prism_url: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # issue 12 item 7: sent without a credential; Prism enforces the scheme and answers 401
     monkeypatch.delenv("VAST_API_KEY", raising=False)
     rec = Recorder()
     with vastai_api.Client(base_url=prism_url, http_client=rec.http) as client:
-        with pytest.raises(vastai_api.MissingCredentialsError, match="VAST_API_KEY"):
+        with pytest.raises(vastai_api.AuthenticationError) as info:
             client.create_endpoint(min_load=50)
     rec.http.close()
-    assert rec.exchanges == []
+    assert "No credentials were configured" in str(info.value)
+    assert "api_key=" in str(info.value) and "VAST_API_KEY" in str(info.value)
+    ((request, response),) = rec.exchanges
+    assert "authorization" not in request.headers
+    assert response.status_code == 401
 
 
 # --------------------------------------------------------------------------------------------

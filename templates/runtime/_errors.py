@@ -27,7 +27,12 @@ class RequestValidationError(ApiError, ValueError):
 
 
 class MissingCredentialsError(ApiError):
-    """The operation needs credentials and none were given (argument or environment)."""
+    """No longer raised: a client without credentials sends the request without them.
+
+    A server that enforces its security answers 401 or 403; that error's message then says
+    that no credentials were configured and how to give them. The class stays exported so
+    that `except MissingCredentialsError` clauses written for older clients still work.
+    """
 
 
 class ApiConnectionError(ApiError):

@@ -24,7 +24,6 @@ from ._errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
-    MissingCredentialsError,
 )
 from ._operation import Op, RawResponse, Scheme, _parse_success, make_status_error
 from ._request import (
@@ -138,8 +137,12 @@ class BaseClient:
         query: list[tuple[str, str]],
         cookies: dict[str, str],
     ) -> None:
-        if not op.security:
-            return
+        """Apply the credentials of the first security requirement the client can satisfy.
+
+        When it can satisfy none (no key configured), the request goes out without
+        credentials: a server may declare auth without enforcing it. If it answers 401 or
+        403, the error says that no credentials were configured (`_credentials_note`).
+        """
         for requirement in op.security:
             if not requirement:
                 return  # anonymous access allowed
@@ -148,10 +151,26 @@ class BaseClient:
                 for scheme in schemes:
                     self._apply(scheme, headers, query, cookies)
                 return
-        hint = f" or set {self._api_key_env}" if self._api_key_env else ""
-        raise MissingCredentialsError(
-            f"{op.name}() needs credentials: pass api_key={hint}"
-        )
+
+    def _credentials_note(self, op: Op[Any]) -> str | None:
+        """Why a 401/403 may have happened: the operation declares security and the client
+        had no credential for any of its requirements (so the request carried none)."""
+        needed: list[Scheme] = []
+        for requirement in op.security:
+            schemes = [self._schemes[k] for k in requirement if k in self._schemes]
+            if not schemes or all(self._can_satisfy(s) for s in schemes):
+                return None  # anonymous access, or credentials were sent
+            needed += schemes
+        if not needed:
+            return None
+        client = type(self).__name__
+        if all(s.kind == "basic" for s in needed):
+            how = f"pass username= and password= to {client}()"
+        else:
+            how = f"pass api_key= to {client}()"
+            if self._api_key_env:
+                how += f" or set the environment variable {self._api_key_env}"
+        return f"No credentials were configured, so none were sent: {how}"
 
     def _can_satisfy(self, scheme: Scheme) -> bool:
         return bool(self._basic) if scheme.kind == "basic" else bool(self._api_key)
@@ -196,13 +215,9 @@ class BaseClient:
             )
         headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
         parts = place_args(op, args, headers)
-        if require_auth:
-            self._auth(op, headers, parts.query, parts.cookies)
-        elif self._api_key or self._basic:
-            try:
-                self._auth(op, headers, parts.query, parts.cookies)
-            except MissingCredentialsError:
-                pass
+        # `require_auth` is kept for callers of the old signature: a client without
+        # credentials sends none either way (the server decides), see `_auth`.
+        self._auth(op, headers, parts.query, parts.cookies)
         if parts.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in parts.cookies.items())
         for key, value in (extra_query or {}).items():
@@ -291,7 +306,10 @@ class BaseClient:
         if response.is_success:
             return
         retry_after = parse_retry_after(response.headers)
-        raise make_status_error(op, response, retry_after)
+        note = (
+            self._credentials_note(op) if response.status_code in (401, 403) else None
+        )
+        raise make_status_error(op, response, retry_after, note=note)
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
         if self._log.isEnabledFor(logging.DEBUG):

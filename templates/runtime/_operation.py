@@ -15,7 +15,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
-from ._descriptors import Descriptor, Model, decode
+from ._descriptors import Descriptor, Model, _resolve, decode
 from ._errors import ApiStatusError, error_class
 from ._validation import Arg
 
@@ -169,38 +169,136 @@ def _error_body(op: Op[Any], response: httpx.Response) -> Any:
         or op.errors.get(status[0] + "XX")
         or op.errors.get("default")
     )
-    if descriptor is None:
-        return data
+    if descriptor is None or not _fits(data, descriptor):
+        return data  # a body that does not fit the declared model is kept as received
     try:
         return decode(data, descriptor)
     except Exception:  # noqa: BLE001 (a misfit body is kept as JSON)
         return data
 
 
+# JSON types of the plain scalar descriptors (any other descriptor string accepts anything:
+# native scalars such as dates are strings on the wire, and decode keeps what does not parse)
+_JSON_TYPES: dict[str, type[Any] | tuple[type[Any], ...]] = {
+    "str": str,
+    "int": int,
+    "float": (int, float),
+    "bool": bool,
+}
+
+
+def _fits(value: Any, descriptor: Descriptor) -> bool:
+    """Does decoded JSON have the declared shape? Types of scalars, lists and maps, a model's
+    required fields present and at least one of its fields when it declares any, recursively.
+    Decoding is lenient (it never loses data); an error body that does not fit is kept as
+    received instead of becoming a model with its fields missing."""
+    if isinstance(descriptor, str):
+        expected = _JSON_TYPES.get(descriptor)
+        if expected is None:
+            return True
+        return isinstance(value, expected) and (
+            descriptor == "bool" or not isinstance(value, bool)
+        )
+    kind = descriptor[0]
+    if kind == "null":
+        return value is None or _fits(value, descriptor[1])
+    if kind == "const":
+        return bool(value == descriptor[1])
+    if kind == "list":
+        return isinstance(value, list) and all(_fits(v, descriptor[1]) for v in value)
+    if kind == "map":
+        return isinstance(value, Mapping) and all(
+            _fits(v, descriptor[1]) for v in value.values()
+        )
+    if kind == "union":
+        return any(_fits(value, option) for option in descriptor[1])
+    if kind == "model":
+        if not isinstance(value, Mapping):
+            return False
+        fields = _resolve(descriptor[1])._all_fields()
+        if fields and value and not any(f.wire in value for f in fields):
+            return False
+        return all(
+            # a null stands for "no value" (servers send it for optional fields)
+            (
+                value[f.wire] is None or _fits(value[f.wire], f.type)
+                if f.wire in value
+                else not f.required
+            )
+            for f in fields
+        )
+    return True
+
+
+# how much of a server's body an error message quotes when no message field is found in it
+BODY_EXCERPT = 300
+
+
+def _excerpt(text: str, limit: int = BODY_EXCERPT) -> str | None:
+    """The start of a body on one line (whitespace runs collapsed), cut at `limit` characters."""
+    line = " ".join(text.split())
+    if not line:
+        return None
+    if len(line) <= limit:
+        return line
+    return f"{line[:limit]}... ({len(text)} characters)"
+
+
+def _validation_details(value: Any) -> str | None:
+    """`detail: [{loc, msg}, ...]` (FastAPI's and pydantic's 422) as `loc: msg; ...`."""
+    if not isinstance(value, list) or not value:
+        return None
+    found = []
+    for item in value:
+        if not isinstance(item, Mapping) or not isinstance(item.get("msg"), str):
+            return None
+        loc = item.get("loc")
+        where = ".".join(str(p) for p in loc) if isinstance(loc, list) else ""
+        found.append(f"{where}: {item['msg']}" if where else item["msg"])
+    return _excerpt("; ".join(found))
+
+
 def _server_message(body: Any) -> str | None:
+    """The server's own words from an error body: a message field, else None."""
     if isinstance(body, Model):
         body = body.to_dict()
     if isinstance(body, Mapping):
         for key in ("msg", "message", "error_description", "detail", "error", "title"):
             value = body.get(key)
             if isinstance(value, str) and value:
-                return value
+                return _excerpt(value)
             if isinstance(value, Mapping) and isinstance(value.get("message"), str):
-                return str(value["message"])
-    if isinstance(body, str) and body.strip():
-        return body.strip()[:500]
+                return _excerpt(str(value["message"]))
+            found = _validation_details(value)
+            if found:
+                return found
     return None
 
 
 def make_status_error(
-    op: Op[Any], response: httpx.Response, retry_after: float | None = None
+    op: Op[Any],
+    response: httpx.Response,
+    retry_after: float | None = None,
+    *,
+    note: str | None = None,
 ) -> ApiStatusError:
+    """The exception for a non-2xx answer: `<status> <reason>: <the server's words>`.
+
+    The server's words are its message field when the body has one, else the start of the
+    body as received (JSON or text), so that a body that fits no declared model still shows.
+    `exc.body` is the body decoded into the declared error model when it fits, else the JSON
+    or the text received. `note` (the client's own explanation, a sentence) ends the message.
+    """
     body = _error_body(op, response)
     reason = response.reason_phrase or ""
     message = f"{response.status_code} {reason}".strip()
     detail = _server_message(body)
+    if detail is None:
+        detail = _excerpt(response.text)
     if detail:
         message += f": {detail}"
+    if note:
+        message = f"{message.rstrip('.')}. {note}"
     return error_class(response.status_code)(
         message, response=response, body=body, retry_after=retry_after
     )
