@@ -299,12 +299,16 @@ def test_usage_errors_exit_2(cli: Harness, argv: list[str], mention: str) -> Non
     assert cli.requests == []
 
 
-def test_missing_key_is_a_usage_error(cli: Harness) -> None:
+def test_missing_key_sends_without_it_and_a_401_names_the_variable(cli: Harness) -> None:
+    # issue 12 item 7: no refusal before sending; the server's 401 says what is missing
+    cli.script = [respond(401, {"success": False, "error": "auth", "msg": "no key"})]
     code, out, err = cli("create", "endpoint", "--min_load", "5")
-    assert code == 2
+    assert code == 1
     assert out == ""
-    assert "VAST_API_KEY" in err and "--api-key" not in out
-    assert cli.requests == []
+    assert "401" in err and "no key" in err
+    assert "No credentials were configured" in err and "VAST_API_KEY" in err
+    [request] = cli.requests
+    assert "authorization" not in request.headers
 
 
 # --------------------------------------------------------------------------------------------
