@@ -103,7 +103,7 @@ class _Builder:
             description=_text(info.get("description")),
             servers=self._servers(self.data.get("servers")),
             operations=tuple(operations),
-            models=tuple(self.walker.models.values()),
+            models=self.walker.finish(),
             enums=tuple(self.walker.enums.values()),
             security_schemes=self._security_schemes(),
         )
@@ -275,6 +275,7 @@ class _Builder:
                         example=f.example,
                         constraints=f.constraints,
                         deprecated=f.deprecated,
+                        fixed=f.fixed,
                     )
                     for f in fields
                     if not f.read_only

@@ -120,6 +120,9 @@ class Field:
     read_only: bool = False
     write_only: bool = False
     deprecated: bool = False
+    # The schema admits one value (a `const`, or a one-value enum that is required or a union's
+    # tag), held in `default`: never needed from the user, always sent.
+    fixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,10 @@ class Model:
     base: str | None = None  # allOf with one named parent: the generated class subclasses it
     additional: TypeRef | None = None  # additionalProperties, when typed
     pointer: str = ""
+    # A `discriminator` on a base others extend: decoding through it picks the subclass the
+    # property's value names, through `mapping` (value -> model name, every known value).
+    discriminator: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,7 @@ class Parameter:
     style: str | None = None
     explode: bool | None = None
     deprecated: bool = False
+    fixed: bool = False  # as `Field.fixed`: a body property that always has its `default`
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]

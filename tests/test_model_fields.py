@@ -61,7 +61,8 @@ def expected_fields(api: Api, name: str, rt: ModuleType) -> dict[str, tuple[str,
     for model in reversed(chain):
         for f in model.fields:
             spec = eval(descriptor(f.type, Imports()), {"rt": rt})  # noqa: S307 - our own generated code
-            out[f.wire] = (f.name, flat(spec), f.required)
+            # a fixed field (one value: the default) is never required from the user
+            out[f.wire] = (f.name, flat(spec), f.required and not f.fixed)
     return out
 
 

@@ -185,7 +185,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
 def arg_code(p: Parameter, imports: Imports) -> str:
     """The runtime `Arg(...)` descriptor of a parameter."""
     parts = [pyrepr(p.name), pyrepr(p.wire), pyrepr(p.location), descriptor(p.type, imports)]
-    if p.required:
+    if p.required and not p.fixed:
         parts.append("required=True")
     if p.style:
         parts.append(f"style={pyrepr(p.style)}")

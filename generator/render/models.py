@@ -7,10 +7,11 @@ annotations and descriptors rendered into it.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from generator import layout, modules
-from generator.model import Api, Enum, Model
+from generator.model import Api, Enum, EnumRef, Model, TypeRef
 from generator.modules import ModelModule
 from generator.render.common import Settings, template
 from generator.render.text import classdef, docstring, enum_member, pyrepr
@@ -63,6 +64,7 @@ class ModelView:
     fields: tuple[FieldView, ...]
     wire: tuple[str, ...]  # the `_wire` entries: fields whose wire name differs
     descriptors: tuple[str, ...]  # the `_descriptors` entries
+    discriminator: str = ""  # the `_discriminator` line of a base with a discriminator
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,19 @@ class IndexContext:
     extend: tuple[str, ...]
 
 
-def field_views(model: Model) -> list[FieldView]:
-    """A model's fields, projected to text."""
+def field_views(
+    model: Model, enums: Mapping[str, Enum] | None = None, local: Collection[str] = ()
+) -> list[FieldView]:
+    """A model's fields, projected to text; `enums` (by name) give a fixed enum field's
+    default, a member when the enum is `local` (in the same module), else looked up by name."""
     out = []
     for f in model.fields:
         imports = Imports()
         ann = annotation(f.type, imports)
         default = ""
-        if not f.required:
+        if f.fixed:
+            default = _fixed_default(f.type, f.default, enums or {}, local, imports)
+        elif not f.required:
             ann += " | Unset"
             default = "UNSET"
             imports.add("._runtime", "UNSET", "Unset")
@@ -106,6 +113,29 @@ def field_views(model: Model) -> list[FieldView]:
         doc = docstring(f.description, 1) if f.description else ""
         out.append(FieldView(f.name, ann, default, code, f.wire, doc, imports))
     return out
+
+
+def _fixed_default(
+    t: TypeRef, value: object, enums: Mapping[str, Enum], local: Collection[str], imports: Imports
+) -> str:
+    """The default of a field that always has `value`: the literal, or the enum member."""
+    if isinstance(t, EnumRef) and t.name in enums:
+        if t.name in local:
+            member = next(m for m in enums[t.name].members if m.value == value)
+            return f"{t.name}.{member.name}"
+        imports.add(".", RT)  # the enum is imported for type checkers only: found at run time
+        return f"rt.fixed_enum({pyrepr(t.name)}, {pyrepr(value)})"
+    return pyrepr(value)
+
+
+def _discriminator(model: Model) -> str:
+    """`_discriminator = (property, {value: subclass})`, for a base that has one, else ""."""
+    if model.discriminator is None or not model.mapping:
+        return ""
+    value = f"({pyrepr(model.discriminator)}, {pyrepr(dict(model.mapping))})"
+    return layout.statement(
+        "_discriminator: ClassVar[tuple[str, dict[str, str]] | None] = ", value, "", 1
+    )
 
 
 def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
@@ -136,9 +166,14 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
     if module.deferred:
         imports.add("typing", "TYPE_CHECKING")
     models = []
+    enums = {e.name: e for e in api.enums}
+    local = {e.name for e in module.enums}
     for m in module.models:
-        fields = field_views(m)
+        fields = field_views(m, enums, local)
         imports.update(f.imports for f in fields)
+        discriminator = _discriminator(m)
+        if discriminator:
+            imports.add("typing", "ClassVar")
         models.append(
             ModelView(
                 line=classdef(m.name, [m.base or "Model"]),
@@ -146,6 +181,7 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
                 fields=tuple(fields),
                 wire=tuple(f.wire_entry for f in fields if f.wire != f.name),
                 descriptors=tuple(f.descriptor_entry for f in fields if f.descriptor),
+                discriminator=discriminator,
             )
         )
     title = f"Data models of {api.title}."

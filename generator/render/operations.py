@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator import layout
 from generator.errors import error_class_name
 from generator.model import Api, Operation, Parameter
+from generator.render.text import pyrepr
 from generator.render.types import Imports, annotation, descriptor, type_label
 
 
@@ -70,6 +71,9 @@ def build(api: Api) -> list[OpView]:
         for p in op.params:
             imports = Imports()
             text = annotation(p.type, imports, "models.", loose_enums=enums)
+            if p.fixed:  # a body property that always has one value: it is the default
+                params.append(ParamView(p, text, pyrepr(p.default), imports))
+                continue
             if not p.required:
                 imports.add("._runtime", "UNSET", "Unset")
             default = "" if p.required else "UNSET"

@@ -99,6 +99,12 @@ def nullable(inner: Descriptor) -> Descriptor:
     return ("null", inner)
 
 
+def fixed_enum(name: str, value: Any) -> Any:
+    """The default of a model field that always has `value` of enum `name` (an enum of
+    another module, found by name when an instance is made)."""
+    return dataclasses.field(default_factory=lambda: _resolve(name)(value))
+
+
 class OpenEnum(enum.Enum):
     """An enum that tolerates values the spec did not list (they become pseudo-members)."""
 
@@ -176,6 +182,8 @@ class Model:
 
     _wire: ClassVar[dict[str, str]] = {}
     _descriptors: ClassVar[dict[str, Descriptor]] = {}
+    _discriminator: ClassVar[tuple[str, dict[str, str]] | None] = None
+    """(property, {value: subclass name}) of a base whose discriminator picks a subclass."""
     additional_properties: dict[str, Any] = dataclasses.field(
         default_factory=dict, repr=False
     )
@@ -233,6 +241,9 @@ class Model:
             raise TypeError(
                 f"{cls.__name__}.from_dict expects a JSON object, got {type(data).__name__}"
             )
+        subclass = cls._subclass_for(data)
+        if subclass is not None:
+            return subclass.from_dict(data)
         kwargs: dict[str, Any] = {}
         known: set[str] = set()
         for f in cls._all_fields():
@@ -245,6 +256,18 @@ class Model:
                 )
         extra = {k: v for k, v in data.items() if k not in known}
         return cls(**kwargs, additional_properties=extra)
+
+    @classmethod
+    def _subclass_for(cls, data: Mapping[str, Any]) -> type[Self] | None:
+        """The subclass of `cls` that the discriminator's value in `data` names, if any."""
+        if cls._discriminator is None:
+            return None
+        prop, mapping = cls._discriminator
+        tag = data.get(prop)
+        target = _TYPES.get(mapping.get(tag, "")) if isinstance(tag, str) else None
+        if isinstance(target, type) and issubclass(target, cls) and target is not cls:
+            return target
+        return None
 
 
 def _resolve(name: str) -> type[Any]:
@@ -320,9 +343,10 @@ def decode(value: Any, descriptor: Descriptor) -> Any:
         picked = _discriminated(value, descriptor)
         if picked is not None:
             return decode(value, picked)
-        for option in descriptor[1]:
-            if _matches(value, option):
-                return decode(value, option)
+        for tags in (True, False):  # a member whose tags agree first, then any by shape
+            for option in descriptor[1]:
+                if _matches(value, option, tags=tags):
+                    return decode(value, option)
         return value
     return value
 
@@ -343,8 +367,12 @@ def _discriminated(value: Any, descriptor: tuple[Any, ...]) -> Descriptor | None
     return None
 
 
-def _matches(value: Any, descriptor: Descriptor) -> bool:
-    """Does decoded JSON have the shape of `descriptor`? (used to pick a union member)"""
+def _matches(value: Any, descriptor: Descriptor, *, tags: bool = False) -> bool:
+    """Does decoded JSON have the shape of `descriptor`? (used to pick a union member)
+
+    With `tags`, a model also needs the values of its fields that admit one value (a
+    `Literal`, a one-member enum) to be those values, when the JSON has them.
+    """
     if isinstance(descriptor, str):
         return {
             "str": isinstance(value, str),
@@ -355,7 +383,7 @@ def _matches(value: Any, descriptor: Descriptor) -> bool:
         }.get(descriptor, True)
     kind = descriptor[0]
     if kind == "null":
-        return value is None or _matches(value, descriptor[1])
+        return value is None or _matches(value, descriptor[1], tags=tags)
     if kind == "const":
         return bool(value == descriptor[1])
     if kind == "enum":
@@ -375,9 +403,24 @@ def _matches(value: Any, descriptor: Descriptor) -> bool:
             return False
         fields = _resolve(descriptor[1])._all_fields()
         required = {f.wire for f in fields if f.required}
+        if tags and any(
+            f.wire in value and not _is_tag(value[f.wire], f.type) for f in fields
+        ):
+            return False
         return required <= set(value) and (
             not fields or bool(set(value) & {f.wire for f in fields}) or not value
         )
     if kind == "union":
-        return any(_matches(value, option) for option in descriptor[1])
+        return any(_matches(value, option, tags=tags) for option in descriptor[1])
+    return True
+
+
+def _is_tag(value: Any, descriptor: Descriptor) -> bool:
+    """False when `descriptor` admits one value (a `Literal`, a one-member enum) and
+    `value` is another."""
+    if isinstance(descriptor, tuple) and descriptor[0] == "const":
+        return bool(value == descriptor[1])
+    if isinstance(descriptor, tuple) and descriptor[0] == "enum":
+        members = list(_resolve(descriptor[1]).__members__.values())
+        return len(members) != 1 or bool(value == members[0].value)
     return True
