@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from generator import pointer as jsonpointer
-from generator.model import MISSING, Constraints, Field, TypeRef
+from generator.model import MISSING, Constraints, Field, Primitive, TypeRef
 
 # Keywords that only annotate: a `$ref` beside only these is still a plain reference.
 ANNOTATIONS = frozenset(
@@ -50,6 +50,31 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+# String formats with a Python type of their own (`format: time` -> `datetime.time`).
+_STRING_FORMATS: dict[str, Primitive] = {
+    "date-time": Primitive("datetime", "date-time"),
+    "date": Primitive("date", "date"),
+    "time": Primitive("time", "time"),
+    "uuid": Primitive("uuid", "uuid"),
+    "byte": Primitive("bytes", "byte"),
+    "binary": Primitive("bytes", "binary"),
+    "decimal": Primitive("decimal", "decimal"),
+}
+
+
+def scalar(kind: str, fmt: str | None) -> Primitive:
+    """The `Primitive` of a `string`, `integer`, `number` or `boolean` schema with `format`."""
+    if kind == "string":
+        return _STRING_FORMATS.get(fmt or "", Primitive("str", fmt))
+    if kind in ("integer", "number") and fmt == "decimal":
+        return Primitive("decimal", "number")  # a Decimal sent as a JSON number
+    if kind == "integer":
+        return Primitive("int", fmt)
+    if kind == "number":
+        return Primitive("float", fmt)
+    return Primitive("bool")
 
 
 def ref_siblings(schema: dict[str, Any]) -> dict[str, Any]:

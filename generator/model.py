@@ -38,7 +38,12 @@ class _Missing:
 
 MISSING = _Missing()
 
-PrimitiveKind = Literal["str", "int", "float", "bool", "bytes"]
+# The Python type of a scalar. `format` is the spec's format, except that a `decimal` sent as a
+# JSON number has format "number" (as a JSON string: "decimal"); `bytes` are raw ("binary")
+# or base64 text in JSON ("byte").
+PrimitiveKind = Literal[
+    "str", "int", "float", "bool", "bytes", "datetime", "date", "time", "uuid", "decimal"
+]
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,8 @@ class Body:
     flattened: bool  # object properties became keyword parameters (location "body")
     type: TypeRef | None = None  # when not flattened: the type of the single `body` parameter
     description: str = ""
+    # `encoding.<property>.contentType` of a form or multipart body: (wire name, media type)
+    part_types: tuple[tuple[str, str], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
@@ -197,6 +204,7 @@ class Response:
     kind: ResponseKind
     type: TypeRef | None
     content_type: str | None = None
+    media_types: tuple[str, ...] = ()  # every media type of its `content`, in the spec's order
 
 
 @dataclass(frozen=True)
@@ -206,6 +214,16 @@ class SecurityScheme:
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "Authorization"
     description: str = ""
+
+
+@dataclass(frozen=True)
+class CliSpec:
+    """How an operation's command reads its arguments (`cli_usage.py`)."""
+
+    usage: str = ""  # the documented usage line, shown in --help
+    positional: tuple[tuple[str, str], ...] = ()  # (parameter name, required|optional|rest)
+    aliases: tuple[tuple[str, ...], ...] = ()  # more command words for the same operation
+    defaults: tuple[tuple[str, object], ...] = ()  # parameter name -> x-cli-default
 
 
 @dataclass(frozen=True)
@@ -225,6 +243,7 @@ class Operation:
     servers: tuple[str, ...] = ()
     operation_id: str | None = None
     pointer: str = ""
+    cli: CliSpec = CliSpec()
 
     @property
     def success(self) -> Response | None:

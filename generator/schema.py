@@ -21,7 +21,7 @@ from typing import Any
 from generator import naming
 from generator import pointer as jsonpointer
 from generator.document import Document
-from generator.keywords import enum_kind, field_of, jsonable, ref_context, ref_siblings
+from generator.keywords import enum_kind, field_of, jsonable, ref_context, ref_siblings, scalar
 from generator.model import (
     AnyType,
     Const,
@@ -219,14 +219,8 @@ class SchemaWalker:
         self, schema: dict[str, Any], kind: Any, ptr: str, context: str, own_name: str | None
     ) -> TypeRef:
         fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
-        if kind == "string":
-            return Primitive("bytes", fmt) if fmt == "binary" else Primitive("str", fmt)
-        if kind == "integer":
-            return Primitive("int", fmt)
-        if kind == "number":
-            return Primitive("float", fmt)
-        if kind == "boolean":
-            return Primitive("bool")
+        if kind in ("string", "integer", "number", "boolean"):
+            return scalar(kind, fmt)
         if kind == "array":
             items = schema.get("items", {})
             return ListOf(self.type_of(items, ptr + "/items", context + "Item"))
@@ -595,7 +589,13 @@ class SchemaWalker:
             fixed = value is not None and (const or is_required)
             f = field_of(field_name, key, ftype, is_required, prop, prop_schema)
             fields.append(replace(f, fixed=True, default=value) if fixed else f)
-        return fields
+        inherited_names = {wire: f.name for wire, f in inherited.items()}
+        named = naming.field_names([(f.wire, f.type) for f in fields], inherited_names)
+        pointers = {wire: ptr for wire, (_, ptr) in properties.items()}
+        for f, (field_name, why) in zip(fields, named, strict=True):
+            if why is not None:
+                self.doc.warn(why.message(f.wire, field_name, pointers), pointers[f.wire])
+        return [replace(f, name=n) for f, (n, _) in zip(fields, named, strict=True)]
 
     def _fits(self, sub: TypeRef, base: TypeRef) -> bool:
         """Can an attribute typed `base` be redefined as `sub` in a subclass (mypy's rules:

@@ -55,7 +55,7 @@ def ref(name: str) -> Schema:
     ("schema", "expected"),
     [
         ({"type": "string"}, Primitive("str")),
-        ({"type": "string", "format": "date-time"}, Primitive("str", "date-time")),
+        ({"type": "string", "format": "date-time"}, Primitive("datetime", "date-time")),
         ({"type": "string", "format": "binary"}, Primitive("bytes", "binary")),
         ({"type": "integer", "format": "int64"}, Primitive("int", "int64")),
         ({"type": "number"}, Primitive("float")),

@@ -89,15 +89,25 @@ class IndexContext:
     extend: tuple[str, ...]
 
 
+def module_aliases(model: Model) -> dict[str, str]:
+    """Modules the annotations must name otherwise in a class body that has a field of their
+    name (a field `uuid` hides the module `uuid` from the annotations after it)."""
+    fields = {f.name for f in model.fields}
+    return {module: f"_{module}" for module in ("datetime", "decimal", "uuid") if module in fields}
+
+
 def field_views(
-    model: Model, enums: Mapping[str, Enum] | None = None, local: Collection[str] = ()
+    model: Model,
+    aliases: Mapping[str, str] | None = None,
+    enums: Mapping[str, Enum] | None = None,
+    local: Collection[str] = (),
 ) -> list[FieldView]:
     """A model's fields, projected to text; `enums` (by name) give a fixed enum field's
     default, a member when the enum is `local` (in the same module), else looked up by name."""
     out = []
     for f in model.fields:
         imports = Imports()
-        ann = annotation(f.type, imports)
+        ann = annotation(f.type, imports, aliases=aliases)
         default = ""
         if f.fixed:
             default = _fixed_default(f.type, f.default, enums or {}, local, imports)
@@ -169,7 +179,7 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
     enums = {e.name: e for e in api.enums}
     local = {e.name for e in module.enums}
     for m in module.models:
-        fields = field_views(m, enums, local)
+        fields = field_views(m, module_aliases(m), enums, local)
         imports.update(f.imports for f in fields)
         discriminator = _discriminator(m)
         if discriminator:

@@ -37,7 +37,15 @@ from generator.modules import import_key, natural
 from generator.render.text import pyrepr
 
 RT = "_runtime as rt"  # `from . import _runtime as rt`: the runtime, for descriptors
-_STDLIB = frozenset({"collections", "dataclasses", "typing"})
+_STDLIB = frozenset({"collections", "dataclasses", "datetime", "decimal", "typing", "uuid"})
+# Primitive kinds with a Python type of their own: (module, class, runtime descriptor)
+NATIVE: dict[str, tuple[str, str, str]] = {
+    "datetime": ("datetime", "datetime", "datetime"),
+    "date": ("datetime", "date", "date"),
+    "time": ("datetime", "time", "time"),
+    "uuid": ("uuid", "UUID", "uuid"),
+    "decimal": ("decimal", "Decimal", "decimal"),
+}
 
 
 class Imports:
@@ -80,7 +88,7 @@ class Imports:
             if module.startswith("."):
                 section = sections[2]
             else:
-                top = module.split(".")[0]
+                top = module.split(" ")[0].split(".")[0]  # `import datetime as _datetime`
                 section = sections[0] if top in _STDLIB else sections[1]
             section.extend(_statements(module, by_module[module]))
         for section in sections:  # `import x` before `from x import y`, as isort has them
@@ -104,18 +112,37 @@ def annotation(
     prefix: str = "",
     *,
     loose_enums: Mapping[str, Enum] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> str:
     """The Python annotation for a type; `prefix` ("models.") qualifies model and enum names.
 
-    With `loose_enums` (every enum by name), an enum also accepts its values as literals.
+    With `loose_enums` (every enum by name: an argument's annotation), an enum also accepts its
+    values as literals and a native scalar its text (`datetime.datetime | str`). `aliases` names
+    a module under another name (`{"uuid": "_uuid"}`: in a class with a field named `uuid`).
     """
     match t:
-        case Primitive(kind=kind):
+        case Primitive(kind=kind, format=fmt):
+            loose = loose_enums is not None
+            if kind in NATIVE:
+                module, name, _ = NATIVE[kind]
+                alias = (aliases or {}).get(module, module)
+                imports.add(module if alias == module else f"{module} as {alias}")
+                text = f"{alias}.{name}"
+                if loose and kind == "decimal":
+                    return f"{text} | float | str"
+                return f"{text} | str" if loose else text
+            if loose and kind == "bytes" and fmt == "byte":
+                return "bytes | str"
+            if loose and kind == "bytes":  # a file to send: bytes, a file, a path, a tuple
+                imports.add("._runtime", "FileInput")
+                return "FileInput | str"
             return kind
         case ListOf(item=item):
-            return f"list[{annotation(item, imports, prefix, loose_enums=loose_enums)}]"
+            inner = annotation(item, imports, prefix, loose_enums=loose_enums, aliases=aliases)
+            return f"list[{inner}]"
         case MapOf(value=value):
-            return f"dict[str, {annotation(value, imports, prefix, loose_enums=loose_enums)}]"
+            inner = annotation(value, imports, prefix, loose_enums=loose_enums, aliases=aliases)
+            return f"dict[str, {inner}]"
         case ModelRef(name=name):
             return _qualified(name, prefix, imports)
         case EnumRef(name=name):
@@ -127,7 +154,7 @@ def annotation(
         case UnionOf(items=items):
             parts: list[str] = []
             for item in items:
-                text = annotation(item, imports, prefix, loose_enums=loose_enums)
+                text = annotation(item, imports, prefix, loose_enums=loose_enums, aliases=aliases)
                 if text not in parts:
                     parts.append(text)
             return " | ".join(parts)
@@ -137,7 +164,7 @@ def annotation(
             imports.add("typing", "Literal")
             return f"Literal[{pyrepr(value)}]"
         case Nullable(inner=inner):
-            text = annotation(inner, imports, prefix, loose_enums=loose_enums)
+            text = annotation(inner, imports, prefix, loose_enums=loose_enums, aliases=aliases)
             return text if text == "Any" else f"{text} | None"
         case AnyType():
             imports.add("typing", "Any")
@@ -154,8 +181,8 @@ def _qualified(name: str, prefix: str, imports: Imports) -> str:
 def descriptor(t: TypeRef, imports: Imports) -> str:
     """The runtime type descriptor (see `_runtime`) as Python source."""
     match t:
-        case Primitive(kind=kind):
-            return pyrepr(kind)
+        case Primitive(kind=kind, format=fmt):
+            return pyrepr(scalar_descriptor(kind, fmt))
         case AnyType():
             return '"any"'
     imports.add(".", RT)
@@ -182,18 +209,25 @@ def descriptor(t: TypeRef, imports: Imports) -> str:
     raise TypeError(t)  # pragma: no cover
 
 
+def scalar_descriptor(kind: str, fmt: str | None) -> str:
+    """The runtime descriptor of a `Primitive` (`"datetime"`, `"base64"`, `"int"`, ...)."""
+    if kind == "bytes" and fmt == "byte":
+        return "base64"
+    if kind == "decimal" and fmt == "number":
+        return "decimal_number"
+    return NATIVE[kind][2] if kind in NATIVE else kind
+
+
 def type_label(t: TypeRef) -> str:
     """A short human name for docs: `number`, `list of string`, `Error`, ..."""
     match t:
         case Primitive(kind=kind, format=fmt):
-            base = {
-                "str": "string",
-                "int": "integer",
-                "float": "number",
-                "bool": "boolean",
-                "bytes": "binary",
-            }[kind]
-            return f"{base} ({fmt})" if fmt and kind != "bytes" else base
+            if kind == "bytes":
+                return "base64 bytes" if fmt == "byte" else "binary"
+            if kind == "decimal":
+                return "number (decimal)" if fmt == "number" else "string (decimal)"
+            base = {"int": "integer", "float": "number", "bool": "boolean"}.get(kind, "string")
+            return f"{base} ({fmt})" if fmt else base
         case ListOf(item=item):
             return f"list of {type_label(item)}"
         case MapOf(value=value):
@@ -216,6 +250,8 @@ def annotation_says_all(t: TypeRef) -> bool:
     `const` whose value is not a plain `Literal` value (a JSON object, array or float).
     """
     match t:
+        case Primitive(kind=kind, format=fmt):  # `bytes` says raw bytes, `Decimal` says text
+            return scalar_descriptor(kind, fmt) not in ("base64", "decimal_number")
         case UnionOf(items=items, discriminator=disc):
             return disc is None and all(annotation_says_all(i) for i in items)
         case Const(value=value):

@@ -14,6 +14,7 @@ import inspect
 import json
 import logging
 import math
+import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from ._runtime import (
     redact_headers,
     redact_url,
 )
+from ._scalars import SCALARS, parse
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,12 +51,37 @@ class Flag:
 
 @dataclasses.dataclass(frozen=True)
 class Command:
+    """One command. `positional` names the arguments also taken by position, in order:
+    `"key"` (required unless given as a flag), `"key?"` (optional), `"command..."` (the rest of
+    the argv, joined by spaces); `aliases` are more words for it; `defaults` the values filled
+    in when the user leaves an argument out (`x-cli-default`)."""
+
     words: tuple[str, ...]
     method: str
     op: Op[Any]
     summary: str = ""
     description: str = ""
     flags: tuple[Flag, ...] = ()
+    positional: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, ...], ...] = ()
+    defaults: tuple[tuple[str, Any], ...] = ()
+    usage: str = ""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, where an abbreviation that matches several spellings of one option (`--inst`
+    for `--instance_id` / `--instance-id`) means that option instead of being ambiguous.
+    """
+
+    def _get_option_tuples(self, option_string: str) -> Any:
+        found = super()._get_option_tuples(option_string)
+        actions = {id(t[0]) for t in found}
+        return found[:1] if len(actions) == 1 else found
+
+
+def _dest(name: str) -> str:
+    """An argument's argparse destination: never a global option's (`api_key`, `url`, ...)."""
+    return "arg_" + name
 
 
 def _json_value(text: str) -> Any:
@@ -86,10 +113,36 @@ def _count(text: str) -> int:
     return value
 
 
+_METAVARS = {
+    "datetime": "DATETIME",
+    "date": "DATE",
+    "time": "TIME",
+    "uuid": "UUID",
+    "base64": "BASE64",
+    "decimal": "DECIMAL",
+    "decimal_number": "DECIMAL",
+}
+
+
+def _scalar(desc: str) -> Callable[[str], Any]:
+    """A flag's type function for a native scalar: the text a user types, parsed."""
+
+    def convert(text: str) -> Any:
+        value = parse(text, desc)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"expected {SCALARS[desc]}, got {text!r}")
+        return text if desc == "base64" else value  # base64 is sent as typed
+
+    convert.__name__ = _METAVARS[desc].lower()
+    return convert
+
+
 def _converter(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
     """(type function, choices, metavar) for a flag of type `desc`."""
     if isinstance(desc, tuple) and desc[0] == "null":
         return _converter(desc[1])
+    if isinstance(desc, str) and desc in SCALARS:
+        return _scalar(desc), None, _METAVARS[desc]
     if desc == "int":
         return int, None, "INT"
     if desc == "float":
@@ -103,15 +156,8 @@ def _converter(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None
     return _json_value, None, "JSON"
 
 
-def _add_flag(
-    parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None, documented: str = ""
-) -> None:
+def _help_for(arg: Arg, flag: Flag | None, documented: str) -> str:
     help_text = (flag.help if flag else "") or documented
-    desc = (
-        arg.type[1]
-        if isinstance(arg.type, tuple) and arg.type[0] == "null"
-        else arg.type
-    )
     extras = []
     if flag is not None and flag.default is not UNSET:
         extras.append(f"server default: {json.dumps(encode(flag.default))}")
@@ -125,17 +171,121 @@ def _add_flag(
         help_text = (
             f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
         )
-    help_text = help_text.replace("%", "%%")
-    if arg.location == "path" and arg.required:
-        conv, choices, metavar = _converter(desc)
-        parser.add_argument(
-            arg.name,
-            type=conv,
-            choices=choices,
-            metavar=arg.wire.upper(),
-            help=help_text,
-        )
-        return
+    return _plain(help_text).replace("%", "%%")
+
+
+def _bare(desc: Descriptor) -> Descriptor:
+    return desc[1] if isinstance(desc, tuple) and desc[0] == "null" else desc
+
+
+def _fits(value: Any, desc: Descriptor) -> bool:
+    """Whether a parsed JSON value has the shape of a (non-string) union member."""
+    desc = _bare(desc)
+    kind = desc[0] if isinstance(desc, tuple) else desc
+    if isinstance(value, bool):
+        return kind in ("bool", "any")
+    if isinstance(value, int):
+        return kind in ("int", "float", "any")
+    if isinstance(value, float):
+        return kind in ("float", "any")
+    if isinstance(value, list):
+        return kind in ("list", "any")
+    if isinstance(value, dict):
+        return kind in ("model", "map", "any")
+    if kind == "const":
+        return bool(desc[1] == value)
+    return False
+
+
+def _union(items: tuple[Descriptor, ...]) -> Callable[[str], Any]:
+    """A union with a string member: the text as typed, JSON where it parses as another member
+    (`--model gpt-4o`, `--stop '["a","b"]'`)."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        if any(_fits(value, d) for d in items if _bare(d) != "str"):
+            return value
+        return text
+
+    convert.__name__ = "value"
+    return convert
+
+
+def _value_type(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
+    """(type function, choices, metavar) of one value as a user types it."""
+    desc = _bare(desc)
+    if isinstance(desc, tuple) and desc[0] == "union":
+        items = tuple(_bare(d) for d in desc[1])
+        if any(d in ("str", "any") for d in items):
+            return _union(items), None, "VALUE"
+    if desc == "bool":
+        return _boolean, None, "BOOL"
+    if desc == "any":  # JSON where the text is JSON, else the text itself
+        return _union(("str", "any")), None, "VALUE"
+    return _converter(desc)
+
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def _boolean(text: str) -> bool:
+    if text.strip().lower() in _TRUE:
+        return True
+    if text.strip().lower() in _FALSE:
+        return False
+    raise argparse.ArgumentTypeError(f"expected true/false/yes/no/1/0, got {text!r}")
+
+
+class _Values(argparse.Action):
+    """An array flag: repeated (`--tag a --tag b`), several values (`--tag a b`) or one JSON
+    array (`--tag '["a","b"]'`), all adding to one list."""
+
+    def __init__(self, *args: Any, item: Callable[[str], Any], **kwargs: Any) -> None:
+        self.item = item
+        super().__init__(*args, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        current = getattr(namespace, self.dest, UNSET)
+        out = list(current) if isinstance(current, list) else []
+        for text in values if isinstance(values, list) else [values]:
+            parsed = _json_array(text)
+            try:
+                out.extend(
+                    [
+                        self.item(json.dumps(v) if not isinstance(v, str) else v)
+                        for v in parsed
+                    ]
+                    if parsed is not None
+                    else [self.item(text)]
+                )
+            except (argparse.ArgumentTypeError, TypeError, ValueError) as exc:
+                raise argparse.ArgumentError(
+                    self, f"invalid value {text!r}: {exc}"
+                ) from None
+        setattr(namespace, self.dest, out)
+
+
+def _json_array(text: str) -> list[Any] | None:
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, list) else None
+
+
+def _flag_names(parser: argparse.ArgumentParser, arg: Arg) -> list[str]:
     names = [f"--{arg.wire}"]
     dashed = "--" + arg.wire.replace("_", "-")
     if dashed not in names:
@@ -152,29 +302,90 @@ def _add_flag(
         if fallback not in taken:
             names = [fallback]
         fallback, n = f"--{arg.location}-{arg.name}-{n}", n + 1
-    common: dict[str, Any] = {
-        "dest": arg.name,
-        "default": UNSET,
-        "help": help_text,
-        "required": arg.required,
-    }
+    return names
+
+
+def _add_flag(
+    parser: argparse.ArgumentParser, arg: Arg, flag: Flag | None, documented: str = ""
+) -> None:
+    """The flags of an argument (`--min_load`, `--min-load`); whether it is required is checked
+    after parsing (`_missing`), since a positional may give it instead."""
+    help_text = _help_for(arg, flag, documented)
+    desc = _bare(arg.type)
+    names = _flag_names(parser, arg)
+    common: dict[str, Any] = {"dest": _dest(arg.name), "default": UNSET}
     if desc == "bool":
-        parser.add_argument(*names, action=argparse.BooleanOptionalAction, **common)
-    elif (
-        isinstance(desc, tuple)
-        and desc[0] == "list"
-        and isinstance(desc[1], str)
-        and desc[1] != "any"
-    ):
-        conv, choices, metavar = _converter(desc[1])
         parser.add_argument(
-            *names, type=conv, choices=choices, nargs="*", metavar=metavar, **common
+            *names,
+            nargs="?",
+            const=True,
+            type=_boolean,
+            metavar="BOOL",
+            help=help_text,
+            **common,
+        )
+        taken = parser._option_string_actions
+        negated = [f"--no-{n[2:]}" for n in names if f"--no-{n[2:]}" not in taken]
+        if negated:
+            parser.add_argument(
+                *negated,
+                action="store_const",
+                const=False,
+                help=argparse.SUPPRESS,
+                **common,
+            )
+    elif isinstance(desc, tuple) and desc[0] == "list":
+        conv, choices, metavar = (
+            _value_type(desc[1]) if desc[1] != "any" else (_json_value, None, "JSON")
+        )
+        if choices is not None:
+            metavar = "{" + ",".join(str(c) for c in choices) + "}"
+            conv = _choice(conv, choices)
+        parser.add_argument(
+            *names,
+            action=_Values,
+            item=conv,
+            nargs="*",
+            metavar=metavar,
+            help=help_text,
+            **common,
         )
     else:
-        conv, choices, metavar = _converter(desc)
+        conv, choices, metavar = _value_type(desc)
         parser.add_argument(
-            *names, type=conv, choices=choices, metavar=metavar, **common
+            *names,
+            type=conv,
+            choices=choices,
+            metavar=metavar,
+            help=help_text,
+            **common,
         )
+
+
+def _choice(conv: Callable[[str], Any], choices: list[Any]) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        value = conv(text)
+        if value not in choices:
+            raise argparse.ArgumentTypeError(f"choose from {choices}")
+        return value
+
+    return convert
+
+
+def _add_positional(
+    parser: argparse.ArgumentParser, arg: Arg, spec: str, documented: str
+) -> None:
+    """A positional argument beside the argument's flags (`create env-var KEY VALUE`)."""
+    conv, choices, metavar = _value_type(_bare(arg.type))
+    rest = spec.endswith("...")
+    parser.add_argument(
+        "pos_" + arg.name,
+        nargs="*" if rest else "?",
+        type=str if rest else conv if choices is None else _choice(conv, choices),
+        default=UNSET,
+        metavar=arg.wire.upper(),
+        help=documented.replace("%", "%%"),
+    )
 
 
 _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
@@ -262,11 +473,29 @@ def _help_texts(command: Command, client: Any) -> tuple[str, str]:
     and the argument list) already carries them.
     """
     if command.summary:
-        return command.summary, command.description or command.summary
-    doc = inspect.getdoc(getattr(client, command.method, None)) or command.method
-    text = doc.split(f"\n\n`{command.op.method} ", 1)[0]
-    summary = text.split("\n", 1)[0].strip()
-    return summary, text
+        summary, text = command.summary, command.description or command.summary
+    else:
+        doc = inspect.getdoc(getattr(client, command.method, None)) or command.method
+        text = doc.split(f"\n\n`{command.op.method} ", 1)[0]
+        summary = text.split("\n", 1)[0].strip()
+    if command.usage and command.usage not in text:
+        text = f"{text}\n\nUsage: {command.usage}"
+    return _plain(summary), _plain(text)
+
+
+_TAGS = re.compile(
+    r"</?(?:p|br|hr|b|i|u|em|strong|code|pre|ul|ol|li|a|div|span|h[1-6]|table|thead|tbody|"
+    r"tr|td|th|dl|dt|dd|blockquote|sup|sub|small|img)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def _plain(text: str) -> str:
+    """Help text without HTML tags (`<p>`, `<br/>`, `<a href=...>`); `<placeholders>` stay."""
+    text = _TAGS.sub("", text)
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _flag_help(client: Any) -> dict[str, dict[str, str]]:
@@ -299,7 +528,7 @@ def build_parser(
     env: dict[str, str],
     client: Any = None,
 ) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -311,17 +540,29 @@ def build_parser(
     )
     parsers: dict[tuple[str, ...], argparse.ArgumentParser] = {(): parser}
     help_table = _flag_help(client)
-    for command in commands:
-        for depth in range(len(command.words)):
-            prefix = command.words[:depth]
-            key = command.words[: depth + 1]
+    # aliases after the commands' own words: an alias another command has is left out
+    entries = [(c.words, c) for c in commands]
+    entries += [
+        (a, c)
+        for c in commands
+        for a in c.aliases
+        if a not in set(e[0] for e in entries)
+    ]
+    leaves: set[tuple[str, ...]] = set()
+    for words, command in sorted(entries, key=lambda e: e[0]):
+        if words in leaves:
+            continue
+        leaves.add(words)
+        for depth in range(len(words)):
+            prefix = words[:depth]
+            key = words[: depth + 1]
             if key in parsers:
                 continue
             if prefix not in tree:
                 tree[prefix] = parsers[prefix].add_subparsers(
                     dest=f"_cmd{depth}", metavar="COMMAND", title="commands"
                 )
-            leaf = depth == len(command.words) - 1
+            leaf = depth == len(words) - 1
             summary, details = _help_texts(command, client) if leaf else ("", "")
             sub = tree[prefix].add_parser(
                 key[-1],
@@ -332,14 +573,23 @@ def build_parser(
             parsers[key] = sub
             if leaf:
                 _add_globals(sub, values, suppress=True)
-                flags = {f.arg: f for f in command.flags}
-                documented = help_table.get(command.method, {})
-                for arg in command.op.args:
-                    _add_flag(
-                        sub, arg, flags.get(arg.name), documented.get(arg.name, "")
-                    )
-                sub.set_defaults(_command=command)
+                _add_arguments(sub, command, help_table.get(command.method, {}))
     return parser
+
+
+def _add_arguments(
+    sub: argparse.ArgumentParser, command: Command, documented: dict[str, str]
+) -> None:
+    """A command's positionals and flags; the command and its parser as defaults."""
+    flags = {f.arg: f for f in command.flags}
+    args = {a.name: a for a in command.op.args}
+    for spec in command.positional:
+        name = spec.rstrip("?.")
+        if name in args:
+            _add_positional(sub, args[name], spec, _plain(documented.get(name, "")))
+    for arg in command.op.args:
+        _add_flag(sub, arg, flags.get(arg.name), documented.get(arg.name, ""))
+    sub.set_defaults(_command=command, _parser=sub)
 
 
 def _human(data: Any) -> str:
@@ -410,26 +660,73 @@ def run(
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
     try:
-        return _execute(command, ns, prog, client_factory, out, err)
+        kwargs = _arguments(command, ns)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    try:
+        return _execute(command, kwargs, ns, prog, client_factory, out, err)
     finally:
         if handler is not None:  # main() may run again in this process: leave no trace
             logger.removeHandler(handler)
             logger.setLevel(level)
 
 
+def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
+    """The method's keyword arguments: each from its positional or its flag, else its
+    `x-cli-default`; a required one missing is a usage error (SystemExit 2)."""
+    parser: argparse.ArgumentParser = ns._parser
+    kwargs: dict[str, Any] = {}
+    positional = {p.rstrip("?."): p for p in command.positional}
+    for arg in command.op.args:
+        flag = getattr(ns, _dest(arg.name), UNSET)
+        given = getattr(ns, "pos_" + arg.name, UNSET)
+        if isinstance(given, list):  # the rest of the argv
+            given = _rest(parser, arg, given) if given else UNSET
+        if flag is not UNSET and given is not UNSET:
+            parser.error(
+                f"{arg.wire.upper()} is given twice (as an argument and as a flag)"
+            )
+        value = given if given is not UNSET else flag
+        if value is not UNSET:
+            kwargs[arg.name] = value
+    for name, value in command.defaults:
+        kwargs.setdefault(name, value)
+    for arg in command.op.args:  # a required free-form body ("an empty object is expected")
+        if arg.required and arg.location == "body" and arg.type == ("map", "any"):
+            kwargs.setdefault(arg.name, {})
+    missing = [
+        arg.wire.upper() if arg.name in positional else _spelling(parser, arg)
+        for arg in command.op.args
+        if arg.required and arg.name not in kwargs
+    ]
+    if missing:
+        parser.error("the following arguments are required: " + ", ".join(missing))
+    return kwargs
+
+
+def _rest(parser: argparse.ArgumentParser, arg: Arg, words: list[str]) -> Any:
+    try:
+        return _value_type(_bare(arg.type))[0](" ".join(words))
+    except (argparse.ArgumentTypeError, TypeError, ValueError) as exc:
+        parser.error(f"argument {arg.wire.upper()}: {exc}")
+
+
+def _spelling(parser: argparse.ArgumentParser, arg: Arg) -> str:
+    for action in parser._actions:
+        if action.dest == _dest(arg.name) and action.option_strings:
+            return action.option_strings[0]
+    return f"--{arg.wire}"
+
+
 def _execute(
     command: Command,
+    kwargs: dict[str, Any],
     ns: argparse.Namespace,
     prog: str,
     client_factory: Callable[..., SyncClient],
     out: TextIO,
     err: TextIO,
 ) -> int:
-    kwargs = {
-        a.name: getattr(ns, a.name)
-        for a in command.op.args
-        if getattr(ns, a.name, UNSET) is not UNSET
-    }
     options: dict[str, Any] = {
         "api_key": getattr(ns, "api_key", None),
         "base_url": getattr(ns, "url", None),

@@ -9,12 +9,13 @@ annotations give the rest.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import enum
 import types
 import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from ._scalars import NATIVE_TYPES, SCALARS, native_to_json, parse, to_json
 
 if (
     TYPE_CHECKING
@@ -54,7 +55,8 @@ UNSET: Any = Unset()
 
 # --------------------------------------------------------------------------------------------
 # Type descriptors: how a value is validated, encoded to JSON and decoded from it.
-# A descriptor is a string ("str", "int", "float", "bool", "bytes", "any") or a tuple:
+# A descriptor is a string ("str", "int", "float", "bool", "bytes", "any", or a native
+# scalar of `_scalars.SCALARS`: "datetime", "date", "uuid", ...) or a tuple:
 # ("list", item), ("map", value), ("model", name), ("enum", name), ("union", (items...)),
 # ("const", value), ("null", inner).
 
@@ -143,6 +145,8 @@ def _descriptor_of(hint: Any) -> Descriptor:
     """The type descriptor of an evaluated annotation (`list[Pet] | None | Unset`, ...)."""
     if hint in (str, int, float, bool, bytes):
         return str(hint.__name__)
+    if isinstance(hint, type) and hint in NATIVE_TYPES:
+        return NATIVE_TYPES[hint]
     if hint is type(None):
         return ("const", None)
     if isinstance(hint, type):
@@ -295,13 +299,13 @@ def encode(value: Any, descriptor: Descriptor = "any") -> Any:
             return {str(k): encode(v, descriptor[1]) for k, v in value.items()}
     if descriptor == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if isinstance(descriptor, str) and descriptor in SCALARS:
+        return to_json(value, descriptor)
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return value
+    return native_to_json(value)
 
 
 def decode(value: Any, descriptor: Descriptor) -> Any:
@@ -315,6 +319,11 @@ def decode(value: Any, descriptor: Descriptor) -> Any:
             and not isinstance(value, bool)
         ):
             return float(value)
+        if descriptor in SCALARS:
+            parsed = parse(value, descriptor)
+            return (
+                value if parsed is None else parsed
+            )  # kept raw when it does not parse
         return value
     kind = descriptor[0]
     if kind == "null":
@@ -373,6 +382,8 @@ def _matches(value: Any, descriptor: Descriptor, *, tags: bool = False) -> bool:
     With `tags`, a model also needs the values of its fields that admit one value (a
     `Literal`, a one-member enum) to be those values, when the JSON has them.
     """
+    if isinstance(descriptor, str) and descriptor in SCALARS:
+        return parse(value, descriptor) is not None
     if isinstance(descriptor, str):
         return {
             "str": isinstance(value, str),

@@ -8,13 +8,16 @@ Part of the runtime copied verbatim into each generated package (import it throu
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from ._descriptors import Descriptor, _resolve
+from ._encoding import is_file
 from ._errors import RequestValidationError
+from ._scalars import SCALARS, accepts
 
 # The schema constraints `Arg` accepts, as keyword names (JSON Schema's `minLength` is
 # `min_length`); the generator writes them in this order.
@@ -63,6 +66,7 @@ def _describe(descriptor: Descriptor) -> str:
             "bool": "a boolean",
             "bytes": "bytes",
             "any": "any value",
+            **SCALARS,
         }.get(descriptor, descriptor)
     kind = descriptor[0]
     if kind == "null":
@@ -81,6 +85,8 @@ def _describe(descriptor: Descriptor) -> str:
 
 
 def _type_ok(value: Any, descriptor: Descriptor) -> bool:
+    if isinstance(descriptor, str) and descriptor in SCALARS:
+        return accepts(value, descriptor)
     if isinstance(descriptor, str):
         if descriptor == "int":
             return isinstance(value, int) and not isinstance(value, bool)
@@ -90,8 +96,8 @@ def _type_ok(value: Any, descriptor: Descriptor) -> bool:
             return isinstance(value, str)
         if descriptor == "bool":
             return isinstance(value, bool)
-        if descriptor == "bytes":
-            return isinstance(value, (bytes, bytearray, str)) or hasattr(value, "read")
+        if descriptor == "bytes":  # a `FileInput`, or text
+            return isinstance(value, str) or is_file(value)
         return True
     kind = descriptor[0]
     if kind == "null":
@@ -118,7 +124,9 @@ def validate(op_name: str, arg: Arg, value: Any) -> None:
     """Raise `RequestValidationError` if `value` breaks the schema of `arg`."""
     if not _type_ok(value, arg.type):
         problem: str | None = f"must be {_describe(arg.type)}, got {value!r}"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif isinstance(value, (int, float, decimal.Decimal)) and not isinstance(
+        value, bool
+    ):
         problem = _number_problem(arg, value)
     elif isinstance(value, str):
         problem = _text_problem(arg, value)
@@ -130,7 +138,7 @@ def validate(op_name: str, arg: Arg, value: Any) -> None:
         raise RequestValidationError(f"{op_name}(): {arg.name} {problem}")
 
 
-def _number_problem(arg: Arg, value: float) -> str | None:
+def _number_problem(arg: Arg, value: float | decimal.Decimal) -> str | None:
     if arg.minimum is not None and value < arg.minimum:
         return f"must be >= {arg.minimum:g}, got {value!r}"
     if arg.maximum is not None and value > arg.maximum:
@@ -139,7 +147,7 @@ def _number_problem(arg: Arg, value: float) -> str | None:
         return f"must be > {arg.exclusive_minimum:g}, got {value!r}"
     if arg.exclusive_maximum is not None and value >= arg.exclusive_maximum:
         return f"must be < {arg.exclusive_maximum:g}, got {value!r}"
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, (float, decimal.Decimal)) and not math.isfinite(value):
         return f"must be a finite number, got {value!r}"
     return None
 
