@@ -18,11 +18,11 @@ from generator.diagnostics import Diagnostic
 from generator.document import Document
 from generator.keywords import constraints_of, jsonable
 from generator.load import SourceMap
+from generator.media import encoding_of, is_json, part_types, pick_content, pick_response_content
 from generator.model import (
     MISSING,
     Api,
     Body,
-    BodyKind,
     Operation,
     Parameter,
     ParamLocation,
@@ -247,7 +247,7 @@ class _Builder:
         content = body.get("content") if isinstance(body, dict) else None
         if not isinstance(content, dict) or not content:
             return None, []
-        content_type, kind = _pick_content(list(content))
+        content_type, kind = pick_content(list(content))
         if content_type is None:
             self.doc.warn("no supported request content type; body ignored", body_ptr + "/content")
             return None, []
@@ -276,11 +276,14 @@ class _Builder:
                         constraints=f.constraints,
                         deprecated=f.deprecated,
                         fixed=f.fixed,
+                        style=encoding_of(media, f.wire, "style", str),
+                        explode=encoding_of(media, f.wire, "explode", bool),
                     )
                     for f in fields
                     if not f.read_only
                 ]
-                return Body(content_type, kind, required, True, None, description), params
+                parts = part_types(media)
+                return Body(content_type, kind, required, True, None, description, parts), params
         btype: TypeRef
         if kind == "binary":
             btype = Primitive("bytes")
@@ -332,11 +335,11 @@ class _Builder:
             rtype = None
             content_type = None
             if content:
-                content_type = _pick_response_content(list(content))
+                content_type = pick_response_content(list(content))
                 media = (
                     content.get(content_type) if isinstance(content.get(content_type), dict) else {}
                 )
-                if content_type and _is_json(content_type):
+                if content_type and is_json(content_type):
                     kind = "json"
                     schema = media.get("schema") if isinstance(media, dict) else None
                     if schema is not None:
@@ -349,7 +352,12 @@ class _Builder:
                     kind = "text"
                 else:
                     kind = "binary"
-            out.append(Response(status, _text(resp.get("description")), kind, rtype, content_type))
+            media_types = tuple(str(t) for t in content or ())
+            out.append(
+                Response(
+                    status, _text(resp.get("description")), kind, rtype, content_type, media_types
+                )
+            )
         return out
 
     # -- security and servers ----------------------------------------------------------------
@@ -396,34 +404,3 @@ class _Builder:
                         url = url.replace("{" + str(var) + "}", str(spec["default"]))
                 out.append(url)
         return tuple(out)
-
-
-def _is_json(content_type: str) -> bool:
-    base = content_type.split(";", 1)[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def _pick_content(types: list[str]) -> tuple[str | None, BodyKind]:
-    lowered = [(t, t.split(";", 1)[0].strip().lower()) for t in types]
-    for original, base in lowered:
-        if _is_json(base):
-            return original, "json"
-    for original, base in lowered:
-        if base == "application/x-www-form-urlencoded":
-            return original, "form"
-    for original, base in lowered:
-        if base.startswith("multipart/"):
-            return original, "multipart"
-    for original, base in lowered:
-        if base.startswith("text/"):
-            return original, "text"
-    if lowered:
-        return lowered[0][0], "binary"
-    return None, "json"
-
-
-def _pick_response_content(types: list[str]) -> str | None:
-    for t in types:
-        if _is_json(t):
-            return t
-    return types[0] if types else None

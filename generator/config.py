@@ -200,6 +200,13 @@ class Config:
         "the longest Retry-After the generated client waits, seconds",
         render=True,
     )
+    multipart_array_brackets: bool = setting(
+        False,
+        "bool",
+        "name the parts of an array in a multipart body `name[]` (as OpenAI's servers want) "
+        "instead of repeating `name`",
+        render=True,
+    )
 
     def fingerprint(self) -> str:
         """What affects the output (for caching and the provenance of generated files)."""

@@ -12,6 +12,7 @@ import textwrap
 from dataclasses import dataclass
 
 from generator import contract, layout, naming
+from generator.media import accept_header
 from generator.model import Api, Operation, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
@@ -75,7 +76,9 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     groups = _groups(api, views)
     group_template = template("package/client_group.py.jinja")
     out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
-    out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(c=_ops(api, views))
+    out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
+        c=_ops(api, settings, views)
+    )
     context = _client(api, settings, views, groups)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
     return out
@@ -225,7 +228,7 @@ def share_args(codes: list[tuple[Parameter, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def op_code(view: OpView, args: list[str], imports: Imports) -> str:
+def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = False) -> str:
     """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
     op: Operation = view.op
     errors = {}
@@ -246,6 +249,13 @@ def op_code(view: OpView, args: list[str], imports: Imports) -> str:
         parts.append(f"content_type={pyrepr(op.body.content_type)}")
         if op.body.flattened:
             parts.append("flattened=True")
+        if op.body.part_types:
+            parts.append(f"part_types={pyrepr(dict(op.body.part_types))}")
+        if op.body.kind == "multipart" and brackets:
+            parts.append("array_brackets=True")
+    accept = accept_header(op)
+    if accept != "application/json":
+        parts.append(f"accept={pyrepr(accept)}")
     if op.security:
         parts.append(f"security={pyrepr(op.security)}")
     if op.servers:
@@ -263,7 +273,7 @@ def op_code(view: OpView, args: list[str], imports: Imports) -> str:
     return "\n".join([f"{view.const}: Op[", *inner, *call])
 
 
-def _ops(api: Api, views: list[OpView]) -> OpsContext:
+def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
     imports = Imports().add("._runtime", "Scheme")
     codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
     shared = share_args(codes)
@@ -272,7 +282,7 @@ def _ops(api: Api, views: list[OpView]) -> OpsContext:
     for view in views:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
-        op_codes.append(op_code(view, args, imports))
+        op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
     return OpsContext(
         imports=imports.block(),
         scheme_entries=tuple(

@@ -26,3 +26,4 @@ class Settings:
     connect_timeout: float = 5.0
     max_retries: int = 2
     retry_after_cap: float = 60.0
+    multipart_array_brackets: bool = False

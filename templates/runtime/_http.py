@@ -213,7 +213,10 @@ class BaseClient:
                 DeprecationWarning,
                 stacklevel=_stacklevel,
             )
-        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+        headers = {
+            "User-Agent": self.user_agent,
+            "Accept": op.accept or "application/json",
+        }
         parts = place_args(op, args, headers)
         # `require_auth` is kept for callers of the old signature: a client without
         # credentials sends none either way (the server decides), see `_auth`.

@@ -38,6 +38,10 @@ class Op(Generic[T]):
     )  # status -> body type
     body: str | None = None  # json, form, multipart, binary, text
     content_type: str | None = None
+    # `encoding.<property>.contentType` of a form or multipart body
+    part_types: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    array_brackets: bool = False  # multipart array items as `name[]` parts (openai)
+    accept: str | None = None  # the media types the responses declare; None: JSON
     flattened: bool = False
     security: tuple[tuple[str, ...], ...] = ()
     servers: tuple[str, ...] = ()

@@ -8,7 +8,6 @@ credentials and send.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
 import math
 import re
@@ -19,6 +18,16 @@ from typing import Any
 import httpx
 
 from ._descriptors import UNSET, Unset, encode
+from ._encoding import (
+    file_part,
+    form_body,
+    form_pairs,
+    is_file,
+    multipart_body,
+    multipart_parts,
+    path_text,
+    text,
+)
 from ._errors import RequestValidationError
 from ._operation import Op
 from ._validation import Arg, validate
@@ -48,40 +57,16 @@ def _to_timeout(value: Timeout | Unset) -> httpx.Timeout:
 
 
 def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, enum.Enum):
-        return _scalar(value.value)
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    return str(value)
+    """A header, cookie or extra query value as text (`_encoding.text`: never a repr)."""
+    return text(value)
 
 
 def _query_pairs(arg: Arg, value: Any) -> list[tuple[str, str]]:
-    value = encode(value, arg.type)
-    style = arg.style or "form"
-    explode = arg.explode if arg.explode is not None else style == "form"
-    if isinstance(value, list):
-        if explode:
-            return [(arg.wire, _scalar(v)) for v in value]
-        sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-        return [(arg.wire, sep.join(_scalar(v) for v in value))]
-    if isinstance(value, Mapping):
-        if style == "deepObject":
-            return [(f"{arg.wire}[{k}]", _scalar(v)) for k, v in value.items()]
-        if explode:
-            return [(str(k), _scalar(v)) for k, v in value.items()]
-        return [(arg.wire, ",".join(f"{k},{_scalar(v)}" for k, v in value.items()))]
-    return [(arg.wire, _scalar(value))]
+    return form_pairs(arg.wire, encode(value, arg.type), arg.style, arg.explode)
 
 
-def _path_value(value: Any) -> str:
-    value = encode(value)
-    if isinstance(value, list):
-        text = ",".join(_scalar(v) for v in value)
-    else:
-        text = _scalar(value)
-    return urllib.parse.quote(text, safe="")
+def _path_value(arg: Arg, value: Any) -> str:
+    return path_text(arg.wire, encode(value, arg.type), arg.style, arg.explode)
 
 
 def redact_headers(
@@ -147,7 +132,9 @@ def place_args(
             continue
         validate(op.name, arg, value)
         if arg.location == "path":
-            parts.path = parts.path.replace("{" + arg.wire + "}", _path_value(value))
+            parts.path = parts.path.replace(
+                "{" + arg.wire + "}", _path_value(arg, value)
+            )
         elif arg.location == "query":
             if value is not None:
                 parts.query.extend(_query_pairs(arg, value))
@@ -162,11 +149,32 @@ def place_args(
         elif arg.location == "cookie":
             if value is not None:
                 parts.cookies[arg.wire] = _scalar(encode(value, arg.type))
-        elif op.flattened:
-            parts.body[arg.wire] = encode(value, arg.type)
-        else:
-            parts.raw_body = value
+        elif op.flattened:  # files of a multipart body are sent as given
+            keep = op.body == "multipart" and _binary(arg.type)
+            parts.body[arg.wire] = value if keep else encode(value, arg.type)
+        else:  # JSON is encoded by its type here; other bodies are sent as given
+            parts.raw_body = encode(value, arg.type) if op.body == "json" else value
     return parts
+
+
+def _binary(descriptor: Any) -> bool:
+    """Is an argument of this type a file (`bytes`, a list of them, maybe nullable)?"""
+    while isinstance(descriptor, tuple) and descriptor[0] in ("null", "list"):
+        descriptor = descriptor[1]
+    return bool(descriptor == "bytes")
+
+
+def _form_pairs(op: Op[Any], payload: Any) -> list[tuple[str, str]]:
+    if not isinstance(payload, Mapping):
+        raise RequestValidationError(f"{op.name}(): a form body must be a mapping")
+    args = {a.wire: a for a in op.args if a.location == "body"}
+    pairs: list[tuple[str, str]] = []
+    for key, value in encode(payload).items():
+        arg = args.get(key)
+        style, explode = (arg.style, arg.explode) if arg else (None, None)
+        ctype = op.part_types.get(key)
+        pairs += form_pairs(key, value, style, explode, ctype, body=True)
+    return pairs
 
 
 def body_content(op: Op[Any], parts: RequestParts) -> dict[str, Any]:
@@ -180,17 +188,24 @@ def body_content(op: Op[Any], parts: RequestParts) -> dict[str, Any]:
         text = json.dumps(encode(payload), ensure_ascii=False)
         return {"content": text.encode("utf-8")}
     if op.body == "form":
-        return {"data": {k: _scalar(v) for k, v in encode(payload).items()}}
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return {"content": form_body(_form_pairs(op, payload))}
     if op.body == "multipart":
-        files, data = {}, {}
-        for k, v in payload.items() if isinstance(payload, Mapping) else ():
-            if isinstance(v, (bytes, bytearray)) or hasattr(v, "read"):
-                files[k] = v
-            else:
-                data[k] = v if isinstance(v, str) else json.dumps(encode(v))
-        return {"data": data, "files": files or None}
+        files = [a.wire for a in op.args if a.location == "body" and _binary(a.type)]
+        if not isinstance(payload, Mapping):  # one binary or text body: one part
+            payload = {"file": payload}
+            files.append("file")
+        found = multipart_parts(
+            payload, op.part_types, files, array_brackets=op.array_brackets
+        )
+        content, headers["Content-Type"] = multipart_body(found)
+        return {"content": content}
     if op.body == "text":
         headers["Content-Type"] = op.content_type or "text/plain"
         return {"content": str(payload).encode("utf-8")}
-    headers["Content-Type"] = op.content_type or "application/octet-stream"
+    if is_file(payload) and not isinstance(payload, (bytes, bytearray)):
+        _, payload, guessed = file_part(payload, "body", op.content_type)
+        headers["Content-Type"] = guessed
+    else:
+        headers["Content-Type"] = op.content_type or "application/octet-stream"
     return {"content": payload}

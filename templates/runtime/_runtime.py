@@ -38,6 +38,7 @@ from ._descriptors import (
     nullable,
     union,
 )
+from ._encoding import FileInput
 from ._errors import (
     ApiConnectionError,
     ApiError,
@@ -99,6 +100,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "FileInput",
     "InternalServerError",
     "MissingCredentialsError",
     "NotFoundError",
