@@ -65,6 +65,7 @@ class _Builder:
         self.walker = SchemaWalker(doc, naming.Namer(set(RESERVED_CLASSES), sep=""))
         self.method_names = naming.Namer(set(RESERVED_METHODS))
         self.operation_ids: dict[str, str] = {}  # operationId -> pointer of its first use
+        self.method_owners: dict[str, str] = {}  # method name -> pointer of its operation
 
     def build(self) -> Api:
         info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
@@ -88,14 +89,42 @@ class _Builder:
                         self.doc.fail("an operation must be a mapping", op_ptr)
                         continue
                     found.append((str(path), method, item, op, op_ptr))
-        # CLI words (and so method names) first, for all operations at once: duplicates and
-        # commands that are also the prefix of another command are settled before naming.
-        all_words = naming.unique_commands(
-            [(self._cli_words(op, method, path), "{" in path) for path, method, _, op, _ in found]
+        # Names first, for all operations at once. A method is named after its operationId
+        # (FastAPI's tail dropped where that stays unique), else its CLI words as the spec gives
+        # them; the CLI then settles its own duplicates and prefixes, never touching methods.
+        stems = naming.operation_stems(
+            [(op.get("operationId"), method, path) for path, method, _, op, _ in found]
         )
+        raw = [
+            self._cli_words(op, method, path, stem)
+            for (path, method, _, op, _), stem in zip(found, stems, strict=True)
+        ]
+        settled = naming.settle_commands(
+            [(words, "{" in path) for words, (path, *_) in zip(raw, found, strict=True)]
+        )
+        for index, (words, other) in enumerate(settled):
+            if other is not None:
+                wanted, theirs = (
+                    " ".join(naming.cli_word(w) for w in raw[i]) for i in (index, other)
+                )
+                self.doc.warn(
+                    f"CLI command `{wanted}` clashes with `{theirs}` of the operation at "
+                    f"{found[other][4]}; this operation's command is `{' '.join(words)}`",
+                    found[index][4],
+                )
         operations = [
-            self._operation(path, method, item, op, ptr, words)
-            for (path, method, item, op, ptr), words in zip(found, all_words, strict=True)
+            self._operation(
+                path,
+                method,
+                item,
+                op,
+                ptr,
+                words,
+                naming.method_name(stem) if stem else naming.command_name(raw_words),
+            )
+            for (path, method, item, op, ptr), (words, _), stem, raw_words in zip(
+                found, settled, stems, raw, strict=True
+            )
         ]
         return Api(
             title=_text(info.get("title")) or "API",
@@ -117,19 +146,30 @@ class _Builder:
         op: dict[str, Any],
         ptr: str,
         words: tuple[str, ...],
+        wanted: str,
     ) -> Operation:
         description = _text(op.get("description"))
         summary = _text(op.get("summary"))
         operation_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        name = self.method_names.claim(naming.command_name(words))
-        if operation_id is not None:
-            first = self.operation_ids.setdefault(operation_id, ptr)
-            if first != ptr:
-                self.doc.warn(
-                    f"operationId {operation_id!r} is also used at {first}; "
-                    f"this operation is generated as {name}() / `{' '.join(words)}`",
-                    ptr + "/operationId",
-                )
+        name = self.method_names.claim(wanted)
+        where = ptr + "/operationId" if operation_id is not None else ptr
+        first = self.operation_ids.setdefault(operation_id, ptr) if operation_id else ptr
+        if first != ptr:
+            self.doc.warn(
+                f"operationId {operation_id!r} is also used at {first}; "
+                f"this operation is generated as {name}() / `{' '.join(words)}`",
+                where,
+            )
+        elif name != wanted:
+            other = self.method_owners.get(wanted)
+            clash = f"the operation at {other}" if other else "an attribute of every client"
+            self.doc.warn(
+                f"method name {wanted}() is also taken by {clash}; "
+                f"this operation's method is {name}()",
+                where,
+            )
+        self.method_owners.setdefault(wanted, ptr)
+        self.method_owners[name] = ptr
         context = naming.pascal(name)
         params = self._parameters(item, op, ptr, context)
         body, body_params = self._body(op, ptr, context, {p.name for p in params})
@@ -158,7 +198,9 @@ class _Builder:
             pointer=ptr,
         )
 
-    def _cli_words(self, op: dict[str, Any], method: str, path: str) -> tuple[str, ...]:
+    def _cli_words(
+        self, op: dict[str, Any], method: str, path: str, operation_id: str | None
+    ) -> tuple[str, ...]:
         """x-cli-name, else the "CLI Usage" line, else operationId, summary, method + path."""
         explicit = op.get("x-cli-name")
         words: tuple[str, ...] | None = None
@@ -167,8 +209,7 @@ class _Builder:
         elif isinstance(explicit, list) and explicit:
             words = naming.cli_words_from_text(" ".join(str(w) for w in explicit))
         words = words or naming.cli_words_from_usage(_text(op.get("description")))
-        operation_id = op.get("operationId")
-        if words is None and isinstance(operation_id, str) and naming.words(operation_id):
+        if words is None and operation_id is not None:
             words = naming.cli_words_from_name(operation_id)
         summary = _text(op.get("summary"))
         if words is None and summary and 0 < len(naming.words(summary)) <= 6:
@@ -199,6 +240,7 @@ class _Builder:
                 merged[(param["name"], location)] = (param, param_ptr)
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         names = naming.Namer()
+        claimed: dict[str, str] = {}  # parameter name -> pointer of its parameter
         out: list[Parameter] = []
         for (wire, location), (param, param_ptr) in sorted(
             merged.items(), key=lambda kv: order[kv[0][1]]
@@ -218,9 +260,19 @@ class _Builder:
             default = resolved.get("default", MISSING) if isinstance(schema, dict) else MISSING
             example = param.get("example", resolved.get("example", MISSING))
             loc = cast(ParamLocation, location)
+            wanted = naming.parameter(wire)
+            name = names.claim(wanted)
+            if name != wanted:
+                self.doc.warn(
+                    f"parameter name `{wanted}` is also taken by the parameter at "
+                    f"{claimed[wanted]}; this one is `{name}`",
+                    param_ptr,
+                )
+            claimed.setdefault(wanted, param_ptr)
+            claimed[name] = param_ptr
             out.append(
                 Parameter(
-                    name=names.claim(naming.snake(wire, fallback="param")),
+                    name=name,
                     wire=wire,
                     location=loc,
                     type=ptype,
@@ -265,7 +317,7 @@ class _Builder:
                 fields = list(self.walker.all_fields(model.name).values())
                 params = [
                     Parameter(
-                        name=names.claim(f.name),
+                        name=self._body_name(names, f.name, f.wire, media_ptr, ptr),
                         wire=f.wire,
                         location="body",
                         type=f.type,
@@ -301,6 +353,20 @@ class _Builder:
             or _text(resolved.get("description") if isinstance(resolved, dict) else ""),
         )
         return Body(content_type, kind, required, False, btype, description), [param]
+
+    def _body_name(
+        self, names: naming.Namer, field: str, wire: str, media_ptr: str, ptr: str
+    ) -> str:
+        """A body property's parameter name: its field's, unless another parameter has it."""
+        wanted = naming.escape_parameter(field)
+        name = names.claim(wanted)
+        if name != wanted:
+            self.doc.warn(
+                f"body property {wire!r} is parameter `{name}`: `{wanted}` is also a parameter "
+                f"at {ptr}/parameters",
+                jsonpointer.append(media_ptr, "schema", "properties", wire),
+            )
+        return name
 
     def _responses(self, op: dict[str, Any], ptr: str, context: str) -> list[Response]:
         raw = op.get("responses")

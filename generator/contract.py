@@ -16,6 +16,7 @@ loaded into the generator and start-up stays cheap), never written a second time
 - `CONSTRAINTS`: the schema constraint keywords `Arg(...)` accepts;
 - `RETRY_STATUSES` / `IDEMPOTENT_METHODS`: the retry policy;
 - `RESERVED_CLASSES` / `RESERVED_METHODS`: the names models and methods may not take.
+- `MODEL_ATTRIBUTES`: the runtime `Model`'s public attributes, which no field may take.
 
 `tests/test_contract.py` checks every fact against the imported runtime.
 """
@@ -172,4 +173,10 @@ IDEMPOTENT_METHODS: frozenset[str] = _literal("_retry.py", "IDEMPOTENT")
 RESERVED_CLASSES = frozenset((*RUNTIME_EXPORTS, *CLIENT_CLASSES, *MODEL_MODULE_NAMES))
 # Attributes of the generated clients: an operation's method must not take them.
 RESERVED_METHODS = frozenset((*CLIENT_ATTRIBUTES, *GENERATED_CLIENT_ATTRIBUTES))
+# Public attributes and methods of the runtime's `Model` base: a model's field must not take them.
+MODEL_ATTRIBUTES: tuple[str, ...] = tuple(
+    sorted(
+        n for n in set(_public_attributes(_classes("_descriptors.py")["Model"])) if n[:1] != "_"
+    )
+)
 
