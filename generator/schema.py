@@ -67,6 +67,7 @@ class SchemaWalker:
         self._depth = 0
         self._building: set[str] = set()  # models whose fields are being walked
         self._tags: dict[str, set[str]] = {}  # model -> wire names of its union tags
+        self._base_of: dict[str, str | None] = {}  # known before the model's fields are
 
     # -- what the builder reads --------------------------------------------------------------
     def is_objectish(self, schema: Any) -> bool:
@@ -464,6 +465,7 @@ class SchemaWalker:
         self._building.add(name)
         try:
             base, parts = self._model_parts(schema, ptr, name)
+            self._base_of[name] = base
             properties, required, additional = _merge_parts(parts)
             inherited = self.all_fields(base) if base else {}
             for key in required:
@@ -632,9 +634,9 @@ class SchemaWalker:
     def _ancestors(self, name: str) -> list[str]:
         chain: list[str] = []
         current: str | None = name
-        while current and current not in chain and current in self.models:
+        while current and current not in chain and current in self._base_of:
             chain.append(current)
-            current = self.models[current].base
+            current = self._base_of[current]
         return chain
 
     def _flatten_all_of(self, part: Any, ptr: str, depth: int) -> list[tuple[dict[str, Any], str]]:

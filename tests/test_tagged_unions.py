@@ -138,6 +138,8 @@ components:
         name: {type: string}
         status: {$ref: '#/components/schemas/PetStatus'}
         age: {type: integer}
+        best: {$ref: '#/components/schemas/Pet'}
+        friends: {type: array, items: {$ref: '#/components/schemas/Pet'}}
       discriminator:
         propertyName: petType
         mapping: {kitty: '#/components/schemas/Cat'}
@@ -150,6 +152,8 @@ components:
             meow: {type: boolean}
             status: {$ref: '#/components/schemas/CatStatus'}
             age: {type: [integer, "null"]}
+            best: {$ref: '#/components/schemas/Cat'}
+            friends: {type: array, items: {$ref: '#/components/schemas/Cat'}}
     CatStatus: {type: string, enum: [available]}
     Dog:
       allOf:
@@ -282,9 +286,18 @@ def test_decoding_through_the_base_returns_the_subclass(pkg: ModuleType) -> None
 
 def test_subclass_narrowing_keeps_a_compatible_type(pkg: ModuleType) -> None:
     m = pkg.models
-    cat = m.Cat.from_dict({"petType": "kitty", "status": "available", "age": None})
+    data = {
+        "petType": "kitty",
+        "status": "available",
+        "age": None,
+        "best": {"petType": "kitty"},
+        "friends": [{"petType": "Dog"}, {"petType": "kitty"}],
+    }
+    cat = m.Cat.from_dict(data)
     assert attr(cat, "status") == "available" and attr(cat, "age") is None
-    assert cat.to_dict() == {"petType": "kitty", "status": "available", "age": None}
+    assert type(cat.best) is m.Cat
+    assert [type(f) for f in cat.friends] == [m.Dog, m.Cat]  # typed as the base's list[Pet]
+    assert cat.to_dict() == data
 
 
 # -- the generated package is clean ---------------------------------------------------------------
