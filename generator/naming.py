@@ -137,9 +137,9 @@ _FIELD_RESERVED = _KEYWORDS | set(contract.MODEL_ATTRIBUTES) | {"rt", "self", "c
 # Names no method parameter takes: keywords, the method's `self`, the per-call options beside
 # the operation's arguments, and what the method's body uses (`self._call(ops.X, locals())`).
 _PARAM_RESERVED = _KEYWORDS | {"self", "ops", "locals"} | set(contract.CALL_OPTIONS)
-# The ClassVars closing a model's body (`_wire: ClassVar[dict[str, str]]`, `_descriptors`) use
-# these whatever its fields.
-_CLASS_BODY_NAMES = frozenset({"dict", "str"})
+# The ClassVars closing a model's body (`_wire: ClassVar[dict[str, str]]`, `_descriptors`,
+# `_discriminator: ClassVar[tuple[str, dict[str, str]] | None]`) use these whatever its fields.
+_CLASS_BODY_NAMES = frozenset({"dict", "str", "tuple"})
 # The builtin scalar types an annotation names as they are; the standard library's types
 # (`datetime.datetime`, `uuid.UUID`) are not a field's concern: render imports their module
 # under an alias in a class with a field of the module's name.

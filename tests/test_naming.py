@@ -186,3 +186,101 @@ def test_command_name_follows_the_words() -> None:
     assert naming.command_name(("show", "ssh-keys-2")) == "show_ssh_keys_2"
     assert naming.command_name(("import",)) == "import_"
     assert naming.command_name(()) == "call"
+
+
+def test_attribute_and_parameter_keep_builtin_names() -> None:
+    for word in ("id", "type", "object", "list", "format", "match", "print", "input"):
+        assert naming.attribute(word) == word
+        assert naming.parameter(word) == word
+    assert naming.attribute("class") == "class_"
+    assert naming.attribute("to_dict") == "to_dict_"
+    assert naming.attribute("rt") == "rt_"  # `rt.` in the class body's `_descriptors`
+    assert naming.attribute("2fa") == "field_2fa"
+    assert naming.parameter("timeout") == "timeout_"
+    assert naming.parameter("locals") == "locals_"  # the method's body calls `locals()`
+    assert naming.escape_parameter("timeout") == "timeout_"
+    assert naming.escape_parameter("id") == "id"
+
+
+def test_field_names_rename_a_builtin_only_where_a_later_annotation_needs_it() -> None:
+    from generator.model import ListOf, MapOf, Nullable, Primitive
+
+    text, number = Primitive("str"), Primitive("int")
+    props = [
+        ("list", Primitive("int")),  # `list[...]` below: renamed
+        ("int", text),  # `int` below: renamed
+        ("items", Nullable(ListOf(number))),
+        ("float", text),  # no `float` below: kept
+        ("bool", text),
+        ("tuple", text),  # the `_discriminator` ClassVar says `tuple[...]`
+        ("str", ListOf(text)),  # the ClassVars say `dict[str, str]`
+        ("labels", MapOf(text)),
+    ]
+    named = naming.field_names(props)
+    assert [n for n, _ in named] == [
+        "list_",
+        "int_",
+        "items",
+        "float",
+        "bool",
+        "tuple_",
+        "str_",
+        "labels",
+    ]
+    assert named[0][1] is not None and "`list`" in named[0][1].reason
+    assert named[2][1] is None
+
+
+def test_field_names_keep_inherited_names_and_report_clashes() -> None:
+    from generator.model import Primitive
+
+    text = Primitive("str")
+    named = naming.field_names(
+        [("id", text), ("ID", text), ("Id2", text), ("kind", text)], {"kind": "kind_"}
+    )
+    assert [n for n, _ in named] == ["id", "id_2", "id2", "kind_"]
+    why = named[1][1]
+    assert why is not None and why.other == "id"
+    assert why.message("ID", "id_2", {"id": "#/p/id"}) == (
+        "property 'ID' is attribute `id_2`: `id` is also the name of property 'id' at #/p/id"
+    )
+
+
+def test_settle_commands_names_the_command_each_clashed_with() -> None:
+    settled = naming.settle_commands(
+        [
+            (("get", "thing"), True),  # `get thing <id>` is the start of `get thing logs`
+            (("get", "thing", "logs"), True),
+            (("list", "things"), False),
+            (("list", "things"), False),
+        ]
+    )
+    assert settled == [
+        (("get", "thing-2"), 1),
+        (("get", "thing", "logs"), None),
+        (("list", "things"), None),
+        (("list", "things-2"), 2),
+    ]
+
+
+def test_operation_stems() -> None:
+    stems = naming.operation_stems(
+        [
+            ("read_items_items_get", "get", "/items"),
+            ("create_item_items_post", "post", "/items"),
+            ("get_x_a__id__get", "get", "/a/{id}"),
+            ("get_x_b__id__get", "get", "/b/{id}"),  # both would be `get_x`
+            ("getThing", "get", "/things/{id}"),
+            (None, "get", "/none"),
+            (42, "get", "/number"),
+        ]
+    )
+    assert stems == [
+        "read_items",
+        "create_item",
+        "get_x_a__id__get",
+        "get_x_b__id__get",
+        "getThing",
+        None,
+        None,
+    ]
