@@ -584,11 +584,15 @@ class SchemaWalker:
             ftype = self.type_of(prop, prop_ptr, f"{name}{naming.pascal(key, fallback='Field')}")
             is_required = key in required or (key in inherited and inherited[key].required)
             value, const = self._only_value(ftype), isinstance(ftype, Const)
-            if key in inherited and not self._fits(ftype, inherited[key].type):
+            base = inherited.get(key)
+            if base is not None and not self._fits(ftype, base.type):
                 # a Python subclass cannot redefine a field with a type outside the base's
-                ftype = inherited[key].type
+                ftype = base.type
                 value = value if self._value_fits(value, ftype) else None
             fixed = value is not None and (const or is_required)
+            if base is not None and base.fixed and not fixed:  # nor drop the base's default
+                value = base.default if self._value_fits(base.default, ftype) else None
+                fixed = value is not None
             f = field_of(field_name, key, ftype, is_required, prop, prop_schema)
             fields.append(replace(f, fixed=True, default=value) if fixed else f)
         inherited_names = {wire: f.name for wire, f in inherited.items()}
@@ -624,8 +628,8 @@ class SchemaWalker:
             return base.name in self._ancestors(sub.name)
         return False
 
-    def _value_fits(self, value: JsonScalar, t: TypeRef) -> bool:
-        if value is None:
+    def _value_fits(self, value: object, t: TypeRef) -> bool:
+        if not isinstance(value, str | int | float | bool):
             return False
         if isinstance(t, EnumRef) and t.name in self.enums:
             return any(m.value == value for m in self.enums[t.name].members)

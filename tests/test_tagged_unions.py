@@ -167,6 +167,12 @@ components:
         - type: object
           properties:
             petType: {type: string, const: lizard}
+    Gecko:
+      allOf:
+        - $ref: '#/components/schemas/Lizard'
+        - type: object
+          properties:
+            petType: {type: string}
 """
 
 
@@ -282,6 +288,8 @@ def test_decoding_through_the_base_returns_the_subclass(pkg: ModuleType) -> None
     assert type(bird) is m.Pet and bird.name == "tweety"  # unknown: the base
     assert type(m.Pet.from_dict({"petType": "Cat"})) is m.Cat  # by schema name too
     assert type(m.Cat.from_dict({"petType": "Dog"})) is m.Cat  # never a class outside Cat
+    assert type(m.Pet.from_dict({"petType": "Gecko"})) is m.Gecko  # a grandchild
+    assert m.Gecko().to_dict() == {"petType": "lizard"}  # the base's const, kept
 
 
 def test_subclass_narrowing_keeps_a_compatible_type(pkg: ModuleType) -> None:

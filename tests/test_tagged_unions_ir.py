@@ -175,3 +175,25 @@ def test_a_subclass_field_keeps_a_type_the_base_can_hold() -> None:
     assert field(w, "Sub", "parent").type == ModelRef("Sub")
     kind = field(w, "Sub", "kind")
     assert kind.type == EnumRef("BaseKind") and kind.fixed and kind.default == "a"
+
+
+def test_a_subclass_keeps_the_fixed_value_of_its_base() -> None:
+    w = walker(
+        {
+            "U": {"oneOf": [ref("Base"), ref("Other")]},
+            "Base": obj(kind={"enum": ["base"]}, tag={"const": "t"}),
+            "Other": obj(kind={"enum": ["other"]}),
+            "Sub": {
+                "allOf": [
+                    ref("Base"),
+                    obj(kind={"$ref": "#/components/schemas/BaseKind"}, tag={"type": "string"}),
+                ]
+            },
+            "BaseKind": {"enum": ["base"]},
+        }
+    )
+    assert field(w, "Base", "kind").fixed  # a tag of U
+    kind, tag = field(w, "Sub", "kind"), field(w, "Sub", "tag")
+    assert kind.fixed and kind.default == "base"  # its own enum is not the base's: the base's
+    assert kind.type == field(w, "Base", "kind").type != EnumRef("BaseKind")
+    assert tag.type == Const("t") and tag.fixed and tag.default == "t"
