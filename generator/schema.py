@@ -590,11 +590,11 @@ class SchemaWalker:
                 ftype = base.type
                 value = value if self._value_fits(value, ftype) else None
             fixed = value is not None and (const or is_required)
+            default: object = value
             if base is not None and base.fixed and not fixed:  # nor drop the base's default
-                value = base.default if self._value_fits(base.default, ftype) else None
-                fixed = value is not None
+                default, fixed = base.default, self._value_fits(base.default, ftype)
             f = field_of(field_name, key, ftype, is_required, prop, prop_schema)
-            fields.append(replace(f, fixed=True, default=value) if fixed else f)
+            fields.append(replace(f, fixed=True, default=default) if fixed else f)
         inherited_names = {wire: f.name for wire, f in inherited.items()}
         named = naming.field_names([(f.wire, f.type) for f in fields], inherited_names)
         pointers = {wire: ptr for wire, (_, ptr) in properties.items()}
