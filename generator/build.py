@@ -12,7 +12,7 @@ from __future__ import annotations
 import http
 from typing import Any, cast
 
-from generator import contract, naming
+from generator import cli_usage, contract, naming
 from generator import pointer as jsonpointer
 from generator.diagnostics import Diagnostic
 from generator.document import Document
@@ -100,7 +100,10 @@ class _Builder:
             for (path, method, _, op, _), stem in zip(found, stems, strict=True)
         ]
         settled = naming.settle_commands(
-            [(words, "{" in path) for words, (path, *_) in zip(raw, found, strict=True)]
+            [
+                (words, "{" in path or cli_usage.has_positionals(op))
+                for words, (path, _, _, op, _) in zip(raw, found, strict=True)
+            ]
         )
         for index, (words, other) in enumerate(settled):
             if other is not None:
@@ -196,6 +199,7 @@ class _Builder:
             servers=self._servers(op.get("servers") or item.get("servers")),
             operation_id=operation_id,
             pointer=ptr,
+            cli=cli_usage.for_operation(self.doc, op, item, ptr, params + body_params, words),
         )
 
     def _cli_words(
@@ -208,7 +212,8 @@ class _Builder:
             words = naming.cli_words_from_text(explicit)
         elif isinstance(explicit, list) and explicit:
             words = naming.cli_words_from_text(" ".join(str(w) for w in explicit))
-        words = words or naming.cli_words_from_usage(_text(op.get("description")))
+        usage = cli_usage.usage_line(_text(op.get("description")), op.get("x-cli-usage"))
+        words = words or cli_usage.command_words(usage)
         if words is None and operation_id is not None:
             words = naming.cli_words_from_name(operation_id)
         summary = _text(op.get("summary"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import layout
-from generator.model import MISSING, Api, Parameter
+from generator.model import MISSING, Api, Operation, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
@@ -42,12 +42,32 @@ def flag_code(p: Parameter, imports: Imports) -> str:
     return "Flag(" + ", ".join(parts) + ")"
 
 
+_MARK = {"required": "", "optional": "?", "rest": "..."}
+
+
+def cli_parts(op: Operation) -> list[str]:
+    """The `positional=`, `aliases=`, `defaults=` and `usage=` arguments of a `Command`: the
+    usage line only where the description does not carry it (the help shows the docstring)."""
+    cli = op.cli
+    parts = []
+    if cli.positional:
+        parts.append(f"positional={pyrepr(tuple(n + _MARK[k] for n, k in cli.positional))}")
+    if cli.aliases:
+        parts.append(f"aliases={pyrepr(cli.aliases)}")
+    if cli.defaults:
+        parts.append(f"defaults={pyrepr(cli.defaults)}")
+    if cli.usage and cli.usage not in " ".join(op.description.split()):
+        parts.append(f"usage={pyrepr(cli.usage)}")
+    return parts
+
+
 def command_code(view: OpView, imports: Imports) -> str:
     """The `Command(...)` entry of an operation, laid out as a line of the table."""
     parts = [pyrepr(view.op.cli_words), pyrepr(view.op.name), f"ops.{view.const}"]
     flags = [code for p in view.params if (code := flag_code(p.param, imports))]
     if flags:
         parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
+    parts += cli_parts(view.op)
     imports.add(".", "_ops as ops")
     return layout.statement("", "Command(" + ", ".join(parts) + ")", ",", 1)
 

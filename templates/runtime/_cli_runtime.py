@@ -13,9 +13,6 @@ import dataclasses
 import inspect
 import json
 import logging
-import math
-import re
-import shlex
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
@@ -26,17 +23,26 @@ from ._runtime import (
     ApiError,
     ApiStatusError,
     Arg,
-    Descriptor,
     MissingCredentialsError,
     Op,
     RequestValidationError,
     SyncClient,
-    _resolve,
     encode,
     redact_headers,
     redact_url,
 )
-from ._scalars import SCALARS, parse
+from ._cli_output import _curl, _human
+from ._cli_values import (
+    _bare,
+    _boolean,
+    _choice,
+    _count,
+    _json_value,
+    _plain,
+    _seconds,
+    _Values,
+    _value_type,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,78 +90,6 @@ def _dest(name: str) -> str:
     return "arg_" + name
 
 
-def _json_value(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise argparse.ArgumentTypeError(f"not valid JSON: {exc.msg}") from None
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid number of seconds: {text!r}"
-        ) from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
-
-
-_METAVARS = {
-    "datetime": "DATETIME",
-    "date": "DATE",
-    "time": "TIME",
-    "uuid": "UUID",
-    "base64": "BASE64",
-    "decimal": "DECIMAL",
-    "decimal_number": "DECIMAL",
-}
-
-
-def _scalar(desc: str) -> Callable[[str], Any]:
-    """A flag's type function for a native scalar: the text a user types, parsed."""
-
-    def convert(text: str) -> Any:
-        value = parse(text, desc)
-        if value is None:
-            raise argparse.ArgumentTypeError(f"expected {SCALARS[desc]}, got {text!r}")
-        return text if desc == "base64" else value  # base64 is sent as typed
-
-    convert.__name__ = _METAVARS[desc].lower()
-    return convert
-
-
-def _converter(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
-    """(type function, choices, metavar) for a flag of type `desc`."""
-    if isinstance(desc, tuple) and desc[0] == "null":
-        return _converter(desc[1])
-    if isinstance(desc, str) and desc in SCALARS:
-        return _scalar(desc), None, _METAVARS[desc]
-    if desc == "int":
-        return int, None, "INT"
-    if desc == "float":
-        return float, None, "NUMBER"
-    if desc in ("str", "bytes"):
-        return str, None, "TEXT"
-    if isinstance(desc, tuple) and desc[0] == "enum":
-        values = [m.value for m in _resolve(desc[1])]
-        kind = int if values and all(isinstance(v, int) for v in values) else str
-        return kind, values, "{" + ",".join(str(v) for v in values) + "}"
-    return _json_value, None, "JSON"
-
-
 def _help_for(arg: Arg, flag: Flag | None, documented: str) -> str:
     help_text = (flag.help if flag else "") or documented
     extras = []
@@ -172,117 +106,6 @@ def _help_for(arg: Arg, flag: Flag | None, documented: str) -> str:
             f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
         )
     return _plain(help_text).replace("%", "%%")
-
-
-def _bare(desc: Descriptor) -> Descriptor:
-    return desc[1] if isinstance(desc, tuple) and desc[0] == "null" else desc
-
-
-def _fits(value: Any, desc: Descriptor) -> bool:
-    """Whether a parsed JSON value has the shape of a (non-string) union member."""
-    desc = _bare(desc)
-    kind = desc[0] if isinstance(desc, tuple) else desc
-    if isinstance(value, bool):
-        return kind in ("bool", "any")
-    if isinstance(value, int):
-        return kind in ("int", "float", "any")
-    if isinstance(value, float):
-        return kind in ("float", "any")
-    if isinstance(value, list):
-        return kind in ("list", "any")
-    if isinstance(value, dict):
-        return kind in ("model", "map", "any")
-    if kind == "const":
-        return bool(desc[1] == value)
-    return False
-
-
-def _union(items: tuple[Descriptor, ...]) -> Callable[[str], Any]:
-    """A union with a string member: the text as typed, JSON where it parses as another member
-    (`--model gpt-4o`, `--stop '["a","b"]'`)."""
-
-    def convert(text: str) -> Any:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text
-        if any(_fits(value, d) for d in items if _bare(d) != "str"):
-            return value
-        return text
-
-    convert.__name__ = "value"
-    return convert
-
-
-def _value_type(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
-    """(type function, choices, metavar) of one value as a user types it."""
-    desc = _bare(desc)
-    if isinstance(desc, tuple) and desc[0] == "union":
-        items = tuple(_bare(d) for d in desc[1])
-        if any(d in ("str", "any") for d in items):
-            return _union(items), None, "VALUE"
-    if desc == "bool":
-        return _boolean, None, "BOOL"
-    if desc == "any":  # JSON where the text is JSON, else the text itself
-        return _union(("str", "any")), None, "VALUE"
-    return _converter(desc)
-
-
-_TRUE = {"true", "yes", "y", "1", "on"}
-_FALSE = {"false", "no", "n", "0", "off"}
-
-
-def _boolean(text: str) -> bool:
-    if text.strip().lower() in _TRUE:
-        return True
-    if text.strip().lower() in _FALSE:
-        return False
-    raise argparse.ArgumentTypeError(f"expected true/false/yes/no/1/0, got {text!r}")
-
-
-class _Values(argparse.Action):
-    """An array flag: repeated (`--tag a --tag b`), several values (`--tag a b`) or one JSON
-    array (`--tag '["a","b"]'`), all adding to one list."""
-
-    def __init__(self, *args: Any, item: Callable[[str], Any], **kwargs: Any) -> None:
-        self.item = item
-        super().__init__(*args, **kwargs)
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        current = getattr(namespace, self.dest, UNSET)
-        out = list(current) if isinstance(current, list) else []
-        for text in values if isinstance(values, list) else [values]:
-            parsed = _json_array(text)
-            try:
-                out.extend(
-                    [
-                        self.item(json.dumps(v) if not isinstance(v, str) else v)
-                        for v in parsed
-                    ]
-                    if parsed is not None
-                    else [self.item(text)]
-                )
-            except (argparse.ArgumentTypeError, TypeError, ValueError) as exc:
-                raise argparse.ArgumentError(
-                    self, f"invalid value {text!r}: {exc}"
-                ) from None
-        setattr(namespace, self.dest, out)
-
-
-def _json_array(text: str) -> list[Any] | None:
-    if not text.lstrip().startswith("["):
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, list) else None
 
 
 def _flag_names(parser: argparse.ArgumentParser, arg: Arg) -> list[str]:
@@ -360,16 +183,6 @@ def _add_flag(
             help=help_text,
             **common,
         )
-
-
-def _choice(conv: Callable[[str], Any], choices: list[Any]) -> Callable[[str], Any]:
-    def convert(text: str) -> Any:
-        value = conv(text)
-        if value not in choices:
-            raise argparse.ArgumentTypeError(f"choose from {choices}")
-        return value
-
-    return convert
 
 
 def _add_positional(
@@ -483,21 +296,6 @@ def _help_texts(command: Command, client: Any) -> tuple[str, str]:
     return _plain(summary), _plain(text)
 
 
-_TAGS = re.compile(
-    r"</?(?:p|br|hr|b|i|u|em|strong|code|pre|ul|ol|li|a|div|span|h[1-6]|table|thead|tbody|"
-    r"tr|td|th|dl|dt|dd|blockquote|sup|sub|small|img)(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
-)
-
-
-def _plain(text: str) -> str:
-    """Help text without HTML tags (`<p>`, `<br/>`, `<a href=...>`); `<placeholders>` stay."""
-    text = _TAGS.sub("", text)
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&")):
-        text = text.replace(entity, char)
-    return text
-
-
 def _flag_help(client: Any) -> dict[str, dict[str, str]]:
     """Each method's argument help texts: the `_cli_help` tables of the client's classes.
 
@@ -592,42 +390,6 @@ def _add_arguments(
     sub.set_defaults(_command=command, _parser=sub)
 
 
-def _human(data: Any) -> str:
-    if isinstance(data, dict) and all(
-        not isinstance(v, (dict, list)) for v in data.values()
-    ):
-        width = max((len(str(k)) for k in data), default=0)
-        return "\n".join(
-            f"{str(k) + ':':<{width + 1}} {_scalar_text(v)}" for k, v in data.items()
-        )
-    if isinstance(data, (dict, list)):
-        return json.dumps(data, indent=2, ensure_ascii=False)
-    return _scalar_text(data)
-
-
-def _scalar_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _curl(method: str, url: str, headers: dict[str, str], body: bytes) -> str:
-    parts = ["curl", "-X", method, url]
-    for key, value in headers.items():
-        if key.lower() in (
-            "host",
-            "content-length",
-            "accept-encoding",
-            "connection",
-            "user-agent",
-        ):
-            continue
-        parts += ["-H", f"{key}: {value}"]
-    if body:
-        parts += ["--data", body.decode("utf-8", "replace")]
-    return " ".join(shlex.quote(p) for p in parts)
-
-
 def run(
     commands: Sequence[Command],
     argv: Sequence[str] | None,
@@ -691,7 +453,8 @@ def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
             kwargs[arg.name] = value
     for name, value in command.defaults:
         kwargs.setdefault(name, value)
-    for arg in command.op.args:  # a required free-form body ("an empty object is expected")
+    # a required free-form body ("an empty object is expected") may be left out
+    for arg in command.op.args:
         if arg.required and arg.location == "body" and arg.type == ("map", "any"):
             kwargs.setdefault(arg.name, {})
     missing = [
