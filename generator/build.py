@@ -18,7 +18,14 @@ from generator.diagnostics import Diagnostic
 from generator.document import Document
 from generator.keywords import constraints_of, jsonable
 from generator.load import SourceMap
-from generator.media import encoding_of, is_json, part_types, pick_content, pick_response_content
+from generator.media import (
+    encoding_of,
+    event_schema,
+    is_json,
+    part_types,
+    pick_content,
+    pick_response_content,
+)
 from generator.model import (
     MISSING,
     Api,
@@ -424,9 +431,22 @@ class _Builder:
                 else:
                     kind = "binary"
             media_types = tuple(str(t) for t in content or ())
+            found = event_schema(content or {}) if status.startswith("2") else None
+            events_ptr = jsonpointer.append(
+                resp_ptr, "content", found[0] if found else "", "schema"
+            )
+            events = (
+                self.walker.type_of(found[1], events_ptr, type_context + "Event") if found else None
+            )
             out.append(
                 Response(
-                    status, _text(resp.get("description")), kind, rtype, content_type, media_types
+                    status,
+                    _text(resp.get("description")),
+                    kind,
+                    rtype,
+                    content_type,
+                    media_types,
+                    events,
                 )
             )
         return out

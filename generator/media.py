@@ -63,6 +63,16 @@ def pick_response_content(types: list[str]) -> str | None:
     return types[0] if types else None
 
 
+def event_schema(content: dict[str, Any]) -> tuple[str, Any] | None:
+    """(media type, schema) of a response's `text/event-stream` content, if it declares one
+    (`{}`, any data, when it gives no schema)."""
+    for media_type, media in content.items():
+        if str(media_type).split(";", 1)[0].strip().lower() == "text/event-stream":
+            schema = media.get("schema") if isinstance(media, dict) else None
+            return str(media_type), schema if schema is not None else {}
+    return None
+
+
 def accept_header(op: Operation) -> str:
     """The `Accept` of an operation: every media type its responses declare, the success
     responses' first (JSON first among them), then the others' (errors); JSON when none."""

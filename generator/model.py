@@ -205,6 +205,8 @@ class Response:
     type: TypeRef | None
     content_type: str | None = None
     media_types: tuple[str, ...] = ()  # every media type of its `content`, in the spec's order
+    # it declares `text/event-stream`: the type of each event's data (AnyType when not given)
+    events: TypeRef | None = None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ parses it with the standard library only (`urllib.parse` for query and form bodi
 for multipart), so a test checks what a real server would read.
 
 `Recorder.reply` maps a path prefix to a handler `(request) -> (status, headers, chunks)`;
-chunks are sent one by one (an `float` chunk is a pause in seconds, an `Event` a wait), so a
-test can stream server-sent events or a large download.
+chunks are sent one by one (a number is a pause in seconds, an `Event` a wait, a callable
+is called, `DROP` breaks the connection off), so a test can stream server-sent events or a
+large download.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import email.parser
 import email.policy
 import http.server
 import json
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +23,7 @@ from email.message import Message
 from typing import Any
 
 HOST = "127.0.0.1"
+DROP = object()  # a chunk that closes the connection without finishing the body
 
 
 @dataclasses.dataclass
@@ -104,6 +107,14 @@ class Recorder:
                             continue
                         if isinstance(chunk, threading.Event):
                             chunk.wait(10)
+                            continue
+                        if chunk is DROP:  # the connection breaks off mid-body
+                            self.wfile.flush()
+                            self.connection.shutdown(socket.SHUT_RDWR)
+                            self.close_connection = True
+                            return
+                        if callable(chunk):  # a marker: the test learns how far we got
+                            chunk()
                             continue
                         if streamed:
                             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")

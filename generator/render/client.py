@@ -253,6 +253,8 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
             parts.append(f"part_types={pyrepr(dict(op.body.part_types))}")
         if op.body.kind == "multipart" and brackets:
             parts.append("array_brackets=True")
+    if view.events != "None":
+        parts.append(f"events={view.events}")
     accept = accept_header(op)
     if accept != "application/json":
         parts.append(f"accept={pyrepr(accept)}")

@@ -55,6 +55,7 @@ class OpView:
     result_imports: Imports
     result_kind: str  # "json", "text", "binary" or "empty"
     errors: tuple[ErrorView, ...]
+    events: str = "None"  # the descriptor of its server-sent events' data, "None": no stream
 
     @property
     def doc_file(self) -> str:
@@ -80,6 +81,7 @@ def build(api: Api) -> list[OpView]:
             params.append(ParamView(p, text + ("" if p.required else " | Unset"), default, imports))
         returns_imports, result_imports = Imports(), Imports()
         returns, result, kind = _returns(op, returns_imports, result_imports)
+        returns, events = _events(op, returns, returns_imports, result_imports)
         out.append(
             OpView(
                 op=op,
@@ -91,6 +93,7 @@ def build(api: Api) -> list[OpView]:
                 result_imports=result_imports,
                 result_kind=kind,
                 errors=tuple(_errors(op)),
+                events=events,
             )
         )
     return out
@@ -113,6 +116,20 @@ def _returns(op: Operation, imports: Imports, result_imports: Imports) -> tuple[
         descriptor(success.type, result_imports),
         "json",
     )
+
+
+def _events(
+    op: Operation, returns: str, imports: Imports, result_imports: Imports
+) -> tuple[str, str]:
+    """(annotation, events descriptor): `Stream[T]` where the success response declares
+    `text/event-stream` (beside JSON: `Model | Stream[T]`, the server's answer decides)."""
+    success = op.success
+    if success is None or success.events is None:
+        return returns, "None"
+    imports.add("._runtime", "Stream")
+    stream = f"Stream[{annotation(success.events, imports, 'models.')}]"
+    events = descriptor(success.events, result_imports)
+    return (stream if success.kind != "json" else f"{returns} | {stream}"), events
 
 
 def _errors(op: Operation) -> list[ErrorView]:

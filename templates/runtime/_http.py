@@ -15,7 +15,7 @@ import platform
 import time
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import httpx
 
@@ -44,6 +44,7 @@ from ._retry import (
     retry_delay,
     transport_retry_delay,
 )
+from ._streaming import AsyncStream, Stream, streams
 
 if (
     TYPE_CHECKING
@@ -333,6 +334,13 @@ class BaseClient:
         )
 
 
+def _keeps_open(op: Op[Any], response: httpx.Response, keep_open: bool | None) -> bool:
+    """Is the body of `response` left unread (to stream it)? Never an error's."""
+    if not response.is_success:
+        return False
+    return streams(op.events, response) if keep_open is None else keep_open
+
+
 class SyncClient(BaseClient):
     """The blocking client: a thin loop of send, check, retry over `httpx.Client`."""
 
@@ -371,6 +379,8 @@ class SyncClient(BaseClient):
         response = self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        if streams(op.events, response):  # server-sent events: read as they arrive
+            return cast(T, Stream(response, op.events or "any", op.name))
         return _parse_success(op, response)
 
     def _call_raw(
@@ -384,7 +394,10 @@ class SyncClient(BaseClient):
         max_retries: int | None = None,
     ) -> RawResponse[T]:
         return RawResponse(
-            self._send(op, args, extra_headers, extra_query, timeout, max_retries), op
+            self._send(
+                op, args, extra_headers, extra_query, timeout, max_retries, False
+            ),
+            op,
         )
 
     def _send(
@@ -395,7 +408,10 @@ class SyncClient(BaseClient):
         extra_query: Mapping[str, Any] | None,
         timeout: Timeout | Unset,
         max_retries: int | None,
+        keep_open: bool | None = None,
     ) -> httpx.Response:
+        """Send with retries; a success body is left unread when `keep_open` (None: when it
+        is an event stream the operation declares), any other body is read."""
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
@@ -403,7 +419,9 @@ class SyncClient(BaseClient):
         while True:
             self._log_request(request, attempt)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=True)
+                if not _keeps_open(op, response, keep_open):
+                    response.read()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
                 if delay is None:
@@ -415,7 +433,6 @@ class SyncClient(BaseClient):
                 op.method, response, attempt, retries, self.retry_after_cap
             )
             if delay_ is None:
-                response.read()
                 self._check(op, response)
                 return response
             response.close()
@@ -464,6 +481,8 @@ class AsyncClient(BaseClient):
         response = await self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        if streams(op.events, response):  # server-sent events: read as they arrive
+            return cast(T, AsyncStream(response, op.events or "any", op.name))
         return _parse_success(op, response)
 
     async def _call_raw(
@@ -478,7 +497,7 @@ class AsyncClient(BaseClient):
     ) -> RawResponse[T]:
         return RawResponse(
             await self._send(
-                op, args, extra_headers, extra_query, timeout, max_retries
+                op, args, extra_headers, extra_query, timeout, max_retries, False
             ),
             op,
         )
@@ -491,6 +510,7 @@ class AsyncClient(BaseClient):
         extra_query: Mapping[str, Any] | None,
         timeout: Timeout | Unset,
         max_retries: int | None,
+        keep_open: bool | None = None,
     ) -> httpx.Response:
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
@@ -499,7 +519,9 @@ class AsyncClient(BaseClient):
         while True:
             self._log_request(request, attempt)
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=True)
+                if not _keeps_open(op, response, keep_open):
+                    await response.aread()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
                 if delay is None:
@@ -511,7 +533,6 @@ class AsyncClient(BaseClient):
                 op.method, response, attempt, retries, self.retry_after_cap
             )
             if delay_ is None:
-                await response.aread()
                 self._check(op, response)
                 return response
             await response.aclose()

@@ -42,6 +42,8 @@ class Op(Generic[T]):
     part_types: Mapping[str, str] = dataclasses.field(default_factory=dict)
     array_brackets: bool = False  # multipart array items as `name[]` parts (openai)
     accept: str | None = None  # the media types the responses declare; None: JSON
+    # the type of its server-sent events' data, if it declares `text/event-stream`
+    events: Descriptor | None = None
     flattened: bool = False
     security: tuple[tuple[str, ...], ...] = ()
     servers: tuple[str, ...] = ()

@@ -84,6 +84,7 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
+from ._streaming import AsyncStream, Stream, StreamedResponse
 from ._validation import (
     CONSTRAINTS,
     Arg,
@@ -97,6 +98,7 @@ __all__ = [
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -108,6 +110,8 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestValidationError",
+    "Stream",
+    "StreamedResponse",
     "UnprocessableEntityError",
     "Unset",
 ]

@@ -1,0 +1,254 @@
+"""Responses read as they arrive: server-sent events (`Stream`) and downloads (`StreamedResponse`).
+
+Part of the runtime copied verbatim into each generated package (import it through
+`_runtime`). An operation whose success response declares `text/event-stream` returns a
+`Stream[T]` when the server answers with that media type: iterating it yields each event's
+data as the event arrives, JSON decoded into the declared type where it parses, and stops at
+the end of the stream or at the `[DONE]` sentinel (OpenAI's). Leaving the loop early (break,
+an exception) or `close()` closes the connection; a connection that drops mid-stream raises
+`ApiConnectionError` after the events already received. The same object is iterated with
+`for` on a `Client` and with `async for` on an `AsyncClient` (`AsyncStream`).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from ._descriptors import Descriptor, decode
+from ._errors import ApiConnectionError, ApiTimeoutError
+
+T = TypeVar("T")
+
+DONE = "[DONE]"
+
+
+class _Events:
+    """Server-sent events from lines (the WHATWG parsing rules): (event, data) per event."""
+
+    def __init__(self) -> None:
+        self.data: list[str] = []
+        self.event = ""
+
+    def feed(self, line: str) -> tuple[str, str] | None:
+        """Take one line; return (event type, data) when it ends an event."""
+        if line == "":
+            if not self.data:
+                self.event = ""
+                return None
+            found = (self.event, "\n".join(self.data))
+            self.data, self.event = [], ""
+            return found
+        if line.startswith(":"):
+            return None  # a comment (keep-alive)
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "data":
+            self.data.append(value)
+        elif field == "event":
+            self.event = value
+        return None
+
+    def end(self) -> tuple[str, str] | None:
+        return self.feed("") if self.data else None
+
+
+def _connection_error(name: str, exc: httpx.TransportError) -> ApiConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return ApiTimeoutError(f"{name}(): the stream timed out ({type(exc).__name__})")
+    return ApiConnectionError(f"{name}(): the stream broke off: {exc}")
+
+
+class Stream(Generic[T]):
+    """The events of a streaming response, each event's data decoded, as they arrive.
+
+    `for event in stream` (a `Client`'s) or `async for event in stream` (an `AsyncClient`'s);
+    also a context manager (`with` / `async with`) that closes the connection on exit.
+    """
+
+    def __init__(
+        self, response: httpx.Response, descriptor: Descriptor = "any", name: str = ""
+    ) -> None:
+        self.response = response
+        self._descriptor = descriptor
+        self._name = name or "stream"
+
+    def _decode(self, data: str) -> T:
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return data  # type: ignore[return-value]
+        try:
+            result: T = decode(value, self._descriptor)
+        except Exception:  # noqa: BLE001 (a misfit event is kept as JSON)
+            return value  # type: ignore[no-any-return]
+        return result
+
+    def _events(self, lines: Iterable[str]) -> Iterator[T]:
+        parser = _Events()
+        for line in lines:
+            found = parser.feed(line)
+            if found is not None:
+                if found[1] == DONE:
+                    return
+                yield self._decode(found[1])
+        found = parser.end()
+        if found is not None and found[1] != DONE:
+            yield self._decode(found[1])
+
+    def __iter__(self) -> Iterator[T]:
+        try:
+            yield from self._events(self.response.iter_lines())
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+        finally:
+            self.response.close()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        parser = _Events()
+        try:
+            async for line in self.response.aiter_lines():
+                found = parser.feed(line)
+                if found is not None:
+                    if found[1] == DONE:
+                        return
+                    yield self._decode(found[1])
+            found = parser.end()
+            if found is not None and found[1] != DONE:
+                yield self._decode(found[1])
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+        finally:
+            await self.response.aclose()
+
+    def close(self) -> None:
+        self.response.close()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Stream[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._name} {self.response.status_code}>"
+
+
+class AsyncStream(Stream[T]):
+    """A `Stream` of an `AsyncClient`: iterate it with `async for`."""
+
+
+def streams(events: Descriptor | None, response: httpx.Response) -> bool:
+    """Is this a server-sent event stream of an operation that declares one?"""
+    if events is None:
+        return False
+    ctype = str(response.headers.get("content-type", ""))
+    return ctype.split(";", 1)[0].strip().lower() == "text/event-stream"
+
+
+class StreamedResponse:
+    """A response whose body has not been read: read it in pieces, or whole, or to a file.
+
+    From `client.with_streaming_response.<method>(...)`, a context manager that closes the
+    connection on exit. Nothing is read before you ask: `iter_bytes()` and `iter_lines()`
+    yield as the data arrives, `write_to_file(path)` writes chunk by chunk.
+    """
+
+    def __init__(self, response: httpx.Response, name: str = "") -> None:
+        self.http_response = response
+        self._name = name
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+
+    def iter_lines(self) -> Iterator[str]:
+        try:
+            yield from self.http_response.iter_lines()
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+
+    def read(self) -> bytes:
+        return b"".join(self.iter_bytes())
+
+    def text(self) -> str:
+        return self.read().decode(self.http_response.encoding or "utf-8")
+
+    def json(self) -> Any:
+        return json.loads(self.read())
+
+    def write_to_file(self, path: str | pathlib.Path, chunk_size: int = 1 << 16) -> int:
+        """Write the body to `path` as it arrives; return the number of bytes written."""
+        written = 0
+        with open(path, "wb") as out:
+            for chunk in self.iter_bytes(chunk_size):
+                out.write(chunk)
+                written += len(chunk)
+        return written
+
+    async def aiter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.http_response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+
+    async def aiter_lines(self) -> AsyncIterator[str]:
+        try:
+            async for line in self.http_response.aiter_lines():
+                yield line
+        except httpx.TransportError as exc:
+            raise _connection_error(self._name, exc) from exc
+
+    async def aread(self) -> bytes:
+        return b"".join([chunk async for chunk in self.aiter_bytes()])
+
+    async def awrite_to_file(
+        self, path: str | pathlib.Path, chunk_size: int = 1 << 16
+    ) -> int:
+        written = 0
+        with open(path, "wb") as out:
+            async for chunk in self.aiter_bytes(chunk_size):
+                out.write(chunk)
+                written += len(chunk)
+        return written
+
+    def close(self) -> None:
+        self.http_response.close()
+
+    def __repr__(self) -> str:
+        return f"<StreamedResponse {self._name} {self.status_code}>"
