@@ -373,12 +373,17 @@ def spec_paths(names: list[str]) -> dict[str, Path]:
 
 
 def edit_summary(text: str, n: int) -> str:
-    """Change the first operation summary under `paths:` (a one-line edit)."""
+    """Change the first operation summary under `paths:` (a one-line edit; YAML or JSON)."""
     start = text.find("\npaths:")
     pattern = re.compile(r"^(\s+summary:[ \t]*)(.*)$", re.M)
     match = pattern.search(text, max(start, 0))
-    if match is None:
-        raise ValueError("no `summary:` line under paths: to edit")
+    if match is None:  # JSON: the first "summary": "..." after "paths"
+        found = re.compile(r'"summary":\s*"((?:[^"\\]|\\.)*)"').search(
+            text, max(text.find('"paths"'), 0)
+        )
+        if found is None:
+            raise ValueError("no `summary:` line under paths: to edit")
+        return text[: found.end(1)] + f" (edit {n})" + text[found.end(1) :]
     value = match.group(2)
     quote = value[:1] if value[:1] in "'\"" and value[-1:] == value[:1] else ""
     body = value[1:-1] if quote else value
