@@ -215,3 +215,106 @@ def test_every_documented_command_sends_the_documented_request(
     assert len(operations) == 88
     assert {u: failed[u] for u in failed if u not in CANNOT} == {}
     assert set(failed) == set(CANNOT), "a listed command now works: remove it from CANNOT"
+
+
+# --------------------------------------------------------------------------------------------
+# The defects of issue 15, each against the loopback server
+
+
+def run(pkg: ModuleType, server: str, capsys: Any, *argv: str) -> tuple[int, str, dict]:
+    cli = __import__(pkg.__name__ + "._cli", fromlist=["main"])
+    Recorder.seen.clear()
+    code = cli.main(["--url", server, "--max-retries", "0", *argv])
+    out, err = capsys.readouterr()
+    return code, err, (Recorder.seen[-1] if Recorder.seen else {})
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_body_field_api_key_never_takes_the_global_key(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str], before: bool
+) -> None:
+    key = ["--api-key", "sk-global"]
+    argv = ["cloud", "copy", "7", "/a", "/b"]
+    code, err, request = run(vastai_full, server, capsys, *(key + argv if before else argv + key))
+    assert code == 0, err
+    assert request["headers"]["Authorization"] == "Bearer sk-global"
+    assert request["body"] == {"instance_id": "7", "src": "/a", "dst": "/b"}
+
+
+def test_the_body_field_api_key_has_its_own_flag(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--api-key", "sk-global", "cloud", "copy", "7", "/a", "/b", "--body-api_key", "sk-b"]
+    code, err, request = run(vastai_full, server, capsys, *argv)
+    assert code == 0, err
+    assert request["headers"]["Authorization"] == "Bearer sk-global"
+    assert request["body"]["api_key"] == "sk-b"
+
+
+def test_a_command_that_is_also_a_parent_does_not_impose_its_flags_on_its_child(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["create", "team", "role", "--name", "ops", "--permissions", '{"api": {}}']
+    code, err, request = run(vastai_full, server, capsys, *argv)
+    assert code == 0, err
+    assert request["method"] == "POST" and request["path"] == "/api/v0/team/roles/"
+    assert request["body"] == {"name": "ops", "permissions": {"api": {}}}
+    code, err, request = run(vastai_full, server, capsys, "create", "team", "--team_name", "t")
+    assert code == 0, err
+    assert request["body"] == {"team_name": "t"}
+    code, err, _ = run(vastai_full, server, capsys, "create", "team")
+    assert code == 2 and "required: --team_name" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "value"),
+    [
+        (["cloud", "copy", "--instance", "7", "--src", "/a", "--dst", "/b"], "instance_id", "7"),
+        (["create", "ssh-key", "--ssh", "ssh-ed25519 AAA"], "ssh_key", "ssh-ed25519 AAA"),
+        (["create", "endpoint", "--endpoint", "e1"], "endpoint_name", "e1"),
+    ],
+)
+def test_an_abbreviation_of_both_spellings_of_one_option_means_that_option(
+    vastai_full: ModuleType,
+    server: str,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    field: str,
+    value: str,
+) -> None:
+    code, err, request = run(vastai_full, server, capsys, *argv)
+    assert code == 0, err
+    assert request["body"][field] == value
+
+
+def test_a_positional_and_its_flag_both_work_but_not_together(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["create", "env-var", "A_KEY", "v"], ["create", "env-var", "--key", "A_KEY", "v"]):
+        code, err, request = run(vastai_full, server, capsys, *argv)
+        assert code == 0, err
+        assert request["body"] == {"key": "A_KEY", "value": "v"}
+    code, err, _ = run(vastai_full, server, capsys, "create", "env-var", "A", "v", "--key", "B")
+    assert code == 2 and "unrecognized arguments: v" in err
+    code, err, _ = run(vastai_full, server, capsys, "prepay", "instance", "5", "lots")
+    assert code == 2 and "argument AMOUNT: " in err
+    code, err, _ = run(vastai_full, server, capsys, "create", "env-var", "A_KEY")
+    assert code == 2 and "required: VALUE" in err
+
+
+def test_a_trailing_command_placeholder_takes_the_rest_of_the_argv(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err, request = run(vastai_full, server, capsys, "execute", "42", "ls", "/workspace")
+    assert code == 0, err
+    assert request["path"] == "/api/v0/instances/command/42/"
+    assert request["body"] == {"command": "ls /workspace"}
+
+
+def test_two_path_parameters_in_the_documented_order(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err, request = run(vastai_full, server, capsys, "detach", "11", "22")
+    assert code == 0, err
+    assert request["method"] == "DELETE"
+    assert request["path"] == "/api/v0/instances/11/ssh/22/"

@@ -188,13 +188,12 @@ def _add_flag(
 def _add_positional(
     parser: argparse.ArgumentParser, arg: Arg, spec: str, documented: str
 ) -> None:
-    """A positional argument beside the argument's flags (`create env-var KEY VALUE`)."""
-    conv, choices, metavar = _value_type(_bare(arg.type))
-    rest = spec.endswith("...")
+    """A positional argument beside the argument's flags (`create env-var KEY VALUE`); read as
+    text, converted once `_arguments` knows which argument it is (`--key K V`: V is VALUE).
+    """
     parser.add_argument(
         "pos_" + arg.name,
-        nargs="*" if rest else "?",
-        type=str if rest else conv if choices is None else _choice(conv, choices),
+        nargs="*" if spec.endswith("...") else "?",
         default=UNSET,
         metavar=arg.wire.upper(),
         help=documented.replace("%", "%%"),
@@ -434,29 +433,36 @@ def run(
 
 
 def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
-    """The method's keyword arguments: each from its positional or its flag, else its
-    `x-cli-default`; a required one missing is a usage error (SystemExit 2)."""
+    """The method's keyword arguments: from the flags, the positionals filling in order the
+    positional arguments no flag gave, else `x-cli-default`; a required one missing is a usage
+    error (SystemExit 2)."""
     parser: argparse.ArgumentParser = ns._parser
-    kwargs: dict[str, Any] = {}
-    positional = {p.rstrip("?."): p for p in command.positional}
-    for arg in command.op.args:
-        flag = getattr(ns, _dest(arg.name), UNSET)
-        given = getattr(ns, "pos_" + arg.name, UNSET)
-        if isinstance(given, list):  # the rest of the argv
-            given = _rest(parser, arg, given) if given else UNSET
-        if flag is not UNSET and given is not UNSET:
-            parser.error(
-                f"{arg.wire.upper()} is given twice (as an argument and as a flag)"
-            )
-        value = given if given is not UNSET else flag
-        if value is not UNSET:
-            kwargs[arg.name] = value
+    args = {a.name: a for a in command.op.args}
+    kwargs: dict[str, Any] = {
+        a.name: getattr(ns, _dest(a.name))
+        for a in command.op.args
+        if getattr(ns, _dest(a.name), UNSET) is not UNSET
+    }
+    words: list[str] = []
+    for spec in command.positional:
+        given = getattr(ns, "pos_" + spec.rstrip("?."), UNSET)
+        words += given if isinstance(given, list) else [] if given is UNSET else [given]
+    for spec in command.positional:
+        name = spec.rstrip("?.")
+        if name in kwargs or name not in args or not words:
+            continue
+        take = len(words) if spec.endswith("...") else 1
+        kwargs[name] = _convert(parser, args[name], " ".join(words[:take]))
+        words = words[take:]
+    if words:
+        parser.error(f"unrecognized arguments: {' '.join(words)}")
     for name, value in command.defaults:
         kwargs.setdefault(name, value)
     # a required free-form body ("an empty object is expected") may be left out
     for arg in command.op.args:
         if arg.required and arg.location == "body" and arg.type == ("map", "any"):
             kwargs.setdefault(arg.name, {})
+    positional = {p.rstrip("?.") for p in command.positional}
     missing = [
         arg.wire.upper() if arg.name in positional else _spelling(parser, arg)
         for arg in command.op.args
@@ -467,9 +473,10 @@ def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
-def _rest(parser: argparse.ArgumentParser, arg: Arg, words: list[str]) -> Any:
+def _convert(parser: argparse.ArgumentParser, arg: Arg, text: str) -> Any:
+    conv, choices, _ = _value_type(_bare(arg.type))
     try:
-        return _value_type(_bare(arg.type))[0](" ".join(words))
+        return (conv if choices is None else _choice(conv, choices))(text)
     except (argparse.ArgumentTypeError, TypeError, ValueError) as exc:
         parser.error(f"argument {arg.wire.upper()}: {exc}")
 
