@@ -32,9 +32,16 @@ from generator.templates import templates_dir
 
 # The classes the generated `client.py` defines around the runtime's clients (the package root
 # re-exports them beside the runtime's names).
-CLIENT_CLASSES = ("AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse")
+CLIENT_CLASSES = (
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "AsyncClientWithStreamingResponse",
+    "Client",
+    "ClientWithRawResponse",
+    "ClientWithStreamingResponse",
+)
 # Attributes the generated clients add to the runtime's (`client.with_raw_response`).
-GENERATED_CLIENT_ATTRIBUTES = ("with_raw_response",)
+GENERATED_CLIENT_ATTRIBUTES = ("with_raw_response", "with_streaming_response")
 # Names a generated models module binds besides its models: typing names and the runtime's
 # bases and markers (`from ._runtime import UNSET, Model, OpenEnum, Unset`).
 MODEL_MODULE_NAMES = ("Any", "ClassVar", "Literal", "Model", "OpenEnum", "UNSET", "Unset")

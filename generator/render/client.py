@@ -67,6 +67,8 @@ class ClientContext:
     raw_aliases: tuple[str, ...]
     async_aliases: tuple[str, ...]
     async_raw_aliases: tuple[str, ...]
+    streaming_aliases: tuple[str, ...]
+    async_streaming_aliases: tuple[str, ...]
     args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
 
 
@@ -345,6 +347,10 @@ def _client(
         async_aliases=tuple(method_alias(n, "rt.async_method", "Client") for n in names),
         async_raw_aliases=tuple(
             method_alias(n, "rt.async_raw_method", "AsyncClient") for n in names
+        ),
+        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", "Client") for n in names),
+        async_streaming_aliases=tuple(
+            method_alias(n, "rt.async_streaming_method", "Client") for n in names
         ),
         args_doc=(
             f"api_key: the API key; default: the `{s.api_key_env}` environment variable.",

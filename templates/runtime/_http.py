@@ -400,6 +400,21 @@ class SyncClient(BaseClient):
             op,
         )
 
+    def _send_open(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> httpx.Response:
+        """Send, leaving a success body unread (`client.with_streaming_response`)."""
+        return self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, True
+        )
+
     def _send(
         self,
         op: Op[Any],
@@ -500,6 +515,21 @@ class AsyncClient(BaseClient):
                 op, args, extra_headers, extra_query, timeout, max_retries, False
             ),
             op,
+        )
+
+    async def _send_open(
+        self,
+        op: Op[Any],
+        args: Mapping[str, Any],
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+    ) -> httpx.Response:
+        """Send, leaving a success body unread (`client.with_streaming_response`)."""
+        return await self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, True
         )
 
     async def _send(

@@ -84,7 +84,15 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
-from ._streaming import AsyncStream, Stream, StreamedResponse
+from ._streaming import (
+    AsyncStream,
+    AsyncStreamedCall,
+    Stream,
+    StreamedCall,
+    StreamedResponse,
+    async_streaming_method,
+    streaming_method,
+)
 from ._validation import (
     CONSTRAINTS,
     Arg,
@@ -99,6 +107,7 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncStream",
+    "AsyncStreamedCall",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -111,6 +120,7 @@ __all__ = [
     "RawResponse",
     "RequestValidationError",
     "Stream",
+    "StreamedCall",
     "StreamedResponse",
     "UnprocessableEntityError",
     "Unset",
@@ -136,6 +146,7 @@ __all__ += [
     "_resolve",
     "async_method",
     "async_raw_method",
+    "async_streaming_method",
     "backoff",
     "const",
     "decode",
@@ -153,6 +164,7 @@ __all__ += [
     "redact_headers",
     "redact_url",
     "should_retry_status",
+    "streaming_method",
     "union",
     "validate",
 ]

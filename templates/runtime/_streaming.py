@@ -12,11 +12,19 @@ an exception) or `close()` closes the connection; a connection that drops mid-st
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
@@ -24,6 +32,7 @@ from ._descriptors import Descriptor, decode
 from ._errors import ApiConnectionError, ApiTimeoutError
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DONE = "[DONE]"
 
@@ -250,5 +259,98 @@ class StreamedResponse:
     def close(self) -> None:
         self.http_response.close()
 
+    async def aclose(self) -> None:
+        await self.http_response.aclose()
+
     def __repr__(self) -> str:
         return f"<StreamedResponse {self._name} {self.status_code}>"
+
+
+class StreamedCall:
+    """`with client.with_streaming_response.<method>(...) as response:` sends the request on
+    entry (retries and typed errors as usual), leaves the body unread, closes on exit.
+    """
+
+    def __init__(self, send: Callable[[], httpx.Response], name: str) -> None:
+        self._send = send
+        self._name = name
+        self._response: StreamedResponse | None = None
+
+    def __enter__(self) -> StreamedResponse:
+        self._response = StreamedResponse(self._send(), self._name)
+        return self._response
+
+    def __exit__(self, *exc: object) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+class AsyncStreamedCall:
+    """`async with client.with_streaming_response.<method>(...) as response:`."""
+
+    def __init__(
+        self, send: Callable[[], Awaitable[httpx.Response]], name: str
+    ) -> None:
+        self._send = send
+        self._name = name
+        self._response: StreamedResponse | None = None
+
+    async def __aenter__(self) -> StreamedResponse:
+        self._response = StreamedResponse(await self._send(), self._name)
+        return self._response
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+
+class _StreamingView:
+    """Stands in for a client so that a client method's body returns a `StreamedCall`."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def _call(self, op: Any, args: Mapping[str, Any], **options: Any) -> StreamedCall:
+        def send() -> httpx.Response:
+            return cast(httpx.Response, self._client._send_open(op, args, **options))
+
+        return StreamedCall(send, op.name)
+
+
+class _AsyncStreamingView(_StreamingView):
+    def _call(  # type: ignore[override]
+        self, op: Any, args: Mapping[str, Any], **options: Any
+    ) -> AsyncStreamedCall:
+        async def send() -> httpx.Response:
+            response = await self._client._send_open(op, args, **options)
+            return cast(httpx.Response, response)
+
+        return AsyncStreamedCall(send, op.name)
+
+
+def streaming_method(
+    method: Callable[Concatenate[Any, P], Any],
+) -> Callable[Concatenate[Any, P], StreamedCall]:
+    """`Client.<op>` as a method of `ClientWithStreamingResponse`: same arguments, a
+    `StreamedCall` (`with ... as response:`) whose body is read only as you ask."""
+
+    @functools.wraps(method)
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> StreamedCall:
+        return cast(StreamedCall, method(_StreamingView(self._client), *args, **kwargs))
+
+    call.__doc__ = f"Like `{method.__qualname__}`, streaming the response body."
+    return call
+
+
+def async_streaming_method(
+    method: Callable[Concatenate[Any, P], Any],
+) -> Callable[Concatenate[Any, P], AsyncStreamedCall]:
+    """`Client.<op>` as a method of `AsyncClientWithStreamingResponse` (`async with`)."""
+
+    @functools.wraps(method)
+    def call(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> AsyncStreamedCall:
+        view = _AsyncStreamingView(self._client)
+        return cast(AsyncStreamedCall, method(view, *args, **kwargs))
+
+    call.__doc__ = f"Like `{method.__qualname__}`, streaming the response body."
+    return call
