@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 import yaml
+from cli_loopback import Recorder, loopback
 from conftest import SHARED_SPECS, generate_package, requires_shared
 
 SPEC = SHARED_SPECS / "vastai" / "vastai-full.yaml"
@@ -32,7 +30,7 @@ CANNOT = {
         "a query language the API does not take: its body has one object per filter"
     ),
     "vastai search volumes <query> [options]": (
-        "<query> is the query parameter `q`, an object ({\"limit\": 100}), not query text"
+        '<query> is the query parameter `q`, an object ({"limit": 100}), not query text'
     ),
     "vastai set user --file <file_path>": "the body has no `file` field (it takes its fields)",
     "vastai create api-key --name <name> --permission_file <permissions_file> "
@@ -106,43 +104,10 @@ def documented_operations() -> list[tuple[str, str, str]]:
     return out
 
 
-class Recorder(BaseHTTPRequestHandler):
-    seen: list[dict[str, Any]] = []
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        url = urlsplit(self.path)
-        type(self).seen.append(
-            {
-                "method": self.command,
-                "path": unquote(url.path),
-                "query": dict(parse_qsl(url.query)),
-                "body": json.loads(raw) if raw else None,
-                "headers": dict(self.headers),
-            }
-        )
-        body = b'{"success": true}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _answer
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with loopback() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +171,9 @@ def test_every_documented_command_sends_the_documented_request(
         if code != 0:
             failed[usage] = f"exit {code}: {err.strip().splitlines()[-1] if err else ''}"
         elif request.get("method") != method or not path_matches(path, request["path"]):
-            failed[usage] = f"sent {request.get('method')} {request.get('path')}, not {method} {path}"
+            failed[usage] = (
+                f"sent {request.get('method')} {request.get('path')}, not {method} {path}"
+            )
         elif missing := [v for v in values if not carried(v, request)]:
             failed[usage] = f"{missing} not in {request}"
         else:
