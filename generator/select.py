@@ -124,6 +124,8 @@ def operation_types(op: Operation) -> Iterator[TypeRef]:
     for response in op.responses:
         if response.type is not None:
             yield response.type
+        if response.events is not None:  # the data of its server-sent events
+            yield response.events
 
 
 def used_types(

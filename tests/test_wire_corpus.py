@@ -15,6 +15,9 @@ send for the same call, recorded here (the libraries are not dependencies):
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -129,15 +132,19 @@ def test_twilio_create_call_repeats_keys(
     )
 
 
-def test_openai_transcription_multipart(
-    tmp_path_factory: pytest.TempPathFactory, server: Recorder, tmp_path: Path
-) -> None:
-    openai = _generate(
+@pytest.fixture(scope="module")
+def openai(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return _generate(
         tmp_path_factory,
         "openai/openapi.yaml",
-        ("createTranscription",),
+        ("createTranscription", "createChatCompletion", "createSpeech"),
         multipart_array_brackets=True,
     )
+
+
+def test_openai_transcription_multipart(
+    openai: ModuleType, server: Recorder, tmp_path: Path
+) -> None:
     audio = tmp_path / "speech.mp3"
     audio.write_bytes(b"ID3-path")
     server.replies["/audio/transcriptions"] = lambda _: (
@@ -175,3 +182,60 @@ def test_openai_transcription_multipart(
                 ("timestamp_granularities[]", None, b"word"),
                 ("timestamp_granularities[]", None, b"segment"),
             ]
+
+
+def _chunk(content: str) -> bytes:
+    chunk = {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "gpt-4o",
+        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": None}],
+    }
+    return f"data: {json.dumps(chunk)}\n\n".encode()
+
+
+def test_openai_chat_completion_streams_chunks(openai: ModuleType, server: Recorder) -> None:
+    server.replies["/chat/completions"] = lambda _: (
+        200,
+        {"Content-Type": "text/event-stream"},
+        [_chunk("Hel"), 0.05, _chunk("lo"), b"data: [DONE]\n\n"],
+    )
+    with openai.Client(base_url=server.url, api_key="sk-x", max_retries=0) as client:
+        stream = client.create_chat_completion(
+            model="gpt-4o", messages=[{"role": "user", "content": "hi"}], stream=True
+        )
+        assert isinstance(stream, openai.Stream)
+        chunks = list(stream)
+    assert server.last.headers["accept"] == "application/json, text/event-stream"
+    assert json.loads(server.last.body)["stream"] is True
+    assert [type(c).__name__ for c in chunks] == ["CreateChatCompletionStreamResponse"] * 2
+    assert "".join(c.choices[0].delta.content for c in chunks) == "Hello"
+
+
+def test_openai_speech_download_accepts_audio(openai: ModuleType, server: Recorder) -> None:
+    server.replies["/audio/speech"] = lambda _: (
+        200,
+        {"Content-Type": "application/octet-stream"},
+        [b"ID3", b"-audio"],
+    )
+    with openai.Client(base_url=server.url, api_key="sk-x", max_retries=0) as client:
+        with client.with_streaming_response.create_speech(
+            model="gpt-4o-mini-tts", input="Hello", voice="alloy"
+        ) as response:
+            assert b"".join(response.iter_bytes()) == b"ID3-audio"
+    accept = "application/octet-stream, text/event-stream, application/json"  # errors: JSON
+    assert server.last.headers["accept"] == accept
+
+
+def test_openai_package_passes_mypy_strict(openai: ModuleType) -> None:
+    folder = Path(openai.__file__ or "").parent
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "mypy"), "--strict", "--python-version", "3.10"]
+        + [openai.__name__],
+        capture_output=True,
+        text=True,
+        cwd=folder.parent,
+        timeout=900,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]
