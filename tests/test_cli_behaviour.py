@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -65,8 +66,11 @@ class Harness:
             raise item
         return item()
 
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
-        code = self.cli.main(list(argv))
+    def __call__(self, *argv: str, terminal: bool = True) -> tuple[int, str, str]:
+        # stdout as a user's terminal (text output), unless the test pipes it (JSON)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys.stdout, "isatty", lambda: terminal, raising=False)
+            code = self.cli.main(list(argv))
         out, err = self.capsys.readouterr()
         return code, out, err
 
@@ -107,6 +111,12 @@ def test_success_prints_the_result_on_stdout(cli: Harness) -> None:
     assert str(request.url) == DEFAULT_URL
     assert json.loads(request.content) == {"min_load": 50.0}
     assert request.headers["authorization"] == f"Bearer {KEY}"
+
+
+def test_piped_output_is_json(cli: Harness) -> None:
+    code, out, err = cli("create", "endpoint", "--api-key", KEY, terminal=False)
+    assert code == 0 and err == ""
+    assert json.loads(out) == OK_BODY
 
 
 def test_raw_prints_json(cli: Harness) -> None:

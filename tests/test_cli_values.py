@@ -9,6 +9,8 @@ union flags with a string member take bare text, booleans and arrays in every us
 from __future__ import annotations
 
 import importlib
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -241,3 +243,112 @@ def test_unmatched_placeholders_are_warnings_naming_the_command(tmp_path: Path) 
         "CLI usage of `get file`: <nothing> names no parameter of this operation (nor is it "
         "its only path parameter); the command takes it as a flag, if at all"
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# --data, --format, binary output
+
+
+def test_data_gives_the_whole_body_and_flags_override_its_fields(
+    generated: Any,
+    server: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whole = {"model": "m", "stream": True, "extra": {"kept": [1, 2]}}
+    body = body_of(generated, server, capsys, "--data", json.dumps(whole))
+    assert body == whole  # fields the CLI has no flag for are sent too
+    (tmp_path / "body.json").write_text(json.dumps(whole), encoding="utf-8")
+    body = body_of(generated, server, capsys, "--data", f"@{tmp_path / 'body.json'}", "--no-stream")
+    assert body == {**whole, "stream": False}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(whole)))
+    body = body_of(generated, server, capsys, "other", "--data", "-")
+    assert body == {**whole, "model": "other"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [("{not json", "not valid JSON"), ("@/nonexistent/body.json", "cannot read")],
+)
+def test_a_bad_data_is_a_usage_error(
+    generated: Any, server: str, capsys: pytest.CaptureFixture[str], data: str, message: str
+) -> None:
+    code, _, err, request = call(generated, server, capsys, "create", "chat", "1", "--data", data)
+    assert code == 2 and message in err and request == {}
+
+
+def test_data_dry_run_shows_the_merged_body(
+    generated: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["create", "chat", "1", "--data", '{"model": "a", "n": 2}', "--n", "5", "--dry-run"]
+    assert generated[1].main(argv) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out.split("\n\n")[1]) == {"model": "a", "n": 5}
+
+
+LIST = {"data": [{"id": 1, "name": "alpha", "tags": ["x"]}, {"id": 22, "name": "b", "ok": True}]}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--format", "table"], "id  name   ok\n1   alpha\n22  b      true\n"),
+        (["--format", "json"], json.dumps(LIST, indent=2) + "\n"),
+        (["--raw"], json.dumps(LIST) + "\n"),
+        ([], json.dumps(LIST, indent=2) + "\n"),  # piped: JSON
+    ],
+)
+def test_output_formats(
+    generated: Any,
+    server: str,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    expected: str,
+) -> None:
+    Recorder.reply = (json.dumps(LIST).encode(), "application/json")
+    try:
+        code, out, err, _ = call(generated, server, capsys, "list", "items", *argv)
+    finally:
+        Recorder.reply = (b'{"success": true}', "application/json")
+    assert code == 0, err
+    assert out == expected
+
+
+BYTES = bytes(range(256)) * 4
+
+
+def test_a_binary_body_goes_to_output_or_to_piped_stdout_never_a_traceback(
+    generated: Any,
+    server: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    Recorder.reply = (BYTES, "application/octet-stream")
+    try:
+        target = tmp_path / "file.bin"
+        code, _, err, request = call(
+            generated, server, capsys, "get", "file", "a.bin", "-o", str(target)
+        )
+        assert code == 0, err
+        assert request["path"] == "/files/a.bin" and target.read_bytes() == BYTES
+        monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+        code, out, err, _ = call(generated, server, capsys, "get", "file", "a.bin")
+        assert code == 1 and "1024 bytes of application/octet-stream" in err
+        assert "--output" in err and "Traceback" not in err
+    finally:
+        Recorder.reply = (b'{"success": true}', "application/json")
+
+
+def test_a_binary_body_goes_to_stdout_when_piped(
+    generated: Any, server: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    Recorder.reply = (BYTES, "application/octet-stream")
+    try:
+        code = generated[1].main(["--url", server, "get", "file", "a.bin"])
+    finally:
+        Recorder.reply = (b'{"success": true}', "application/json")
+    out, err = capsysbinary.readouterr()
+    assert code == 0 and err == b""
+    assert out == BYTES

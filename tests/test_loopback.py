@@ -429,7 +429,7 @@ def test_subprocess_call_against_a_real_server(api: ApiServer) -> None:
         ["create", "endpoint", "--min_load", "50"], {"VAST_API_KEY": KEY, "VAST_URL": api.url}
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == ["success: true", "result:  12345"]
+    assert json.loads(proc.stdout) == {"success": True, "result": 12345}  # piped: JSON
     assert proc.stderr == ""
     (seen,) = api.seen
     assert seen["headers"]["Authorization"] == f"Bearer {KEY}"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shlex
-from typing import Any
+from typing import Any, TextIO
+
+from ._runtime import encode, redact_headers, redact_url
 
 
 def _human(data: Any) -> str:
@@ -41,3 +44,115 @@ def _curl(method: str, url: str, headers: dict[str, str], body: bytes) -> str:
     if body:
         parts += ["--data", body.decode("utf-8", "replace")]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) -> int:
+    """Print a raw response as asked: `--output FILE`, binary bytes (not on a terminal),
+    `--raw` (the body exactly as received), else `--format` json, table or text (default:
+    text on a terminal, JSON when piped)."""
+    response = raw.http_response
+    content: bytes = response.content
+    target = getattr(ns, "output", None)
+    if target:
+        with open(target, "wb") as handle:
+            handle.write(content)
+        print(f"{prog}: wrote {len(content)} bytes to {target}", file=err)
+        return 0
+    if content and _binary(
+        raw._op.result_kind, response.headers.get("content-type", "")
+    ):
+        if _terminal(out):
+            kind = response.headers.get("content-type", "binary")
+            print(
+                f"{prog}: error: the response is {len(content)} bytes of {kind}; "
+                "write it with --output FILE (or pipe it)",
+                file=err,
+            )
+            return 1
+        out.flush()
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:
+            print(f"{prog}: error: cannot write bytes to this output", file=err)
+            return 1
+        buffer.write(content)
+        buffer.flush()
+        return 0
+    if getattr(ns, "raw", False):
+        if content:
+            print(response.text, file=out)
+        return 0
+    data = encode(raw.parse())
+    if data is None:
+        return 0
+    form = getattr(ns, "format", None) or ("text" if _terminal(out) else "json")
+    if form == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    else:
+        print(table(data) or _human(data), file=out)
+    return 0
+
+
+def _terminal(out: TextIO) -> bool:
+    try:
+        return bool(out.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _binary(kind: str, media: str) -> bool:
+    media = media.split(";")[0].strip().lower()
+    if kind == "binary":
+        return True
+    if kind == "json" or not media:
+        return False
+    textual = media.startswith("text/") or "json" in media or "xml" in media
+    return not (textual or media in ("application/x-www-form-urlencoded",))
+
+
+def _rows(data: Any) -> list[dict[str, Any]] | None:
+    """The objects of a list, or of an object's single array field (`{"data": [...]}`)."""
+    if isinstance(data, dict):
+        arrays = [v for v in data.values() if isinstance(v, list)]
+        data = arrays[0] if len(arrays) == 1 else None
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        return data
+    return None
+
+
+def table(data: Any, width: int = 48) -> str:
+    """A list of objects as an aligned table of their scalar columns ("" if it is not one)."""
+    rows = _rows(data)
+    if rows is None:
+        return ""
+    columns: list[str] = []
+    for row in rows:
+        for key, value in row.items():
+            if key not in columns and not isinstance(value, (dict, list)):
+                columns.append(key)
+    if not columns:
+        return ""
+
+    def cell(value: Any) -> str:
+        text = "" if value is None else _scalar_text(value).replace("\n", " ")
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    grid = [columns] + [[cell(row.get(c)) for c in columns] for row in rows]
+    sizes = [max(len(line[i]) for line in grid) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(v.ljust(n) for v, n in zip(line, sizes)).rstrip() for line in grid
+    )
+
+
+def _print_request(client: Any, request: Any, out: TextIO) -> None:
+    secret_headers, secret_params = client._secret_names()
+    headers = redact_headers(request.headers, secret_headers)
+    url = redact_url(str(request.url), secret_params)
+    body = request.read()
+    print(f"{request.method} {url}", file=out)
+    for key, value in headers.items():
+        print(f"{key}: {value}", file=out)
+    if body:
+        print(file=out)
+        print(body.decode("utf-8", "replace"), file=out)
+    print(file=out)
+    print(_curl(request.method, url, headers, body), file=out)

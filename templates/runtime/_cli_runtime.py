@@ -14,7 +14,7 @@ import inspect
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from ._runtime import (
@@ -28,11 +28,11 @@ from ._runtime import (
     RequestValidationError,
     SyncClient,
     encode,
-    redact_headers,
-    redact_url,
 )
-from ._cli_output import _curl, _human
+from ._cli_output import _print_request, show
 from ._cli_values import (
+    _data,
+    _whole_body,
     _bare,
     _boolean,
     _choice,
@@ -218,7 +218,23 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         {
             "dest": "raw",
             "action": "store_true",
-            "help": "print the response body as JSON",
+            "help": "print the response body exactly as received",
+        },
+    ),
+    (
+        ("--format",),
+        {
+            "dest": "format",
+            "choices": ("json", "table", "text"),
+            "help": "how to print the result (default: text on a terminal, JSON when piped)",
+        },
+    ),
+    (
+        ("--output", "-o"),
+        {
+            "dest": "output",
+            "metavar": "FILE",
+            "help": "write the response body to FILE (a binary body: else stdout when piped)",
         },
     ),
     (
@@ -386,6 +402,15 @@ def _add_arguments(
             _add_positional(sub, args[name], spec, _plain(documented.get(name, "")))
     for arg in command.op.args:
         _add_flag(sub, arg, flags.get(arg.name), documented.get(arg.name, ""))
+    if command.op.body is not None:
+        taken = sub._option_string_actions
+        sub.add_argument(
+            "--data" if "--data" not in taken else "--request-data",
+            dest="cli_data",
+            metavar="JSON|@FILE|-",
+            help="the whole request body: JSON text, @file.json, or - for stdin; "
+            "flags given beside it override its fields",
+        )
     sub.set_defaults(_command=command, _parser=sub)
 
 
@@ -456,6 +481,16 @@ def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
         words = words[take:]
     if words:
         parser.error(f"unrecognized arguments: {' '.join(words)}")
+    data = _data(parser, getattr(ns, "cli_data", None))
+    if data is not UNSET:
+        ns.cli_body = _whole_body(command.op, kwargs, data)
+        given = data if isinstance(data, dict) else {}
+        for (
+            arg
+        ) in command.op.args:  # the method's own required arguments: sent from --data
+            if arg.location == "body" and arg.name not in kwargs:
+                if arg.wire in given or not command.op.flattened:
+                    kwargs[arg.name] = given.get(arg.wire, data)
     for name, value in command.defaults:
         kwargs.setdefault(name, value)
     # a required free-form body ("an empty object is expected") may be left out
@@ -488,6 +523,27 @@ def _spelling(parser: argparse.ArgumentParser, arg: Arg) -> str:
     return f"--{arg.wire}"
 
 
+class _Call:
+    """Stands in for the client in a generated method's body (`return self._call(op,
+    locals())`), so the CLI keeps every default the method fills in: sends and returns the raw
+    response, with the whole body from `--data` when given, or builds the request (--dry-run).
+    """
+
+    def __init__(self, client: Any, body: Any, dry_run: bool) -> None:
+        self.client, self.body, self.dry_run = client, body, dry_run
+
+    def _call(self, op: Op[Any], args: Mapping[str, Any], **options: Any) -> Any:
+        if self.body is not UNSET:
+            keep = tuple(a for a in op.args if a.location != "body")
+            whole = Arg("cli_data_body", "body", "body")
+            args = {a.name: args[a.name] for a in keep if a.name in args}
+            args[whole.name] = self.body
+            op = dataclasses.replace(op, args=keep + (whole,), flattened=False)
+        if self.dry_run:
+            return self.client.build_request(op, args, require_auth=False)
+        return self.client._call_raw(op, args, **options)
+
+
 def _execute(
     command: Command,
     kwargs: dict[str, Any],
@@ -505,24 +561,15 @@ def _execute(
         options["timeout"] = ns.timeout
     if getattr(ns, "max_retries", None) is not None:
         options["max_retries"] = ns.max_retries
+    dry_run = bool(getattr(ns, "dry_run", False))
     try:
         with client_factory(**options) as client:
-            if getattr(ns, "dry_run", False):
-                request = client.build_request(command.op, kwargs, require_auth=False)
-                secret_headers, secret_params = client._secret_names()
-                headers = redact_headers(request.headers, secret_headers)
-                url = redact_url(str(request.url), secret_params)
-                body = request.read()
-                print(f"{request.method} {url}", file=out)
-                for key, value in headers.items():
-                    print(f"{key}: {value}", file=out)
-                if body:
-                    print(file=out)
-                    print(body.decode("utf-8", "replace"), file=out)
-                print(file=out)
-                print(_curl(request.method, url, headers, body), file=out)
+            view = _Call(client, getattr(ns, "cli_body", UNSET), dry_run)
+            result = getattr(type(client), command.method)(view, **kwargs)
+            if dry_run:
+                _print_request(client, result, out)
                 return 0
-            result = getattr(client, command.method)(**kwargs)
+            return show(result, ns, prog, out, err)
     except (RequestValidationError, MissingCredentialsError) as exc:
         print(f"{prog}: error: {exc}", file=err)
         return 2
@@ -534,9 +581,3 @@ def _execute(
     except (ApiConnectionError, ApiError) as exc:
         print(f"{prog}: error: {exc}", file=err)
         return 1
-    data = encode(result)
-    if getattr(ns, "raw", False):
-        print(json.dumps(data, ensure_ascii=False), file=out)
-    elif data is not None:
-        print(_human(data), file=out)
-    return 0

@@ -12,10 +12,11 @@ import argparse
 import json
 import math
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from ._runtime import UNSET, Descriptor, _resolve
+from ._runtime import UNSET, Descriptor, Op, _resolve, encode
 from ._scalars import SCALARS, parse
 
 
@@ -227,3 +228,34 @@ def _plain(text: str) -> str:
     for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&amp;", "&")):
         text = text.replace(entity, char)
     return text
+
+
+def _data(parser: argparse.ArgumentParser, text: str | None) -> Any:
+    """The value of `--data`: JSON text, `@file` or `-` (stdin), parsed; UNSET without it."""
+    if text is None:
+        return UNSET
+    try:
+        if text == "-":
+            text = sys.stdin.read()
+        elif text.startswith("@"):
+            with open(text[1:], encoding="utf-8") as handle:
+                text = handle.read()
+        return json.loads(text)
+    except OSError as exc:
+        parser.error(f"argument --data: cannot read {text[1:]!r}: {exc.strerror}")
+    except ValueError as exc:
+        parser.error(f"argument --data: not valid JSON: {exc}")
+
+
+def _whole_body(op: Op[Any], kwargs: dict[str, Any], data: Any) -> Any:
+    """`--data`, its fields overridden by the body arguments given as flags or positionals."""
+    given = [a for a in op.args if a.location == "body" and a.name in kwargs]
+    if not op.flattened:
+        if not given:
+            return data
+        value = encode(kwargs[given[0].name], given[0].type)
+        both = isinstance(value, dict) and isinstance(data, dict)
+        return {**data, **value} if both else value
+    if not isinstance(data, dict):
+        return data
+    return {**data, **{a.wire: encode(kwargs[a.name], a.type) for a in given}}
