@@ -253,7 +253,19 @@ def sync(client: Client) -> list[str]:
     return out
 
 
+def overloads(client: Client, flag: bool) -> None:
+    chunks: Stream[models.Chunk] = client.create_chat(prompt="hi", stream=True)
+    completion: models.Completion = client.create_chat(prompt="hi")
+    also: models.Completion = client.create_chat(prompt="hi", stream=False)
+    either: models.Completion | Stream[models.Chunk] = client.create_chat(
+        prompt="hi", stream=flag
+    )
+
+
 async def asynchronous(client: AsyncClient) -> list[str]:
+    chunks: Stream[models.Chunk] = await client.create_chat(prompt="hi", stream=True)
+    completion: models.Completion = await client.create_chat(prompt="hi")
+    raw = await client.with_raw_response.create_chat(prompt="hi")
     return [chunk.delta async for chunk in await client.listen_events()]
 """
 

@@ -29,6 +29,7 @@ class Method:
     returns_line: str  # `) -> <type>:`
     docstring: str
     body_line: str
+    overloads: tuple[str, ...] = ()  # `@overload` stubs before the method, laid out
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,48 @@ def _method(view: OpView) -> Method:
         ),
         docstring=method_docstring(view),
         body_line=layout.statement("return ", call, "", 2, optional_parens=True),
+        overloads=_overloads(view),
     )
+
+
+_OPTIONS = (
+    "extra_headers: Mapping[str, str] | None = None",
+    "extra_query: Mapping[str, object] | None = None",
+    "timeout: Timeout | Unset = UNSET",
+    "max_retries: int | None = None",
+)
+
+
+def _overloads(view: OpView) -> tuple[str, ...]:
+    """`@overload` stubs where a boolean `stream` body property picks the answer's type, as
+    OpenAI's `stream: true` does: `Stream[T]` for `stream=True`, the model for `False` or
+    none given, either for a `bool`. Empty for every other operation."""
+    flag = next(
+        (
+            p
+            for p in view.params
+            if p.param.location == "body"
+            and p.param.wire == "stream"
+            and p.annotation.startswith("bool")
+        ),
+        None,
+    )
+    if view.either is None or flag is None:
+        return ()
+    plain, stream = view.either
+    cases = [
+        (layout.annotated("stream", "Literal[True]", "", 2, ","), stream),
+        (flag.code.replace("bool", "Literal[False]", 1), plain),
+        (layout.annotated("stream", "bool", "", 2, ","), f"{plain} | {stream}"),
+    ]
+    out = []
+    for line, returns in cases:
+        params = [line if p is flag else p.code for p in view.params]
+        head = ["    @overload", f"    def {view.op.name}(", "        self,", "        *,"]
+        options = [f"        {o}," for o in _OPTIONS]
+        tail = layout.statement(") -> ", returns, ": ...", 1, optional_parens=True, returns=True)
+        out.append("\n".join([*head, *params, *options, tail]))
+    return tuple(out)
 
 
 def _cli_help(views: list[OpView]) -> tuple[str, ...]:
@@ -166,6 +208,9 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
         imports.add("._runtime", "UNSET", "Timeout", "Unset")
         imports.update(v.returns_imports for v in members)
         imports.update(p.imports for v in members for p in v.params)
+        methods = tuple(_method(v) for v in members)
+        if any(m.overloads for m in methods):
+            imports.add("typing", "Literal", "overload")
         cli_help = _cli_help(members)
         if cli_help:
             imports.add("typing", "ClassVar")
@@ -177,7 +222,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
                 docstring=docstring(f"Operations {tagged} of {api.title}: part of `Client`."),
                 class_docstring=docstring(f"The operations {tagged}.", 1),
                 imports=imports.block(),
-                methods=tuple(_method(v) for v in members),
+                methods=methods,
                 cli_help=cli_help,
             )
         )

@@ -56,6 +56,8 @@ class OpView:
     result_kind: str  # "json", "text", "binary" or "empty"
     errors: tuple[ErrorView, ...]
     events: str = "None"  # the descriptor of its server-sent events' data, "None": no stream
+    # beside JSON: (the model's annotation, `Stream[...]`), for the `stream=` overloads
+    either: tuple[str, str] | None = None
 
     @property
     def doc_file(self) -> str:
@@ -81,7 +83,9 @@ def build(api: Api) -> list[OpView]:
             params.append(ParamView(p, text + ("" if p.required else " | Unset"), default, imports))
         returns_imports, result_imports = Imports(), Imports()
         returns, result, kind = _returns(op, returns_imports, result_imports)
+        plain = returns
         returns, events = _events(op, returns, returns_imports, result_imports)
+        either = (plain, returns[len(plain) + 3 :]) if returns.startswith(plain + " | ") else None
         out.append(
             OpView(
                 op=op,
@@ -94,6 +98,7 @@ def build(api: Api) -> list[OpView]:
                 result_kind=kind,
                 errors=tuple(_errors(op)),
                 events=events,
+                either=either,
             )
         )
     return out
