@@ -3,7 +3,8 @@
 No references are followed here: the schema walker (`schema.py`) and the builder (`build.py`)
 pass in the schemas they have already dereferenced. `jsonable` turns spec values (defaults,
 examples, `const`, enum values) into JSON data; `constraints_of` reads the validation keywords;
-`field_of` makes a model `Field` from a property; `ref_context` names what a `$ref` points at.
+`field_of` makes a model `Field` from a property; `merge_parts` gathers the properties of a
+model's parts; `ref_context` names what a `$ref` points at.
 """
 
 from __future__ import annotations
@@ -160,3 +161,24 @@ def field_of(
         write_only=bool(schema.get("writeOnly")),
         deprecated=bool(annotated.get("deprecated") or schema.get("deprecated")),
     )
+
+
+def merge_parts(
+    parts: list[tuple[dict[str, Any], str]],
+) -> tuple[dict[str, tuple[Any, str]], list[str], Any]:
+    """(wire name -> (property schema, pointer), required names, `additionalProperties`) of
+    the parts of a model; a later part's property or `additionalProperties` wins."""
+    properties: dict[str, tuple[Any, str]] = {}
+    required: list[str] = []
+    additional: Any = None
+    for part, part_ptr in parts:
+        props = part.get("properties")
+        if isinstance(props, dict):
+            for key, prop in props.items():
+                properties[str(key)] = (prop, jsonpointer.append(part_ptr, "properties", key))
+        req = part.get("required")
+        if isinstance(req, list):
+            required.extend(str(r) for r in req if str(r) not in required)
+        if "additionalProperties" in part:
+            additional = part["additionalProperties"]
+    return properties, required, additional

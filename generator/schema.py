@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from generator import naming
+from generator import keywords, naming, tags
 from generator import pointer as jsonpointer
 from generator.document import Document
 from generator.keywords import enum_kind, field_of, jsonable, ref_context, ref_siblings, scalar
@@ -29,13 +29,11 @@ from generator.model import (
     EnumMember,
     EnumRef,
     Field,
-    JsonScalar,
     ListOf,
     MapOf,
     Model,
     ModelRef,
     Nullable,
-    Primitive,
     TypeRef,
     UnionOf,
 )
@@ -65,7 +63,6 @@ class SchemaWalker:
         self._ref_types: dict[str, TypeRef] = {}  # other internal refs, walked once
         self._in_progress: set[str] = set()
         self._depth = 0
-        self._building: set[str] = set()  # models whose fields are being walked
         self._tags: dict[str, set[str]] = {}  # model -> wire names of its union tags
         self._base_of: dict[str, str | None] = {}  # known before the model's fields are
 
@@ -351,110 +348,23 @@ class SchemaWalker:
     def _tagged(
         self, members: list[tuple[Any, str]], prop: str | None, mapping: tuple[tuple[str, str], ...]
     ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-        """(discriminator, mapping) of a union whose model members carry a tag: a property
-        that each member fixes to a value of its own (a `const`, a one-value enum), as pydantic
-        writes a discriminated union. With a `discriminator` whose `mapping` leaves members out,
-        their tags are added; with none, the first property tagging every member is the one."""
-        if len(members) < 2:
-            return prop, mapping
-        values = [self._single_values(option) for option, _ in members]
-        candidates = [prop] if prop is not None else list(values[0])
-        for key in candidates:
-            tags = [v.get(key) for v in values]
-            if any(t is None for t in tags) or len(set(tags)) < len(tags):
-                continue
-            known = {value for value, _ in mapping}
-            added = [(str(t), name) for t, (_, name) in zip(tags, members, strict=True)]
-            for _, name in members:
-                self._mark_tag(name, key)
-            return key, mapping + tuple((t, n) for t, n in added if t not in known)
+        """(discriminator, mapping) of a union whose model members carry a tag (`tags`); a
+        one-value enum that tags it is fixed in each member (now, and when it is built)."""
+        values = [(tags.single_values(option, self.doc.lookup), name) for option, name in members]
+        prop, mapping, tagged = tags.union_tag(values, prop, mapping)
+        for _, name in members if tagged and prop is not None else ():
+            self._tags.setdefault(name, set()).add(str(prop))
+            model = self.models[name]
+            self.models[name] = replace(model, fields=self._fix_tags(model))
         return prop, mapping
 
-    def _single_values(self, schema: Any) -> dict[str, str | None]:
-        """wire name -> the one string a property of object `schema` admits (None: others too);
-        through references and `allOf` parts, silently (the walk reports what is broken)."""
-        out: dict[str, str | None] = {}
-        for part in self._object_parts(schema, 0):
-            props = part.get("properties")
-            if isinstance(props, dict):
-                for key, prop in props.items():
-                    out[str(key)] = self._single_value(prop, 0)
-        return out
-
-    def _object_parts(self, schema: Any, depth: int) -> list[dict[str, Any]]:
-        node = self._follow(schema)
-        if depth > 20 or not isinstance(node, dict):
-            return []
-        out: list[dict[str, Any]] = []
-        if isinstance(node.get("allOf"), list):
-            for part in node["allOf"]:
-                out.extend(self._object_parts(part, depth + 1))
-        return [*out, node]
-
-    def _single_value(self, prop: Any, depth: int) -> str | None:
-        node = self._follow(prop)
-        if depth > 20 or not isinstance(node, dict):
-            return None
-        if "const" in node:
-            return node["const"] if isinstance(node["const"], str) else None
-        values = node.get("enum")
-        if isinstance(values, list):
-            return values[0] if len(values) == 1 and isinstance(values[0], str) else None
-        parts = node.get("allOf")
-        if isinstance(parts, list) and len(parts) == 1:
-            return self._single_value(parts[0], depth + 1)
-        return None
-
-    def _follow(self, node: Any) -> Any:
-        """What a chain of plain `$ref`s ends at (None for a loop or a dangling reference)."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen:
-                return None
-            if ref_siblings(node):  # `{$ref, nullable: true}` and the like: not one value
-                return node
-            seen.add(ref)
-            node = self.doc.lookup(ref)
-        return node
-
-    def _mark_tag(self, model_name: str, wire: str) -> None:
-        """Field `wire` of the model is a union's tag: a one-value enum there is fixed too."""
-        self._tags.setdefault(model_name, set()).add(wire)
-        model = self.models.get(model_name)
-        if model is not None and model_name not in self._building:
-            self.models[model_name] = replace(model, fields=self._fix_tags(model))
-
     def _fix_tags(self, model: Model) -> tuple[Field, ...]:
-        tags = self._tags.get(model.name, set())
-        return tuple(
-            replace(f, fixed=True, default=self._only_value(f.type))
-            if f.wire in tags and not f.fixed and self._only_value(f.type) is not None
-            else f
-            for f in model.fields
-        )
-
-    def _only_value(self, t: TypeRef) -> JsonScalar:
-        """The one value of a `const` (a string, number or boolean) or a one-value enum."""
-        if isinstance(t, Const) and isinstance(t.value, str | int | bool):
-            return t.value
-        if isinstance(t, EnumRef) and t.name in self.enums:
-            members = self.enums[t.name].members
-            return members[0].value if len(members) == 1 else None
-        return None
+        return tags.fix_tags(model.fields, self._tags.get(model.name, set()), self.enums)
 
     def _discriminator_mapping(self, disc: Any, ptr: str) -> tuple[tuple[str, str], ...]:
         """(value, model name) of a discriminator's `mapping` entries that name models."""
-        mapping: list[tuple[str, str]] = []
-        if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
-            for value, target in disc["mapping"].items():
-                if isinstance(target, str) and "#" not in target and "/" not in target:
-                    # a bare schema name (allowed by the spec) rather than a reference
-                    target = jsonpointer.append(_SCHEMAS, target)
-                resolved = self._ref_type(str(target), ptr, {}) if isinstance(target, str) else None
-                if isinstance(resolved, ModelRef):
-                    mapping.append((str(value), resolved.name))
-        return tuple(mapping)
+        resolved = [(v, self._ref_type(ref, ptr, {})) for v, ref in tags.mapping_refs(disc)]
+        return tuple((v, t.name) for v, t in resolved if isinstance(t, ModelRef))
 
     # -- objects -----------------------------------------------------------------------------
     def _build_model(self, schema: dict[str, Any], ptr: str, name: str) -> None:
@@ -462,25 +372,21 @@ class SchemaWalker:
             return
         # Register a placeholder first so recursion through this model terminates.
         self.models[name] = Model(name=name, fields=(), pointer=ptr)
-        self._building.add(name)
-        try:
-            base, parts = self._model_parts(schema, ptr, name)
-            self._base_of[name] = base
-            properties, required, additional = _merge_parts(parts)
-            inherited = self.all_fields(base) if base else {}
-            for key in required:
-                if key not in properties and key not in inherited:
-                    self.doc.warn(
-                        f"required property {key!r} is not defined; ignored", ptr + "/required"
-                    )
-            fields = self._fields(name, properties, required, inherited)
-            additional_type: TypeRef | None = None
-            if isinstance(additional, dict) and additional:
-                additional_type = self.type_of(
-                    additional, ptr + "/additionalProperties", name + "Value"
+        base, parts = self._model_parts(schema, ptr, name)
+        self._base_of[name] = base
+        properties, required, additional = keywords.merge_parts(parts)
+        inherited = self.all_fields(base) if base else {}
+        for key in required:
+            if key not in properties and key not in inherited:
+                self.doc.warn(
+                    f"required property {key!r} is not defined; ignored", ptr + "/required"
                 )
-        finally:
-            self._building.discard(name)
+        fields = self._fields(name, properties, required, inherited)
+        additional_type: TypeRef | None = None
+        if isinstance(additional, dict) and additional:
+            additional_type = self.type_of(
+                additional, ptr + "/additionalProperties", name + "Value"
+            )
         model = Model(
             name=name,
             fields=tuple(fields),
@@ -499,34 +405,7 @@ class SchemaWalker:
     def finish(self) -> tuple[Model, ...]:
         """The models, once every schema is walked: a base's discriminator `mapping` completed
         with its subclasses (by the value they fix the property to, then by schema name)."""
-        children: dict[str, list[Model]] = {}
-        for model in self.models.values():
-            if model.base:
-                children.setdefault(model.base, []).append(model)
-        out = []
-        for model in self.models.values():
-            if model.discriminator is not None:
-                mapping = dict(model.mapping)
-                for sub in self._descendants(model.name, children):
-                    value = self.all_fields(sub.name).get(model.discriminator)
-                    if value is not None and value.fixed and isinstance(value.default, str):
-                        mapping.setdefault(value.default, sub.name)
-                    if sub.pointer.startswith(_COMPONENT_PREFIX):
-                        key = jsonpointer.unescape(sub.pointer[len(_COMPONENT_PREFIX) :])
-                        mapping.setdefault(key, sub.name)
-                model = replace(model, mapping=tuple(mapping.items()))
-            out.append(model)
-        return tuple(out)
-
-    def _descendants(self, name: str, children: dict[str, list[Model]]) -> list[Model]:
-        out: list[Model] = []
-        todo = list(children.get(name, []))
-        while todo:
-            model = todo.pop(0)
-            if model not in out and model.name != name:
-                out.append(model)
-                todo.extend(children.get(model.name, []))
-        return out
+        return tags.complete_mappings(list(self.models.values()), self.all_fields)
 
     def _model_parts(
         self, schema: dict[str, Any], ptr: str, name: str
@@ -583,16 +462,9 @@ class SchemaWalker:
                 field_name = names.claim(naming.snake(key, fallback="field"))
             ftype = self.type_of(prop, prop_ptr, f"{name}{naming.pascal(key, fallback='Field')}")
             is_required = key in required or (key in inherited and inherited[key].required)
-            value, const = self._only_value(ftype), isinstance(ftype, Const)
-            base = inherited.get(key)
-            if base is not None and not self._fits(ftype, base.type):
-                # a Python subclass cannot redefine a field with a type outside the base's
-                ftype = base.type
-                value = value if self._value_fits(value, ftype) else None
-            fixed = value is not None and (const or is_required)
-            default: object = value
-            if base is not None and base.fixed and not fixed:  # nor drop the base's default
-                default, fixed = base.default, self._value_fits(base.default, ftype)
+            ftype, fixed, default = tags.override(
+                ftype, is_required, inherited.get(key), self.enums, self._base_of
+            )
             f = field_of(field_name, key, ftype, is_required, prop, prop_schema)
             fields.append(replace(f, fixed=True, default=default) if fixed else f)
         inherited_names = {wire: f.name for wire, f in inherited.items()}
@@ -602,46 +474,6 @@ class SchemaWalker:
             if why is not None:
                 self.doc.warn(why.message(f.wire, field_name, pointers), pointers[f.wire])
         return [replace(f, name=n) for f, (n, _) in zip(fields, named, strict=True)]
-
-    def _fits(self, sub: TypeRef, base: TypeRef) -> bool:
-        """Can an attribute typed `base` be redefined as `sub` in a subclass (mypy's rules:
-        lists and dicts are invariant, `int` goes where `float` does)?"""
-        if sub == base or isinstance(base, AnyType):
-            return True
-        if isinstance(sub, Nullable):
-            return isinstance(base, Nullable) and self._fits(sub.inner, base.inner)
-        if isinstance(sub, UnionOf):
-            return all(self._fits(item, base) for item in sub.items)
-        if isinstance(base, Nullable):
-            return self._fits(sub, base.inner)
-        if isinstance(base, UnionOf):
-            return any(self._fits(sub, item) for item in base.items)
-        if isinstance(base, Primitive):
-            kinds = {"float": {"float", "int"}, "int": {"int", "bool"}}.get(base.kind, {base.kind})
-            if isinstance(sub, Primitive):
-                return sub.kind in kinds
-            if isinstance(sub, Const):
-                return type(sub.value).__name__ in kinds
-            if isinstance(sub, EnumRef) and sub.name in self.enums:
-                return self.enums[sub.name].kind in kinds
-        if isinstance(sub, ModelRef) and isinstance(base, ModelRef):
-            return base.name in self._ancestors(sub.name)
-        return False
-
-    def _value_fits(self, value: object, t: TypeRef) -> bool:
-        if not isinstance(value, str | int | float | bool):
-            return False
-        if isinstance(t, EnumRef) and t.name in self.enums:
-            return any(m.value == value for m in self.enums[t.name].members)
-        return self._fits(Const(value), t) and not isinstance(t, Nullable | UnionOf)
-
-    def _ancestors(self, name: str) -> list[str]:
-        chain: list[str] = []
-        current: str | None = name
-        while current and current not in chain and current in self._base_of:
-            chain.append(current)
-            current = self._base_of[current]
-        return chain
 
     def _flatten_all_of(self, part: Any, ptr: str, depth: int) -> list[tuple[dict[str, Any], str]]:
         if depth > 20:
@@ -660,24 +492,3 @@ class SchemaWalker:
             if extra:
                 out.append((extra, ptr))
         return out
-
-
-def _merge_parts(
-    parts: list[tuple[dict[str, Any], str]],
-) -> tuple[dict[str, tuple[Any, str]], list[str], Any]:
-    """(wire name -> (property schema, pointer), required names, `additionalProperties`) of
-    the parts of a model; a later part's property or `additionalProperties` wins."""
-    properties: dict[str, tuple[Any, str]] = {}
-    required: list[str] = []
-    additional: Any = None
-    for part, part_ptr in parts:
-        props = part.get("properties")
-        if isinstance(props, dict):
-            for key, prop in props.items():
-                properties[str(key)] = (prop, jsonpointer.append(part_ptr, "properties", key))
-        req = part.get("required")
-        if isinstance(req, list):
-            required.extend(str(r) for r in req if str(r) not in required)
-        if "additionalProperties" in part:
-            additional = part["additionalProperties"]
-    return properties, required, additional
