@@ -11,6 +11,9 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import shlex
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -352,3 +355,45 @@ def test_a_binary_body_goes_to_stdout_when_piped(
     out, err = capsysbinary.readouterr()
     assert code == 0 and err == b""
     assert out == BYTES
+
+
+# --------------------------------------------------------------------------------------------
+# Shell completion
+
+
+def completions(script: str, *words: str) -> list[str]:
+    """What bash completes after `words` (the last one being typed), with the script loaded."""
+    array = " ".join(shlex.quote(w) for w in ("vals", *words))
+    program = (
+        f"{script}\nCOMP_WORDS=({array}); COMP_CWORD={len(words)}; "
+        '_vals_complete; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    proc = subprocess.run(["bash", "-c", program], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_bash_completion_completes_commands_and_flags(
+    generated: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert generated[1].main(["--completion", "bash"]) == 0
+    script = capsys.readouterr().out
+    assert completions(script, "") == ["create", "get", "list", "mk", "put"]
+    assert completions(script, "create", "") == ["chat"]
+    assert "--stream" in completions(script, "create", "chat", "--s")
+    assert "--no-stream" not in completions(script, "create", "chat", "--")
+    assert completions(script, "list", "items", "--li") == ["--limit"]
+
+
+def test_zsh_and_fish_completion_scripts(
+    generated: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert generated[1].main(["--completion", "zsh"]) == 0
+    script = capsys.readouterr().out
+    assert script.startswith("autoload -U +X bashcompinit && bashcompinit\n")
+    assert "complete -o default -F _vals_complete vals" in script
+    assert generated[1].main(["--completion", "fish"]) == 0
+    script = capsys.readouterr().out
+    assert "complete -c vals -f -n '__vals_at \"create\"' -a 'chat'" in script
+    assert "complete -c vals -n '__vals_at \"list items\"' -l 'limit'" in script

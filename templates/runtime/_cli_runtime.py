@@ -17,6 +17,21 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
+from ._cli_complete import SHELLS, script
+from ._cli_output import _print_request, show
+from ._cli_values import (
+    _bare,
+    _boolean,
+    _choice,
+    _count,
+    _data,
+    _json_value,
+    _plain,
+    _seconds,
+    _value_type,
+    _Values,
+    _whole_body,
+)
 from ._runtime import (
     UNSET,
     ApiConnectionError,
@@ -28,20 +43,6 @@ from ._runtime import (
     RequestValidationError,
     SyncClient,
     encode,
-)
-from ._cli_output import _print_request, show
-from ._cli_values import (
-    _data,
-    _whole_body,
-    _bare,
-    _boolean,
-    _choice,
-    _count,
-    _json_value,
-    _plain,
-    _seconds,
-    _Values,
-    _value_type,
 )
 
 
@@ -101,6 +102,8 @@ def _help_for(arg: Arg, flag: Flag | None, documented: str) -> str:
         extras.append(f">= {arg.minimum:g}")
     if arg.maximum is not None:
         extras.append(f"<= {arg.maximum:g}")
+    if arg.required:
+        extras.insert(0, "required")
     if extras:
         help_text = (
             f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
@@ -348,6 +351,11 @@ def build_parser(
     )
     values = {**env, **_defaults(client)}
     _add_globals(parser, values, suppress=False)
+    parser.add_argument(
+        "--completion",
+        choices=SHELLS,
+        help='print a shell completion script (bash: eval "$(%(prog)s --completion bash)")',
+    )
     tree: dict[tuple[str, ...], argparse._SubParsersAction[argparse.ArgumentParser]] = (
         {}
     )
@@ -434,6 +442,9 @@ def run(
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     command: Command | None = getattr(ns, "_command", None)
+    if getattr(ns, "completion", None):
+        print(script(parser, ns.completion), file=out, end="")
+        return 0
     if command is None:
         parser.print_help(err)
         return 2
