@@ -1,4 +1,5 @@
-"""The CLI's output: a result as text, JSON or a table; a dry run's curl line."""
+"""The CLI's text for people: a result as text, JSON or a table; a dry run's curl line; the
+help of an argument and the client's defaults shown in the global options' help."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import shlex
 from typing import Any, TextIO
 
-from ._runtime import encode, redact_headers, redact_url
+from ._cli_values import _plain
+from ._runtime import UNSET, Arg, encode, redact_headers, redact_url
 
 
 def _human(data: Any) -> str:
@@ -81,7 +83,13 @@ def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) 
         if content:
             print(response.text, file=out)
         return 0
-    data = encode(raw.parse())
+    # JSON as received (every field, in the server's order), else the parsed result
+    json_body = raw._op.result_kind == "json" and content
+    try:
+        data = response.json() if json_body else encode(raw.parse())
+    except ValueError:  # not the JSON it says it is: shown as received
+        print(response.text, file=out)
+        return 0
     if data is None:
         return 0
     form = getattr(ns, "format", None) or ("text" if _terminal(out) else "json")
@@ -156,3 +164,47 @@ def _print_request(client: Any, request: Any, out: TextIO) -> None:
         print(body.decode("utf-8", "replace"), file=out)
     print(file=out)
     print(_curl(request.method, url, headers, body), file=out)
+
+
+def _help_for(arg: Arg, flag: Any, documented: str) -> str:
+    """An argument's help: its text, then required, the server default, example, bounds."""
+    help_text = (flag.help if flag else "") or documented
+    extras = []
+    if flag is not None and flag.default is not UNSET:
+        extras.append(f"server default: {json.dumps(encode(flag.default))}")
+    if flag is not None and flag.example is not UNSET:
+        extras.append(f"example: {json.dumps(encode(flag.example))}")
+    if arg.minimum is not None:
+        extras.append(f">= {arg.minimum:g}")
+    if arg.maximum is not None:
+        extras.append(f"<= {arg.maximum:g}")
+    if arg.required:
+        extras.insert(0, "required")
+    if extras:
+        help_text = (
+            f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
+        )
+    return _plain(help_text).replace("%", "%%")
+
+
+def _flag_help(client: Any) -> dict[str, dict[str, str]]:
+    """Each method's argument help texts: the `_cli_help` tables of the client's classes.
+
+    The generated client classes carry them as data (method -> argument -> text), beside the
+    methods whose docstrings say the same.
+    """
+    cls = client if isinstance(client, type) else type(client)
+    table: dict[str, dict[str, str]] = {}
+    for klass in reversed(cls.__mro__):
+        table.update(vars(klass).get("_cli_help", {}))
+    return table
+
+
+def _defaults(client: Any) -> dict[str, str]:
+    """The client's configured timeout and retry count, as shown in the global options' help."""
+    read = getattr(getattr(client, "_default_timeout", None), "read", None)
+    retries = getattr(client, "_default_max_retries", None)
+    return {
+        "timeout": f"{read:g}" if isinstance(read, (int, float)) else "none",
+        "max_retries": str(retries) if isinstance(retries, int) else "the client's",
+    }

@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
-import json
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from ._cli_complete import SHELLS, script
-from ._cli_output import _print_request, show
+from ._cli_output import _defaults, _flag_help, _help_for, _print_request, show
 from ._cli_values import (
     _bare,
     _boolean,
@@ -42,7 +41,6 @@ from ._runtime import (
     Op,
     RequestValidationError,
     SyncClient,
-    encode,
 )
 
 
@@ -89,26 +87,6 @@ class _Parser(argparse.ArgumentParser):
 def _dest(name: str) -> str:
     """An argument's argparse destination: never a global option's (`api_key`, `url`, ...)."""
     return "arg_" + name
-
-
-def _help_for(arg: Arg, flag: Flag | None, documented: str) -> str:
-    help_text = (flag.help if flag else "") or documented
-    extras = []
-    if flag is not None and flag.default is not UNSET:
-        extras.append(f"server default: {json.dumps(encode(flag.default))}")
-    if flag is not None and flag.example is not UNSET:
-        extras.append(f"example: {json.dumps(encode(flag.example))}")
-    if arg.minimum is not None:
-        extras.append(f">= {arg.minimum:g}")
-    if arg.maximum is not None:
-        extras.append(f"<= {arg.maximum:g}")
-    if arg.required:
-        extras.insert(0, "required")
-    if extras:
-        help_text = (
-            f"{help_text} ({'; '.join(extras)})" if help_text else "; ".join(extras)
-        )
-    return _plain(help_text).replace("%", "%%")
 
 
 def _flag_names(parser: argparse.ArgumentParser, arg: Arg) -> list[str]:
@@ -312,29 +290,6 @@ def _help_texts(command: Command, client: Any) -> tuple[str, str]:
     if command.usage and command.usage not in text:
         text = f"{text}\n\nUsage: {command.usage}"
     return _plain(summary), _plain(text)
-
-
-def _flag_help(client: Any) -> dict[str, dict[str, str]]:
-    """Each method's argument help texts: the `_cli_help` tables of the client's classes.
-
-    The generated client classes carry them as data (method -> argument -> text), beside the
-    methods whose docstrings say the same.
-    """
-    cls = client if isinstance(client, type) else type(client)
-    table: dict[str, dict[str, str]] = {}
-    for klass in reversed(cls.__mro__):
-        table.update(vars(klass).get("_cli_help", {}))
-    return table
-
-
-def _defaults(client: Any) -> dict[str, str]:
-    """The client's configured timeout and retry count, as shown in the global options' help."""
-    read = getattr(getattr(client, "_default_timeout", None), "read", None)
-    retries = getattr(client, "_default_max_retries", None)
-    return {
-        "timeout": f"{read:g}" if isinstance(read, (int, float)) else "none",
-        "max_retries": str(retries) if isinstance(retries, int) else "the client's",
-    }
 
 
 def build_parser(

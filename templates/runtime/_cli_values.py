@@ -115,30 +115,62 @@ def _fits(value: Any, desc: Descriptor) -> bool:
     return False
 
 
-def _union(items: tuple[Descriptor, ...]) -> Callable[[str], Any]:
+def _union(
+    items: tuple[Descriptor, ...], words: frozenset[str] | None = None
+) -> Callable[[str], Any]:
     """A union with a string member: the text as typed, JSON where it parses as another member
-    (`--model gpt-4o`, `--stop '["a","b"]'`)."""
+    (`--model gpt-4o`, `--stop '["a","b"]'`). With `words`, the string members are enums or
+    constants: the text must be one of them (Stripe's `--metadata ''`)."""
 
     def convert(text: str) -> Any:
         try:
             value = json.loads(text)
         except ValueError:
-            return text
-        if any(_fits(value, d) for d in items if _bare(d) != "str"):
+            value = UNSET
+        if value is not UNSET and any(
+            _fits(value, d) for d in items if _bare(d) != "str"
+        ):
             return value
-        return text
+        if words is None or text in words:
+            return text
+        raise argparse.ArgumentTypeError(
+            f"expected JSON or one of {', '.join(repr(w) for w in sorted(words))}"
+        )
 
     convert.__name__ = "value"
     return convert
+
+
+def _members(desc: Descriptor) -> tuple[Descriptor, ...]:
+    """A union's members, nested unions and nullables flattened."""
+    desc = _bare(desc)
+    if isinstance(desc, tuple) and desc[0] == "union":
+        return tuple(m for d in desc[1] for m in _members(d))
+    return (desc,)
+
+
+def _words(items: tuple[Descriptor, ...]) -> frozenset[str]:
+    """The strings a union's enum and constant members allow."""
+    out: set[str] = set()
+    for item in items:
+        if isinstance(item, tuple) and item[0] == "enum":
+            out.update(m.value for m in _resolve(item[1]) if isinstance(m.value, str))
+        elif (
+            isinstance(item, tuple) and item[0] == "const" and isinstance(item[1], str)
+        ):
+            out.add(item[1])
+    return frozenset(out)
 
 
 def _value_type(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None, str]:
     """(type function, choices, metavar) of one value as a user types it."""
     desc = _bare(desc)
     if isinstance(desc, tuple) and desc[0] == "union":
-        items = tuple(_bare(d) for d in desc[1])
+        items = _members(desc)
         if any(d in ("str", "any") for d in items):
             return _union(items), None, "VALUE"
+        if _words(items):
+            return _union(items, _words(items)), None, "VALUE"
     if desc == "bool":
         return _boolean, None, "BOOL"
     if desc == "any":  # JSON where the text is JSON, else the text itself
