@@ -397,3 +397,36 @@ def test_zsh_and_fish_completion_scripts(
     script = capsys.readouterr().out
     assert "complete -c vals -f -n '__vals_at \"create\"' -a 'chat'" in script
     assert "complete -c vals -n '__vals_at \"list items\"' -l 'limit'" in script
+
+
+def test_x_cli_default_of_a_body_field_beside_data(tmp_path: Path, server: str) -> None:
+    spec = """
+    openapi: 3.0.3
+    info: {title: D, version: "1"}
+    paths:
+      /bids:
+        put:
+          operationId: changeBid
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [client_id, price]
+                  properties:
+                    client_id: {type: string, x-cli-default: me}
+                    price: {type: number}
+          responses:
+            "200": {description: ok}
+    """
+    pkg, _ = generate_package(tmp_path, spec)
+    cli = importlib.import_module(pkg.__name__ + "._cli")
+    for argv, expected in [
+        (["--price", "0.5"], {"client_id": "me", "price": 0.5}),
+        (["--data", '{"price": 0.5}'], {"client_id": "me", "price": 0.5}),
+        (["--data", '{"price": 1, "client_id": "u2"}'], {"client_id": "u2", "price": 1}),
+    ]:
+        Recorder.seen.clear()
+        assert cli.main(["--url", server, "change", "bid", *argv]) == 0
+        assert Recorder.seen[-1]["body"] == expected

@@ -42,6 +42,7 @@ from ._runtime import (
     RequestValidationError,
     SyncClient,
 )
+from ._streaming import open_stream
 
 
 @dataclasses.dataclass(frozen=True)
@@ -457,7 +458,11 @@ def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
             if arg.location == "body" and arg.name not in kwargs:
                 if arg.wire in given or not command.op.flattened:
                     kwargs[arg.name] = given.get(arg.wire, data)
+    body = getattr(ns, "cli_body", UNSET)
     for name, value in command.defaults:
+        field = args.get(name)
+        if isinstance(body, dict) and field is not None and field.location == "body":
+            body.setdefault(field.wire, value)  # --data: a field it leaves out
         kwargs.setdefault(name, value)
     # a required free-form body ("an empty object is expected") may be left out
     for arg in command.op.args:
@@ -507,6 +512,9 @@ class _Call:
             op = dataclasses.replace(op, args=keep + (whole,), flattened=False)
         if self.dry_run:
             return self.client.build_request(op, args, require_auth=False)
+        # an operation that may stream events: `show` prints each as it arrives
+        if op.events is not None:
+            return open_stream(self.client, op, args, options)
         return self.client._call_raw(op, args, **options)
 
 
