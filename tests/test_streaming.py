@@ -299,3 +299,31 @@ def test_stream_annotations_type_check(pkg: ModuleType) -> None:
         cwd=folder.parent,
     )
     assert linted.returncode == 0, linted.stdout
+
+
+def test_cli_prints_each_event_as_a_json_line_as_it_arrives(
+    pkg: ModuleType, server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import io
+
+    gate = Gate()
+    server.replies["/events"] = gate.handler
+    lines: list[str] = []
+
+    class Terminal(io.StringIO):
+        def write(self, text: str) -> int:
+            if text.strip() and not lines:
+                assert not gate.sent_last.is_set()  # printed before the last event was sent
+                gate.go.set()
+            if text.strip():
+                lines.append(text.strip())
+            return super().write(text)
+
+    monkeypatch.setattr("sys.stdout", Terminal())
+    cli = importlib.import_module(pkg.__name__ + "._cli")
+    assert cli.main(["--url", server.url, "listen", "events"]) == 0
+    assert [json.loads(line) for line in lines] == [
+        {"delta": "Hel", "index": 0},
+        {"delta": "lo", "index": 1},
+    ]

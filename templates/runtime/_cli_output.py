@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from ._cli_values import _plain
 from ._runtime import UNSET, Arg, encode, redact_headers, redact_url
+from ._streaming import Stream
 
 
 def _human(data: Any) -> str:
@@ -52,6 +53,11 @@ def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) 
     """Print a raw response as asked: `--output FILE`, binary bytes (not on a terminal),
     `--raw` (the body exactly as received), else `--format` json, table or text (default:
     text on a terminal, JSON when piped)."""
+    # server-sent events: one JSON line each, as they arrive
+    if isinstance(raw, Stream):
+        for event in raw:
+            print(json.dumps(encode(event), ensure_ascii=False), file=out, flush=True)
+        return 0
     response = raw.http_response
     content: bytes = response.content
     target = getattr(ns, "output", None)

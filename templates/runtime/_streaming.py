@@ -30,6 +30,7 @@ import httpx
 
 from ._descriptors import Descriptor, decode
 from ._errors import ApiConnectionError, ApiTimeoutError
+from ._operation import Op, RawResponse
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -169,6 +170,18 @@ class Stream(Generic[T]):
 
 class AsyncStream(Stream[T]):
     """A `Stream` of an `AsyncClient`: iterate it with `async for`."""
+
+
+def open_stream(
+    client: Any, op: Op[Any], args: Mapping[str, Any], options: Mapping[str, Any]
+) -> Stream[Any] | RawResponse[Any]:
+    """For the CLI: a `Stream` when the server answers with events, else the `RawResponse`
+    (read whole), so that events are shown as they arrive."""
+    response = cast(httpx.Response, client._send_open(op, args, **options))
+    if streams(op.events, response):
+        return Stream(response, op.events or "any", op.name)
+    response.read()
+    return RawResponse(response, op)
 
 
 def streams(events: Descriptor | None, response: httpx.Response) -> bool:
