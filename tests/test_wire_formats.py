@@ -444,3 +444,31 @@ def test_file_inputs_type_check_and_the_package_is_clean(pkg: ModuleType) -> Non
         timeout=600,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_cli_sends_a_file_from_a_path_or_stdin(
+    pkg: ModuleType, server: Recorder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import sys
+
+    audio = tmp_path / "speech.wav"
+    audio.write_bytes(b"RIFF-from-cli")
+    cli = importlib.import_module(pkg.__name__ + "._cli")
+    argv = ["--url", server.url, "create", "transcription", "--model", "whisper-1"]
+    assert cli.main([*argv, "--file", f"@{audio}"]) == 0
+    first = _part(server.last.parts()[0])
+    assert first[:2] == ("file", "speech.wav") and first[3] == b"RIFF-from-cli"
+
+    class Stdin:
+        buffer = io.BytesIO(b"RIFF-from-stdin")
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    assert cli.main([*argv, "--file", "-"]) == 0
+    assert _part(server.last.parts()[0]) == (
+        "file",
+        "file",
+        "application/octet-stream",
+        b"RIFF-from-stdin",
+    )
+    assert cli.main([*argv, "--file", f"@{tmp_path / 'missing.wav'}"]) == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import pathlib
 import re
 import sys
 from collections.abc import Callable
@@ -83,13 +84,28 @@ def _converter(desc: Descriptor) -> tuple[Callable[[str], Any], list[Any] | None
         return int, None, "INT"
     if desc == "float":
         return float, None, "NUMBER"
-    if desc in ("str", "bytes"):
+    if desc == "bytes":
+        return _file, None, "@FILE"
+    if desc == "str":
         return str, None, "TEXT"
     if isinstance(desc, tuple) and desc[0] == "enum":
         values = [m.value for m in _resolve(desc[1])]
         kind = int if values and all(isinstance(v, int) for v in values) else str
         return kind, values, "{" + ",".join(str(v) for v in values) + "}"
     return _json_value, None, "JSON"
+
+
+def _file(text: str) -> Any:
+    """A file argument: `@path` sends that file (with its name), `-` standard input, any
+    other text is sent as it is."""
+    if text == "-":
+        return sys.stdin.buffer.read()
+    if text.startswith("@"):
+        path = pathlib.Path(text[1:])
+        if not path.is_file():
+            raise argparse.ArgumentTypeError(f"no such file: {text[1:]}")
+        return path
+    return text
 
 
 def _bare(desc: Descriptor) -> Descriptor:
