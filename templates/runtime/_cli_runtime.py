@@ -178,7 +178,13 @@ def _add_positional(
         nargs="*" if spec.endswith("...") else "?",
         default=UNSET,
         metavar=arg.wire.upper(),
-        help=documented.replace("%", "%%"),
+        help=(
+            documented
+            + (" " if documented else "")
+            + ("(required; " if arg.required and spec[-1:] not in "?." else "(")
+            + ("the rest of the line; " if spec.endswith("...") else "")
+            + "or as a flag)"
+        ).replace("%", "%%"),
     )
 
 
