@@ -152,6 +152,19 @@ paths:
                 purpose: {type: string}
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+  /headers:
+    get:
+      operationId: getWithHeaders
+      parameters:
+        - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
+        - name: X-Filter
+          in: header
+          explode: true
+          schema: {type: object, properties: {role: {type: string}, level: {type: integer}}}
+        - {name: prefs, in: cookie, schema: {type: object, properties: {theme: {type: string}}}}
+        - {name: tags, in: cookie, schema: {type: array, items: {type: string}}}
+      responses:
+        "204": {description: done}
   /image:
     get:
       operationId: getImage
@@ -472,3 +485,17 @@ def test_cli_sends_a_file_from_a_path_or_stdin(
         b"RIFF-from-stdin",
     )
     assert cli.main([*argv, "--file", f"@{tmp_path / 'missing.wav'}"]) == 2
+
+
+def test_header_and_cookie_styles(pkg: ModuleType, server: Recorder) -> None:
+    with _client(pkg, server) as client:
+        client.get_with_headers(
+            x_ids=[1, 2],
+            x_filter={"role": "admin", "level": 2},
+            prefs={"theme": "dark"},
+            tags=["a", "b"],
+        )
+    got = server.last.headers
+    assert got["x-ids"] == "1,2"
+    assert got["x-filter"] == "role=admin,level=2"
+    assert got["cookie"] == "prefs=theme,dark; tags=a,b"

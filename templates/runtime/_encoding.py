@@ -131,12 +131,19 @@ def form_body(pairs: Iterable[tuple[str, str]]) -> bytes:
 
 
 def path_text(
-    name: str, value: Any, style: str | None = None, explode: bool | None = None
+    name: str,
+    value: Any,
+    style: str | None = None,
+    explode: bool | None = None,
+    *,
+    quote: bool = True,
 ) -> str:
-    """A path parameter's text by style: `simple` (`a,b`), `label` (`.a.b`), `matrix` (`;n=a`)."""
+    """A path parameter's text by style: `simple` (`a,b`), `label` (`.a.b`), `matrix` (`;n=a`);
+    with `quote=False` (a header's or a cookie's `simple` value) nothing is percent-encoded.
+    """
 
     def q(v: Any) -> str:
-        return urllib.parse.quote(text(v), safe="")
+        return urllib.parse.quote(text(v), safe="") if quote else text(v)
 
     style = style or "simple"
     explode = bool(explode)

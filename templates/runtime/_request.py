@@ -140,15 +140,16 @@ def place_args(
                 parts.query.extend(_query_pairs(arg, value))
         elif arg.location == "header":
             if value is not None:
-                enc = encode(value, arg.type)
-                parts.headers[arg.wire] = (
-                    ",".join(map(_scalar, enc))
-                    if isinstance(enc, list)
-                    else _scalar(enc)
+                enc = encode(value, arg.type)  # style simple: `a,b`, `k,v` or `k=v`
+                parts.headers[arg.wire] = path_text(
+                    arg.wire, enc, "simple", arg.explode, quote=False
                 )
         elif arg.location == "cookie":
             if value is not None:
-                parts.cookies[arg.wire] = _scalar(encode(value, arg.type))
+                enc = encode(value, arg.type)  # style form, not exploded: `a,b`, `k,v`
+                parts.cookies[arg.wire] = path_text(
+                    arg.wire, enc, "simple", False, quote=False
+                )
         elif op.flattened:  # files of a multipart body are sent as given
             keep = op.body == "multipart" and _binary(arg.type)
             parts.body[arg.wire] = value if keep else encode(value, arg.type)
