@@ -20,7 +20,7 @@ from generator.keywords import constraints_of, jsonable
 from generator.load import SourceMap
 from generator.media import (
     encoding_of,
-    event_schema,
+    event_type,
     is_json,
     part_types,
     pick_content,
@@ -430,24 +430,11 @@ class _Builder:
                     kind = "text"
                 else:
                     kind = "binary"
+            description = _text(resp.get("description"))
             media_types = tuple(str(t) for t in content or ())
-            found = event_schema(content or {}) if status.startswith("2") else None
-            events_ptr = jsonpointer.append(
-                resp_ptr, "content", found[0] if found else "", "schema"
-            )
-            events = (
-                self.walker.type_of(found[1], events_ptr, type_context + "Event") if found else None
-            )
+            events = event_type(self.walker, content or {}, resp_ptr, type_context, status)
             out.append(
-                Response(
-                    status,
-                    _text(resp.get("description")),
-                    kind,
-                    rtype,
-                    content_type,
-                    media_types,
-                    events,
-                )
+                Response(status, description, kind, rtype, content_type, media_types, events)
             )
         return out
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import BodyKind, Operation
+from generator import pointer as jsonpointer
+from generator.model import BodyKind, Operation, TypeRef
+from generator.schema import SchemaWalker
 
 
 def encoding_of(media: dict[str, Any], wire: str, key: str, kind: type[Any]) -> Any:
@@ -63,13 +65,18 @@ def pick_response_content(types: list[str]) -> str | None:
     return types[0] if types else None
 
 
-def event_schema(content: dict[str, Any]) -> tuple[str, Any] | None:
-    """(media type, schema) of a response's `text/event-stream` content, if it declares one
-    (`{}`, any data, when it gives no schema)."""
+def event_type(
+    walker: SchemaWalker, content: dict[str, Any], ptr: str, context: str, status: str
+) -> TypeRef | None:
+    """The type of each event's data where a success response declares `text/event-stream`
+    (any data when it gives no schema); None for any other response."""
+    if not status.startswith("2"):
+        return None
     for media_type, media in content.items():
         if str(media_type).split(";", 1)[0].strip().lower() == "text/event-stream":
             schema = media.get("schema") if isinstance(media, dict) else None
-            return str(media_type), schema if schema is not None else {}
+            where = jsonpointer.append(ptr, "content", str(media_type), "schema")
+            return walker.type_of(schema if schema is not None else {}, where, context + "Event")
     return None
 
 
