@@ -35,9 +35,6 @@ CANNOT = {
     "vastai set user --file <file_path>": "the body has no `file` field (it takes its fields)",
     "vastai create api-key --name <name> --permission_file <permissions_file> "
     "[--key_params <params>]": "the body field is `permissions` (JSON), not a file",
-    "vastai show ssh-keys <instance_id>": (
-        "`show ssh-keys` (no argument) is another operation; this one is `show ssh-keys-2`"
-    ),
     "vastai change bid <id> --price <price>": (
         "the body's required `client_id` is not in the usage line (`x-cli-default: me` would "
         "fill it in)"
@@ -285,3 +282,15 @@ def test_two_path_parameters_in_the_documented_order(
     assert code == 0, err
     assert request["method"] == "DELETE"
     assert request["path"] == "/api/v0/instances/11/ssh/22/"
+
+
+def test_one_documented_command_for_two_operations_dispatches_on_its_arguments(
+    vastai_full: ModuleType, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `show ssh-keys` (the user's keys) and `show ssh-keys <instance_id>` (an instance's)
+    code, err, request = run(vastai_full, server, capsys, "show", "ssh-keys")
+    assert code == 0, err
+    assert request["method"] == "GET" and request["path"] == "/api/v0/ssh/"
+    code, err, request = run(vastai_full, server, capsys, "show", "ssh-keys", "4242")
+    assert code == 0, err
+    assert request["method"] == "GET" and request["path"] == "/api/v0/instances/4242/ssh/"

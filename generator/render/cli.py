@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import layout
+from generator import cli_usage, layout
 from generator.model import MISSING, Api, Operation, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
@@ -61,13 +61,34 @@ def cli_parts(op: Operation) -> list[str]:
     return parts
 
 
-def command_code(view: OpView, imports: Imports) -> str:
+def overflows(ops: list[Operation]) -> dict[str, tuple[str, ...]]:
+    """Two operations documented with the same command words (`show ssh-keys` and `show
+    ssh-keys <instance_id>`): the one with positionals was renamed (`show ssh-keys-2`); the
+    other, when given positional arguments, runs it (method name -> the renamed words)."""
+    words = {op.cli_words for op in ops}
+    out: dict[str, tuple[str, ...]] = {}
+    for op in ops:
+        documented = cli_usage.command_words(op.cli.usage) if op.cli.usage else None
+        if not op.cli.positional or documented is None or documented == op.cli_words:
+            continue
+        for plain in ops:
+            parent = any(w[: len(plain.cli_words)] == plain.cli_words != w for w in words)
+            if plain.cli_words == documented and not plain.cli.positional and not parent:
+                out.setdefault(plain.name, op.cli_words)
+    return out
+
+
+def command_code(
+    view: OpView, imports: Imports, overflow: tuple[str, ...] | None = None
+) -> str:
     """The `Command(...)` entry of an operation, laid out as a line of the table."""
     parts = [pyrepr(view.op.cli_words), pyrepr(view.op.name), f"ops.{view.const}"]
     flags = [code for p in view.params if (code := flag_code(p.param, imports))]
     if flags:
         parts.append("flags=(" + ", ".join(flags) + ("," if len(flags) == 1 else "") + ")")
     parts += cli_parts(view.op)
+    if overflow:
+        parts.append(f"overflow={pyrepr(overflow)}")
     imports.add(".", "_ops as ops")
     return layout.statement("", "Command(" + ", ".join(parts) + ")", ",", 1)
 
@@ -78,7 +99,8 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     imports = Imports().add("collections.abc", "Sequence")
     imports.add("._cli_runtime", "Command", "run").add(".client", "Client")
     ordered = sorted(views, key=lambda v: v.op.cli_words)
-    commands = tuple(command_code(v, imports) for v in ordered)
+    shared = overflows([v.op for v in views])
+    commands = tuple(command_code(v, imports, shared.get(v.op.name)) for v in ordered)
     server = api.servers[0] if api.servers else "none"
     context = CliContext(
         docstring=(

@@ -72,6 +72,7 @@ class Command:
     aliases: tuple[tuple[str, ...], ...] = ()
     defaults: tuple[tuple[str, Any], ...] = ()
     usage: str = ""
+    overflow: tuple[str, ...] = ()  # the command to run when given positional arguments
 
 
 class _Parser(argparse.ArgumentParser):
@@ -381,6 +382,8 @@ def _add_arguments(
             help="the whole request body: JSON text, @file.json, or - for stdin; "
             "flags given beside it override its fields",
         )
+    if command.overflow:
+        sub.add_argument("cli_overflow", nargs="*", default=[], help=argparse.SUPPRESS)
     sub.set_defaults(_command=command, _parser=sub)
 
 
@@ -400,7 +403,11 @@ def run(
     err = stderr or sys.stderr
     parser = build_parser(commands, prog, description, env, client_factory)
     try:
-        ns = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = list(sys.argv[1:] if argv is None else argv)
+        ns = parser.parse_args(args)
+        chosen = getattr(ns, "_command", None)
+        if chosen is not None and getattr(ns, "cli_overflow", None):
+            ns = parser.parse_args(_overflow(args, chosen.words, chosen.overflow))
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     command: Command | None = getattr(ns, "_command", None)
@@ -428,6 +435,18 @@ def run(
         if handler is not None:  # main() may run again in this process: leave no trace
             logger.removeHandler(handler)
             logger.setLevel(level)
+
+
+def _overflow(
+    argv: list[str], words: tuple[str, ...], other: tuple[str, ...]
+) -> list[str]:
+    """`argv` with the command's words replaced by `other`'s (as many, in the same places)."""
+    out, at = list(argv), 0
+    for index, token in enumerate(argv):
+        if at < len(words) and token == words[at] and len(other) == len(words):
+            out[index] = other[at]
+            at += 1
+    return out
 
 
 def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
