@@ -15,6 +15,7 @@ loaded into the generator and start-up stays cheap), never written a second time
   (`generator.errors.error_class_name` reads it);
 - `CONSTRAINTS`: the schema constraint keywords `Arg(...)` accepts;
 - `RETRY_STATUSES` / `IDEMPOTENT_METHODS`: the retry policy;
+- `CLI_GLOBAL_FLAGS`: the CLI's global option strings (the docs name an argument's flag);
 - `RESERVED_CLASSES` / `RESERVED_METHODS`: the names models and methods may not take.
 - `MODEL_ATTRIBUTES`: the runtime `Model`'s public attributes, which no field may take.
 
@@ -165,6 +166,17 @@ def _status_errors() -> dict[int, str]:
     return dict(sorted(out.items()))
 
 
+def _cli_global_flags() -> tuple[str, ...]:
+    """The option strings of the CLI's global options: the first item of each `_GLOBALS` entry."""
+    value = _assigned("_cli_runtime.py", "_GLOBALS")
+    assert isinstance(value, ast.Tuple)
+    flags: list[str] = ["-h", "--help"]
+    for entry in value.elts:
+        assert isinstance(entry, ast.Tuple)
+        flags.extend(str(name) for name in ast.literal_eval(entry.elts[0]))
+    return tuple(flags)
+
+
 _exports = _all_parts("_runtime.py")
 RUNTIME_EXPORTS: tuple[str, ...] = tuple(_exports[0])
 RUNTIME_NAMES: tuple[str, ...] = tuple(n for part in _exports for n in part)
@@ -175,6 +187,9 @@ ERROR_CLASSES: tuple[str, ...] = tuple(_classes("_errors.py"))
 CONSTRAINTS: tuple[str, ...] = tuple(_literal("_validation.py", "CONSTRAINTS"))
 RETRY_STATUSES: frozenset[int] = _literal("_retry.py", "RETRY_STATUSES")
 IDEMPOTENT_METHODS: frozenset[str] = _literal("_retry.py", "IDEMPOTENT")
+# Option strings every command of the CLI has (`--url`, `--api-key`, `-h`, ...): a flag of an
+# operation's own takes another spelling.
+CLI_GLOBAL_FLAGS: tuple[str, ...] = _cli_global_flags()
 
 # Class names the generated package binds itself: a model must not take them.
 RESERVED_CLASSES = frozenset((*RUNTIME_EXPORTS, *CLIENT_CLASSES, *MODEL_MODULE_NAMES))
@@ -182,8 +197,5 @@ RESERVED_CLASSES = frozenset((*RUNTIME_EXPORTS, *CLIENT_CLASSES, *MODEL_MODULE_N
 RESERVED_METHODS = frozenset((*CLIENT_ATTRIBUTES, *GENERATED_CLIENT_ATTRIBUTES))
 # Public attributes and methods of the runtime's `Model` base: a model's field must not take them.
 MODEL_ATTRIBUTES: tuple[str, ...] = tuple(
-    sorted(
-        n for n in set(_public_attributes(_classes("_descriptors.py")["Model"])) if n[:1] != "_"
-    )
+    sorted(n for n in set(_public_attributes(_classes("_descriptors.py")["Model"])) if n[:1] != "_")
 )
-

@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import json
 import shlex
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from generator import __version__
-from generator.model import MISSING, Api, Parameter, Primitive
+from generator import __version__, contract
+from generator.model import (
+    MISSING,
+    AnyType,
+    Api,
+    EnumRef,
+    ListOf,
+    Nullable,
+    Operation,
+    Parameter,
+    Primitive,
+    TypeRef,
+    UnionOf,
+)
 from generator.render.common import Settings, template
+from generator.render.examples import ExampleValues
 from generator.render.operations import OpView
-from generator.render.text import md, pyrepr
-from generator.render.types import type_label
+from generator.render.text import md
+from generator.render.types import Imports, type_label
 
 
 @dataclass(frozen=True)
@@ -78,66 +92,128 @@ class ReadmeContext:
     server: str  # escaped, "" without servers
 
 
-def example_value(p: Parameter) -> Any:
-    """A value to show for `p`: its example, else its default, else one of its type."""
-    if p.example is not MISSING:
-        return p.example
-    if p.default is not MISSING:
-        return p.default
-    match p.type:
-        case Primitive(kind="int"):
-            return 1
-        case Primitive(kind="float"):
-            return 1.5
-        case Primitive(kind="bool"):
-            return True
-        case Primitive(kind="str"):
-            return "string"
-    return None
+def _cli_text(value: Any, t: TypeRef | None = None) -> str:
+    """`value` as typed after a flag of type `t`: text as it is where the CLI reads text (a
+    scalar, an enum, a union with a string member), else JSON."""
+    bare = t.inner if isinstance(t, Nullable) else t
+    if isinstance(value, str) and (t is None or _reads_text(bare)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
-def examples(api: Api, settings: Settings, view: OpView) -> Examples:
-    """The operation called with its required parameters (else up to two with examples)."""
-    op = view.op
-    required = [p for p in op.params if p.required]
-    shown = required or [p for p in op.params if p.example is not MISSING][:2]
-    call_args = ", ".join(f"{p.name}={pyrepr(example_value(p))}" for p in shown)
+def _reads_text(t: TypeRef | None) -> bool:
+    if isinstance(t, UnionOf):
+        return any(
+            isinstance(i, AnyType) or isinstance(i, Primitive) and i.kind == "str"
+            for i in (i.inner if isinstance(i, Nullable) else i for i in t.items)
+        )
+    return isinstance(t, (Primitive, EnumRef, AnyType))
+
+
+def _query_text(value: Any) -> str:
+    """A scalar as the runtime writes it in a query string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _cli_text(value)
+
+
+def _scalar_list(p: Parameter) -> bool:
+    """Does the CLI take this parameter as a list of words (`--ids a b`), not as JSON?"""
+    t = p.type.inner if isinstance(p.type, Nullable) else p.type
+    return isinstance(t, ListOf) and isinstance(t.item, Primitive)
+
+
+def cli_flags(op: Operation) -> dict[str, str]:
+    """Each flag argument's option string, as the CLI runtime settles them: its wire name, else
+    dashed, else its Python name, else `--<location>-<name>`, skipping those the global options
+    and earlier arguments took (a body field `url` beside the global `--url`)."""
+    taken = set(contract.CLI_GLOBAL_FLAGS)
+    out: dict[str, str] = {}
+    for p in op.params:
+        if p.location == "path" and p.required:
+            continue
+        spellings = dict.fromkeys([f"--{p.wire}", "--" + p.wire.replace("_", "-"), f"--{p.name}"])
+        names = [n for n in spellings if n[2:] and not n[2:].startswith("-") and n not in taken]
+        fallback, n = f"--{p.location}-{p.name}", 2
+        while not names:
+            if fallback not in taken:
+                names = [fallback]
+            fallback, n = f"--{p.location}-{p.name}-{n}", n + 1
+        taken.update(names)
+        taken.update("--no-" + name[2:] for name in names)  # a boolean's negative spellings
+        out[p.name] = names[0]
+    return out
+
+
+def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) -> tuple[str, str]:
+    """(sync, async) Python examples of one call."""
+    stdlib = "".join(f"import {m}\n" for m in ("datetime", "decimal", "uuid") if imports.has(m))
+    names = "Client, models" if imports.has(".", "models") else "Client"
+    async_names = "AsyncClient, models" if imports.has(".", "models") else "AsyncClient"
     python = (
-        f"from {settings.package} import Client\n\n"
+        (stdlib + "\n" if stdlib else "") + f"from {settings.package} import {names}\n\n"
         f"with Client() as client:  # API key from ${settings.api_key_env}\n"
-        f"    result = client.{op.name}({call_args})\n"
+        f"    result = client.{op_name}({call_args})\n"
         f"    print(result)\n"
     )
     async_python = (
-        f"import asyncio\n\nfrom {settings.package} import AsyncClient\n\n\n"
+        f"import asyncio\n{stdlib}\nfrom {settings.package} import {async_names}\n\n\n"
         f"async def main() -> None:\n"
         f"    async with AsyncClient() as client:\n"
-        f"        result = await client.{op.name}({call_args})\n"
+        f"        result = await client.{op_name}({call_args})\n"
         f"        print(result)\n\n\n"
         f"asyncio.run(main())\n"
     )
+    return python, async_python
+
+
+def examples(
+    api: Api, settings: Settings, view: OpView, values: ExampleValues | None = None
+) -> Examples:
+    """The operation called with its required parameters (else up to two with examples), each
+    with a value the client's validation accepts."""
+    values = values or ExampleValues(api)
+    op = view.op
+    required = [p for p in op.params if p.required]
+    shown = required or [p for p in op.params if p.example is not MISSING][:2]
+    wire = {p.name: values.wire(p) for p in shown}
+    imports = Imports()
+    call_args = ", ".join(f"{p.name}={values.code(wire[p.name], p.type, imports)}" for p in shown)
+    python, async_python = _python(settings, op.name, call_args, imports)
     cli_parts = ["python", "-m", settings.package, *op.cli_words]
+    flags = cli_flags(op)
     for p in shown:
-        value = example_value(p)
-        text = json.dumps(value) if not isinstance(value, str) else value
+        value = wire[p.name]
         if p.location == "path" and p.required:
-            cli_parts.append(text)
+            cli_parts.append(_cli_text(value, p.type))
         elif isinstance(value, bool):
-            cli_parts.append(f"--{p.wire}" if value else f"--no-{p.wire}")
+            cli_parts.append(flags[p.name] if value else "--no-" + flags[p.name][2:])
+        elif _scalar_list(p) and isinstance(value, list):
+            cli_parts += [flags[p.name], *(_cli_text(v) for v in value)]
         else:
-            cli_parts += [f"--{p.wire}", text]
-    body = {p.wire: example_value(p) for p in shown if p.location == "body"}
+            cli_parts += [flags[p.name], _cli_text(value, p.type)]
     server = (op.servers or api.servers or ("https://api.example.com",))[0].rstrip("/")
     path = op.path
+    query: list[tuple[str, str]] = []
+    headers: list[str] = []
     for p in shown:
+        value = wire[p.name]
         if p.location == "path":
-            path = path.replace("{" + p.wire + "}", str(example_value(p)))
-    query = "&".join(f"{p.wire}={example_value(p)}" for p in shown if p.location == "query")
-    curl = ["curl", "-X", op.method, server + path + (f"?{query}" if query else "")]
+            path = path.replace("{" + p.wire + "}", urllib.parse.quote(_query_text(value), safe=""))
+        elif p.location == "query":
+            items = value if isinstance(value, list) else [value]
+            query += [(p.wire, _query_text(v)) for v in items]
+        elif p.location == "header":
+            headers.append(f"{p.wire}: {_query_text(value)}")
+        elif p.location == "cookie":
+            headers.append(f"Cookie: {p.wire}={_query_text(value)}")
+    url = server + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
+    curl = ["curl", "-X", op.method, url]
     if op.security:
         curl += ["-H", f"Authorization: Bearer ${settings.api_key_env}"]
-    if body:
-        curl += ["-H", "Content-Type: application/json", "--data", json.dumps(body)]
+    for header in headers:
+        curl += ["-H", header]
+    curl += _curl_body(op, shown, wire)
     return Examples(
         python=python,
         async_python=async_python,
@@ -148,11 +224,32 @@ def examples(api: Api, settings: Settings, view: OpView) -> Examples:
     )
 
 
+def _curl_body(op: Operation, shown: list[Parameter], wire: dict[str, Any]) -> list[str]:
+    """curl's options for the request body of the call shown."""
+    body = [p for p in shown if p.location == "body"]
+    if op.body is None or not body:
+        return []
+    if op.body.flattened:
+        payload: Any = {p.wire: wire[p.name] for p in body}
+    else:
+        payload = wire[body[0].name]
+    kind = op.body.kind
+    if kind == "json":
+        data = json.dumps(payload, ensure_ascii=False)
+        return ["-H", f"Content-Type: {op.body.content_type}", "--data", data]
+    if kind == "form" and isinstance(payload, dict):
+        pairs = [(k, _query_text(v)) for k, v in payload.items()]
+        return ["--data", urllib.parse.urlencode(pairs)]
+    if kind == "multipart" and isinstance(payload, dict):
+        return [x for k, v in payload.items() for x in ("-F", f"{k}={_query_text(v)}")]
+    return ["-H", f"Content-Type: {op.body.content_type}", "--data-binary", _cli_text(payload)]
+
+
 def _json_cell(value: Any) -> str:
     return "" if value is MISSING else f"`{md(json.dumps(value, ensure_ascii=False))}`"
 
 
-def _page(api: Api, settings: Settings, view: OpView) -> PageContext:
+def _page(api: Api, settings: Settings, view: OpView, values: ExampleValues) -> PageContext:
     op = view.op
     params = []
     for pv in view.params:
@@ -185,7 +282,7 @@ def _page(api: Api, settings: Settings, view: OpView) -> PageContext:
         ),
         api_key_env=settings.api_key_env,
         params=tuple(params),
-        examples=examples(api, settings, view),
+        examples=examples(api, settings, view, values),
         returns=view.returns,
         responses=tuple(responses),
     )
@@ -194,7 +291,8 @@ def _page(api: Api, settings: Settings, view: OpView) -> PageContext:
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
     """README.md, and with `settings.docs` the docs folder, keyed by path."""
     s, pkg = settings, settings.package
-    first = examples(api, settings, views[0]) if views else None
+    values = ExampleValues(api)
+    first = examples(api, settings, views[0], values) if views else None
     readme = ReadmeContext(
         title=md(api.title),
         api=f"{md(api.title)} {md(api.version)}",
@@ -229,5 +327,7 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     out[f"{pkg}/docs/index.md"] = header + template("docs/index.md.jinja").render(c=index)
     page = template("docs/operation.md.jinja")
     for view in views:
-        out[f"{pkg}/docs/{view.doc_file}"] = header + page.render(c=_page(api, settings, view))
+        out[f"{pkg}/docs/{view.doc_file}"] = header + page.render(
+            c=_page(api, settings, view, values)
+        )
     return out

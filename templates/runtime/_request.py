@@ -7,6 +7,7 @@ credentials and send.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import math
@@ -178,6 +179,14 @@ def _form_pairs(op: Op[Any], payload: Any) -> list[tuple[str, str]]:
     return pairs
 
 
+def _base64(value: Any) -> str:
+    """Raw bytes inside a JSON body (`format: binary` there): JSON can carry them only as
+    base64 text."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def body_content(op: Op[Any], parts: RequestParts) -> dict[str, Any]:
     """The body as `httpx.Request` keyword arguments (setting `Content-Type` as needed)."""
     if op.body is None or not (parts.body or parts.raw_body is not UNSET):
@@ -186,7 +195,7 @@ def body_content(op: Op[Any], parts: RequestParts) -> dict[str, Any]:
     headers = parts.headers
     if op.body == "json":
         headers["Content-Type"] = op.content_type or "application/json"
-        text = json.dumps(encode(payload), ensure_ascii=False)
+        text = json.dumps(encode(payload), ensure_ascii=False, default=_base64)
         return {"content": text.encode("utf-8")}
     if op.body == "form":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
