@@ -130,8 +130,6 @@ def cli_flags(op: Operation) -> dict[str, str]:
     taken = set(contract.CLI_GLOBAL_FLAGS)
     out: dict[str, str] = {}
     for p in op.params:
-        if p.location == "path" and p.required:
-            continue
         spellings = dict.fromkeys([f"--{p.wire}", "--" + p.wire.replace("_", "-"), f"--{p.name}"])
         names = [n for n in spellings if n[2:] and not n[2:].startswith("-") and n not in taken]
         fallback, n = f"--{p.location}-{p.name}", 2
@@ -182,11 +180,20 @@ def examples(
     python, async_python = _python(settings, op.name, call_args, imports)
     cli_parts = ["python", "-m", settings.package, *op.cli_words]
     flags = cli_flags(op)
+    by_name = {p.name: p for p in shown}
+    positional: list[str] = []
+    for name, _ in op.cli.positional:  # in order, while the example gives each
+        if name not in by_name:
+            break
+        positional.append(name)
+        value = wire[name]
+        items = value if isinstance(value, list) else [value]
+        cli_parts += [_cli_text(v, by_name[name].type) for v in items]
     for p in shown:
         value = wire[p.name]
-        if p.location == "path" and p.required:
-            cli_parts.append(_cli_text(value, p.type))
-        elif isinstance(value, bool):
+        if p.name in positional:
+            continue
+        if isinstance(value, bool):
             cli_parts.append(flags[p.name] if value else "--no-" + flags[p.name][2:])
         elif _scalar_list(p) and isinstance(value, list):
             cli_parts += [flags[p.name], *(_cli_text(v) for v in value)]
