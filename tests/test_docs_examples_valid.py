@@ -3,7 +3,8 @@
 Every operation page of a few corpus specs is generated once per spec; each page's Python
 example runs against an `httpx.MockTransport` that accepts everything (so only the client's own
 checks can fail it), its async example compiles, and its CLI line runs with `--dry-run` (which
-validates the arguments and builds the request without sending it). Skipped, with a message,
+validates the arguments and builds the request without sending it) and sends the JSON body its
+curl line sends. Skipped, with a message,
 where `../shared` is absent.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import json
 import re
 import shlex
 from collections.abc import Iterator
@@ -42,6 +44,7 @@ SPECS = {
     "stripe": "corpus/stripe/spec3.yaml",
     "spotify": "corpus/spotify/fixed-spotify-open-api.yml",
     "digitalocean": "corpus/digitalocean/specification/DigitalOcean-public.v2.yaml",
+    "vastai": "vastai/vastai-full.yaml",
 }
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 URL = "https://api.example.test"
@@ -153,4 +156,10 @@ def test_every_cli_example_passes_validation(
         out, err = capsys.readouterr()
         if code != 0:
             failures.append(f"{page.name}: {line}\n    {err.strip()}")
+            continue
+        curl = shlex.split(_blocks(page, "sh")[1].strip())
+        if "--data" in curl and "Content-Type: application/json" in curl:
+            sent = json.loads(out.split("\n\n")[1])  # request line and headers, body, curl
+            if sent != json.loads(curl[curl.index("--data") + 1]):
+                failures.append(f"{page.name}: the CLI sends {sent}, curl another body")
     assert not failures, f"{len(failures)} pages:\n" + "\n".join(failures[:20])

@@ -102,12 +102,22 @@ def _cli_text(value: Any, t: TypeRef | None = None) -> str:
 
 
 def _reads_text(t: TypeRef | None) -> bool:
+    """Does the CLI take the text after a flag of type `t` as it is (a string, an enum, any
+    value, a union with a string member), not as JSON?"""
     if isinstance(t, UnionOf):
-        return any(
-            isinstance(i, AnyType) or isinstance(i, Primitive) and i.kind == "str"
-            for i in (i.inner if isinstance(i, Nullable) else i for i in t.items)
-        )
+        return any(_string_member(i) for i in t.items)
     return isinstance(t, (Primitive, EnumRef, AnyType))
+
+
+def _string_member(t: TypeRef) -> bool:
+    match t:
+        case Nullable(inner=inner):
+            return _string_member(inner)
+        case UnionOf(items=items):
+            return any(_string_member(i) for i in items)
+        case Primitive(kind="str") | AnyType():
+            return True
+    return False
 
 
 def _query_text(value: Any) -> str:
