@@ -142,3 +142,39 @@ def test_cli_and_curl_lines_send_what_python_sends(
     assert json.loads(curl[curl.index("--data") + 1]) == dry_body
     url = curl[3]
     assert url.split("?")[1] == out.splitlines()[0].split("?")[1]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "min_length"),
+    [
+        (r"^AC[0-9a-fA-F]{32}$", 34),  # twilio's account_sid
+        (r"^prd_[0-9abcdefghjkmnpqrstvwxyz]{26}$", None),
+        (r"^\d{3}-[A-Z]+(x|y)?$", None),
+        (r"^[^/]+$", 10),
+    ],
+)
+def test_text_is_built_to_match_a_pattern(pattern: str, min_length: int | None) -> None:
+    from generator.model import Constraints, Primitive
+    from generator.render.examples import ExampleValues
+
+    c = Constraints(pattern=pattern, min_length=min_length)
+    text = ExampleValues.__new__(ExampleValues).build(Primitive("str"), c)
+    assert re.search(pattern, text) and len(text) >= (min_length or 0)
+
+
+def test_a_boolean_that_is_not_a_switch_is_given_as_json(tmp_path: Path) -> None:
+    spec = """
+openapi: 3.1.0
+info: {title: Flags, version: "1"}
+paths:
+  /x:
+    post:
+      operationId: setFlag
+      parameters:
+        - {name: flag, in: query, required: true, schema: {type: boolean, enum: [true]}}
+      responses:
+        "204": {description: done}
+"""
+    pkg, out = generate_package(tmp_path, spec)
+    text = (out / pkg.__name__ / "docs" / "set_flag.md").read_text(encoding="utf-8")
+    assert "--flag true" in text

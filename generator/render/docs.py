@@ -203,7 +203,8 @@ def examples(
         value = wire[p.name]
         if p.name in positional:
             continue
-        if isinstance(value, bool):
+        bare = p.type.inner if isinstance(p.type, Nullable) else p.type
+        if isinstance(value, bool) and bare == Primitive("bool"):  # a switch: --x / --no-x
             cli_parts.append(flags[p.name] if value else "--no-" + flags[p.name][2:])
         elif _scalar_list(p) and isinstance(value, list):
             cli_parts += [flags[p.name], *(_cli_text(v) for v in value)]

@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime
 import decimal
+import importlib
 import re
 import uuid
 from collections.abc import Mapping
@@ -63,6 +64,8 @@ _TEXT_CANDIDATES = (
     "123e4567-e89b-12d3-a456-426614174000",
 )
 _MAX_DEPTH = 8
+# the regular expression parser of `re` (no type stubs: a private module, stable since 3.11)
+re_parser: Any = importlib.import_module("re._parser")
 _NONE = Constraints()
 
 
@@ -293,10 +296,67 @@ def _primitive(kind: str, fmt: str | None, c: Constraints) -> Any:
         return _NATIVE_TEXT[kind]
     if kind == "bytes":
         return "ZGF0YQ==" if fmt == "byte" else "data"
-    for text in _TEXT_CANDIDATES:
-        if _constraints_met(text, Constraints(pattern=c.pattern)):
+    candidates = [*_TEXT_CANDIDATES, _from_pattern(c.pattern)] if c.pattern else _TEXT_CANDIDATES
+    for text in candidates:
+        if text is not None and _constraints_met(_sized(text, c), c):
             return _sized(text, c)
     return _sized("string", c)
+
+
+def _from_pattern(pattern: str) -> str | None:
+    """A short text matching a regular expression (the first choice of each part), or None."""
+    try:
+        parsed = re_parser.parse(pattern)
+        return "".join(_pattern_text(parsed.data if hasattr(parsed, "data") else list(parsed)))
+    except (re.error, ValueError, TypeError, IndexError, RecursionError):
+        return None
+
+
+def _pattern_text(items: list[tuple[Any, Any]]) -> list[str]:
+    out: list[str] = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if arg != ord("a") else "b")
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            out.append(_class_char(arg))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, sub = arg
+            out.extend(_pattern_text(list(sub)) * max(low, 0))
+        elif name == "SUBPATTERN":
+            out.extend(_pattern_text(list(arg[-1])))
+        elif name == "BRANCH":
+            out.extend(_pattern_text(list(arg[1][0])))
+        elif name == "ATOMIC_GROUP":
+            out.extend(_pattern_text(list(arg)))
+        elif name == "CATEGORY":
+            out.append(_category_char(str(arg)))
+        elif name not in ("AT", "ASSERT", "ASSERT_NOT"):
+            raise ValueError(name)
+    return out
+
+
+def _class_char(items: list[tuple[Any, Any]]) -> str:
+    if items and str(items[0][0]) == "NEGATE":
+        excluded = {chr(a) for op, a in items[1:] if str(op) == "LITERAL"}
+        return next(ch for ch in "a0A_" if ch not in excluded)
+    op, arg = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(arg)
+    if name == "RANGE":
+        return chr(arg[0])
+    if name == "CATEGORY":
+        return _category_char(str(arg))
+    raise ValueError(name)
+
+
+def _category_char(category: str) -> str:
+    return {"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " ", "CATEGORY_WORD": "a"}.get(category, "a")
 
 
 def _sized(text: str, c: Constraints) -> str:
