@@ -178,3 +178,12 @@ paths:
     pkg, out = generate_package(tmp_path, spec)
     text = (out / pkg.__name__ / "docs" / "set_flag.md").read_text(encoding="utf-8")
     assert "--flag true" in text
+
+
+def test_contract_names_the_cli_global_flags(generated: tuple[ModuleType, Path]) -> None:
+    from generator import contract
+
+    pkg, _ = generated
+    runtime = importlib.import_module(pkg.__name__ + "._cli_runtime")
+    flags = [name for names, _ in runtime._GLOBALS for name in names]
+    assert contract.CLI_GLOBAL_FLAGS == ("-h", "--help", *flags)
