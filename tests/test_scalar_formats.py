@@ -90,6 +90,7 @@ components:
         blob: {type: string, format: byte}
         maybe: {type: [string, "null"], format: date-time}
         stamps: {type: array, items: {type: string, format: date-time}}
+        attachment: {type: string, format: binary}
     Tagged:
       type: object
       properties:
@@ -468,3 +469,18 @@ def test_generated_package_passes_ruff_and_mypy_strict(generated: tuple[ModuleTy
         timeout=600,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_binary_inside_json_is_utf8_text_as_pydantic_sends_it(
+    pkg: ModuleType, server: str, seen: list[dict[str, Any]]
+) -> None:
+    event = pkg.models.Event.from_dict({**WIRE_EVENT, "attachment": "héllo"})
+    assert event.attachment == "héllo".encode()
+    assert event.to_dict()["attachment"] == "héllo"
+    odd = pkg.models.Event(key=EVENT_ID, created_at=datetime.datetime(2024, 1, 1), attachment=b"\xff")
+    assert odd.to_dict()["attachment"] == "/w=="  # not UTF-8: base64, the only other way
+    with pkg.Client(base_url=server, api_key="k") as client:
+        client.put_event(
+            event_id=EVENT_ID, key=EVENT_ID, created_at="2024-01-01T00:00:00Z", attachment=b"hi"
+        )
+    assert seen[0]["json"]["attachment"] == "hi"

@@ -15,7 +15,14 @@ import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from ._scalars import NATIVE_TYPES, SCALARS, native_to_json, parse, to_json
+from ._scalars import (
+    NATIVE_TYPES,
+    SCALARS,
+    bytes_text,
+    native_to_json,
+    parse,
+    to_json,
+)
 
 if (
     TYPE_CHECKING
@@ -301,6 +308,10 @@ def encode(value: Any, descriptor: Descriptor = "any") -> Any:
         return float(value)
     if isinstance(descriptor, str) and descriptor in SCALARS:
         return to_json(value, descriptor)
+    if descriptor == "bytes" and isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes_text(
+            value
+        )  # inside JSON (files of a multipart body are not encoded)
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, Mapping):
@@ -321,9 +332,11 @@ def decode(value: Any, descriptor: Descriptor) -> Any:
             return float(value)
         if descriptor in SCALARS:
             parsed = parse(value, descriptor)
-            return (
-                value if parsed is None else parsed
-            )  # kept raw when it does not parse
+            return value if parsed is None else parsed  # raw when it does not parse
+        if descriptor == "bytes" and isinstance(value, str):
+            return value.encode(
+                "utf-8"
+            )  # binary inside JSON: UTF-8 text (pydantic's way)
         return value
     kind = descriptor[0]
     if kind == "null":

@@ -7,7 +7,6 @@ credentials and send.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import math
@@ -31,6 +30,7 @@ from ._encoding import (
 )
 from ._errors import RequestValidationError
 from ._operation import Op
+from ._scalars import bytes_text
 from ._validation import Arg, validate
 
 Timeout = float | httpx.Timeout | None
@@ -179,11 +179,10 @@ def _form_pairs(op: Op[Any], payload: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def _base64(value: Any) -> str:
-    """Raw bytes inside a JSON body (`format: binary` there): JSON can carry them only as
-    base64 text."""
+def _bytes_in_json(value: Any) -> str:
+    """Raw bytes inside a JSON body where no type said so (an untyped field): as typed ones."""
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return base64.b64encode(bytes(value)).decode("ascii")
+        return bytes_text(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
@@ -195,7 +194,7 @@ def body_content(op: Op[Any], parts: RequestParts) -> dict[str, Any]:
     headers = parts.headers
     if op.body == "json":
         headers["Content-Type"] = op.content_type or "application/json"
-        text = json.dumps(encode(payload), ensure_ascii=False, default=_base64)
+        text = json.dumps(encode(payload), ensure_ascii=False, default=_bytes_in_json)
         return {"content": text.encode("utf-8")}
     if op.body == "form":
         headers["Content-Type"] = "application/x-www-form-urlencoded"

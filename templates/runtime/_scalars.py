@@ -189,3 +189,13 @@ def native_to_json(value: Any) -> Any:
     if isinstance(value, (uuid.UUID, decimal.Decimal)):
         return str(value)
     return value
+
+
+def bytes_text(value: bytes | bytearray | memoryview) -> str:
+    """Raw bytes (`format: binary`) inside JSON: UTF-8 text as pydantic sends them, else (not
+    UTF-8) base64, the only other way JSON can carry them."""
+    data = bytes(value)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(data).decode("ascii")
