@@ -1,8 +1,8 @@
 """Docs examples pass the client's own validation (issue 12, item 9).
 
 Every operation page of a few corpus specs is generated once per spec; each page's Python
-example runs against an `httpx.MockTransport` that accepts everything (so only the client's own
-checks can fail it), its async example compiles, and its CLI line runs with `--dry-run` (which
+examples (sync and asyncio) run against an `httpx.MockTransport` that accepts everything (so only
+the client's own checks can fail them), and its CLI line runs with `--dry-run` (which
 validates the arguments and builds the request without sending it) and sends the JSON body its
 curl line sends. Skipped, with a message,
 where `../shared` is absent.
@@ -100,7 +100,14 @@ def _mocked_clients(pkg: ModuleType) -> Iterator[None]:
             kwargs.setdefault("api_key", "test-key")
             super().__init__(http_client=httpx.Client(transport=transport), **kwargs)
 
-    pkg.Client = Client
+    class AsyncClient(asynchronous):  # type: ignore[misc, valid-type]
+        def __init__(self, **kwargs: Any) -> None:
+            transport = httpx.MockTransport(_accept_everything)
+            kwargs.setdefault("base_url", URL)
+            kwargs.setdefault("api_key", "test-key")
+            super().__init__(http_client=httpx.AsyncClient(transport=transport), **kwargs)
+
+    pkg.Client, pkg.AsyncClient = Client, AsyncClient
     try:
         yield
     finally:
@@ -114,15 +121,14 @@ def test_every_python_example_passes_validation(package: tuple[ModuleType, Path]
     failures: list[str] = []
     with _mocked_clients(pkg):
         for page in pages:
-            sync_code, async_code = _blocks(page, "python")[:2]
-            compile(async_code, f"{page.name} (async)", "exec")
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile(sync_code, page.name, "exec"), {"__name__": "example"})
-            except pkg.RequestValidationError as exc:
-                failures.append(f"{page.name}: {exc}")
-            except Exception as exc:  # noqa: BLE001 (any failure of an example is reported)
-                failures.append(f"{page.name}: {type(exc).__name__}: {exc}")
+            for code in _blocks(page, "python")[:2]:  # sync, then asyncio
+                try:
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        exec(compile(code, page.name, "exec"), {"__name__": "example"})
+                except pkg.RequestValidationError as exc:
+                    failures.append(f"{page.name}: {exc}")
+                except Exception as exc:  # noqa: BLE001 (any failure of an example is reported)
+                    failures.append(f"{page.name}: {type(exc).__name__}: {exc}")
     assert not failures, f"{len(failures)} of {len(pages)} pages:\n" + "\n".join(failures[:20])
 
 
