@@ -75,6 +75,15 @@ paths:
         "200":
           description: ok
           content: {application/json: {schema: {type: object, additionalProperties: true}}}
+  /now:
+    get:
+      operationId: getNow
+      responses:
+        "200":
+          description: the server's clock
+          content:
+            application/json:
+              schema: {type: array, items: {type: string, format: date-time}}
 components:
   schemas:
     Event:
@@ -484,3 +493,14 @@ def test_binary_inside_json_is_utf8_text_as_pydantic_sends_it(
             event_id=EVENT_ID, key=EVENT_ID, created_at="2024-01-01T00:00:00Z", attachment=b"hi"
         )
     assert seen[0]["json"]["attachment"] == "hi"
+
+
+def test_a_bare_scalar_response_decodes(
+    pkg: ModuleType, generated: tuple[ModuleType, Path], server: str, seen: list[dict[str, Any]]
+) -> None:
+    Recorder.reply = ["2024-01-02T03:04:05Z", "later"]
+    with pkg.Client(base_url=server, api_key="k") as client:
+        now = client.get_now()
+    assert now == [datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), "later"]
+    ops = (generated[1] / pkg.__name__ / "_ops.py").read_text(encoding="utf-8")
+    assert "GET_NOW: Op[list[datetime.datetime]]" in ops and "\nimport datetime\n" in ops
