@@ -187,3 +187,33 @@ def test_contract_names_the_cli_global_flags(generated: tuple[ModuleType, Path])
     runtime = importlib.import_module(pkg.__name__ + "._cli_runtime")
     flags = [name for names, _ in runtime._GLOBALS for name in names]
     assert contract.CLI_GLOBAL_FLAGS == ("-h", "--help", *flags)
+
+
+def test_a_fixed_tag_is_left_to_its_default(tmp_path: Path) -> None:
+    spec = """
+openapi: 3.1.0
+info: {title: Tags, version: "1"}
+paths:
+  /actions:
+    post:
+      operationId: addAction
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: '#/components/schemas/Pause'}}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    Pause:
+      type: object
+      required: [type, reason]
+      properties:
+        type: {type: string, const: pause, default: pause}
+        reason: {type: string}
+"""
+    pkg, out = generate_package(tmp_path, spec)
+    text = (out / pkg.__name__ / "docs" / "add_action.md").read_text(encoding="utf-8")
+    assert 'models.Pause(reason="string")' in text
+    assert '"type": "pause"' in text  # on the wire (curl) the tag is sent

@@ -200,7 +200,7 @@ class ExampleValues:
                 args = [
                     f"{fields[k].name}={self.code(v, fields[k].type, imports, depth + 1)}"
                     for k, v in value.items()
-                    if k in fields
+                    if k in fields and not (fields[k].fixed and v == fields[k].default)
                 ]
                 extra = {k: v for k, v in value.items() if k not in fields}
                 if extra:
