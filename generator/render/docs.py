@@ -2,7 +2,8 @@
 
 Each page shows the operation's parameters and responses as Markdown tables (spec text in
 cells goes through `md`), and runnable examples: a Python call (sync and async), a CLI command
-and a curl line, built from each parameter's example, default or a value of its type.
+and a curl line, each given a value the client's own validation accepts (`examples.py`: the
+parameter's example or default when it fits, else a minimal valid value built from its schema).
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ _TEXT_CANDIDATES = (
 )
 _MAX_DEPTH = 8
 # the regular expression parser of `re` (no type stubs: a private module, stable since 3.11)
-re_parser: Any = importlib.import_module("re._parser")
+_re_parser: Any = importlib.import_module("re._parser")
 _NONE = Constraints()
 
 
@@ -306,7 +306,7 @@ def _primitive(kind: str, fmt: str | None, c: Constraints) -> Any:
 def _from_pattern(pattern: str) -> str | None:
     """A short text matching a regular expression (the first choice of each part), or None."""
     try:
-        parsed = re_parser.parse(pattern)
+        parsed = _re_parser.parse(pattern)
         return "".join(_pattern_text(parsed.data if hasattr(parsed, "data") else list(parsed)))
     except (re.error, ValueError, TypeError, IndexError, RecursionError):
         return None
