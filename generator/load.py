@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,27 @@ def _piecewise_or_whole(source: SourceMap) -> dict[tuple[str, ...], int]:
     return _line_index(source.text)
 
 
+_SURROGATES = re.compile(
+    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
+
+
+def _pair(match: re.Match[str]) -> str:
+    """A JSON surrogate-pair escape as the character it stands for (a lone one as U+FFFD)."""
+    if match.group(1) is None:
+        return "\\ufffd"
+    high, low = int(match.group(1), 16), int(match.group(2), 16)
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+
 def _line_index(text: str) -> dict[tuple[str, ...], int]:
-    """path (tuple of pointer tokens) -> 1-based line, for every key and item in the document."""
+    """path (tuple of pointer tokens) -> 1-based line, for every key and item in the document.
+
+    JSON's surrogate-pair escapes (`"\\ud83d\\udc4d"`), which YAML's scanner refuses, are read
+    as the characters they stand for first (lines do not move).
+    """
+    if "\\u" in text:
+        text = _SURROGATES.sub(_pair, text)
     index: dict[tuple[str, ...], int] = {(): 1}
     stack: list[list[Any]] = []  # [is_mapping, path, pending key or next item index]
     event: Any

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator import pipeline, write
 from generator.config import Config
@@ -23,6 +24,15 @@ GENERATED = ROOT / "generated"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
 
 _counter = itertools.count()
+
+# The machines here are shared and noisy: no property test may fail because of a clock
+# (Hypothesis's per-example deadline and its "input generation is slow" health checks).
+settings.register_profile(
+    "oagen",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("oagen")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -155,7 +155,8 @@ def table(data: Any, width: int = 48) -> str:
     grid = [columns] + [[cell(row.get(c)) for c in columns] for row in rows]
     sizes = [max(len(line[i]) for line in grid) for i in range(len(columns))]
     return "\n".join(
-        "  ".join(v.ljust(n) for v, n in zip(line, sizes)).rstrip() for line in grid
+        "  ".join(v.ljust(n) for v, n in zip(line, sizes, strict=True)).rstrip()
+        for line in grid
     )
 
 

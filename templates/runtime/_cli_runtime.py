@@ -326,12 +326,8 @@ def build_parser(
     help_table = _flag_help(client)
     # aliases after the commands' own words: an alias another command has is left out
     entries = [(c.words, c) for c in commands]
-    entries += [
-        (a, c)
-        for c in commands
-        for a in c.aliases
-        if a not in set(e[0] for e in entries)
-    ]
+    own = {e[0] for e in entries}
+    entries += [(a, c) for c in commands for a in c.aliases if a not in own]
     leaves: set[tuple[str, ...]] = set()
     for words, command in sorted(entries, key=lambda e: e[0]):
         if words in leaves:
@@ -477,12 +473,14 @@ def _arguments(command: Command, ns: argparse.Namespace) -> dict[str, Any]:
     if data is not UNSET:
         ns.cli_body = _whole_body(command.op, kwargs, data)
         given = data if isinstance(data, dict) else {}
-        for (
-            arg
-        ) in command.op.args:  # the method's own required arguments: sent from --data
-            if arg.location == "body" and arg.name not in kwargs:
-                if arg.wire in given or not command.op.flattened:
-                    kwargs[arg.name] = given.get(arg.wire, data)
+        # the method's own required arguments: sent from --data
+        for arg in command.op.args:
+            if (
+                arg.location == "body"
+                and arg.name not in kwargs
+                and (arg.wire in given or not command.op.flattened)
+            ):
+                kwargs[arg.name] = given.get(arg.wire, data)
     body = getattr(ns, "cli_body", UNSET)
     for name, value in command.defaults:
         field = args.get(name)

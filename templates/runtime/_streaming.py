@@ -12,6 +12,7 @@ an exception) or `close()` closes the connection; a connection that drops mid-st
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import pathlib
@@ -57,7 +58,7 @@ class _Events:
         if line.startswith(":"):
             return None  # a comment (keep-alive)
         field, _, value = line.partition(":")
-        value = value[1:] if value.startswith(" ") else value
+        value = value.removeprefix(" ")
         if field == "data":
             self.data.append(value)
         elif field == "event":
@@ -262,11 +263,16 @@ class StreamedResponse:
     async def awrite_to_file(
         self, path: str | pathlib.Path, chunk_size: int = 1 << 16
     ) -> int:
-        written = 0
-        with open(path, "wb") as out:
+        written = (
+            0  # file I/O in a worker thread: the event loop never blocks on the disk
+        )
+        out = await asyncio.to_thread(open, path, "wb")
+        try:
             async for chunk in self.aiter_bytes(chunk_size):
-                out.write(chunk)
+                await asyncio.to_thread(out.write, chunk)
                 written += len(chunk)
+        finally:
+            await asyncio.to_thread(out.close)
         return written
 
     def close(self) -> None:
