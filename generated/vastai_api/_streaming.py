@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import json
 import pathlib
 from collections.abc import (
@@ -70,6 +71,11 @@ class _Events:
     def end(self) -> tuple[str, str] | None:
         return self.feed("") if self.data else None
 
+    def data_of(self, line: str | None) -> str | None:
+        """Feed one line (None: the stream ended); a finished event's data, else None."""
+        found = self.feed(line) if line is not None else self.end()
+        return None if found is None else found[1]
+
 
 def _connection_error(name: str, exc: httpx.TransportError) -> ApiConnectionError:
     if isinstance(exc, httpx.TimeoutException):
@@ -104,15 +110,12 @@ class Stream(Generic[T]):
 
     def _events(self, lines: Iterable[str]) -> Iterator[T]:
         parser = _Events()
-        for line in lines:
-            found = parser.feed(line)
-            if found is not None:
-                if found[1] == DONE:
-                    return
-                yield self._decode(found[1])
-        found = parser.end()
-        if found is not None and found[1] != DONE:
-            yield self._decode(found[1])
+        for line in itertools.chain(lines, (None,)):
+            data = parser.data_of(line)
+            if data == DONE:
+                return
+            if data is not None:
+                yield self._decode(data)
 
     def __iter__(self) -> Iterator[T]:
         try:
@@ -126,14 +129,14 @@ class Stream(Generic[T]):
         parser = _Events()
         try:
             async for line in self.response.aiter_lines():
-                found = parser.feed(line)
-                if found is not None:
-                    if found[1] == DONE:
-                        return
-                    yield self._decode(found[1])
-            found = parser.end()
-            if found is not None and found[1] != DONE:
-                yield self._decode(found[1])
+                data = parser.data_of(line)
+                if data == DONE:
+                    return
+                if data is not None:
+                    yield self._decode(data)
+            data = parser.data_of(None)
+            if data is not None and data != DONE:
+                yield self._decode(data)
         except httpx.TransportError as exc:
             raise _connection_error(self._name, exc) from exc
         finally:
