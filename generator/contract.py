@@ -19,7 +19,7 @@ loaded into the generator and start-up stays cheap), never written a second time
 - `RESERVED_CLASSES` / `RESERVED_METHODS`: the names models and methods may not take.
 - `MODEL_ATTRIBUTES`: the runtime `Model`'s public attributes, which no field may take.
 
-`tests/test_contract.py` checks every fact against the imported runtime.
+`tests/unit/test_contract.py` checks every fact against the imported runtime.
 """
 
 from __future__ import annotations

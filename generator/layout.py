@@ -6,7 +6,7 @@ and splitting a long line is the costliest thing it does; a file that is already
 shape costs it one pass, about half. So `render` lays out what it emits the way black would:
 docstrings indented and closed like black's, and long statements (annotations, calls, literals,
 imports) broken at the brackets and operators black would pick. Where this module guesses
-wrong, black still fixes the text; it only costs time. tests/test_layout.py holds snippets to
+wrong, black still fixes the text; it only costs time. tests/unit/test_layout.py holds snippets to
 black and checks that black changes nothing in the seed, vastai-full and asana packages.
 
 The expressions come from our own renderer, so they are small: names, literals, subscripts,
