@@ -33,11 +33,12 @@ from collections.abc import (
     Mapping,
 )
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin
 
 import httpx
 
 from ._descriptors import UNSET, Descriptor, decode
+from ._validation import Arg
 
 if TYPE_CHECKING:
     from ._operation import Op
@@ -268,9 +269,16 @@ class _Page(Generic[T]):
                 stacklevel=5,
             )
             return None
+        # the URL's path and query replace the arguments' (headers and a body stay)
         keep = tuple(a for a in op.args if a.location not in ("path", "query"))
-        follow = dataclasses.replace(op, path=target[len(base) :], args=keep)
         args = {a.name: self._args[a.name] for a in keep if a.name in self._args}
+        path, _, query = target[len(base) :].partition("?")
+        pairs = parse_qsl(query, keep_blank_values=True)
+        given = tuple(
+            Arg(f"_next_{i}", k, "query", "str") for i, (k, _) in enumerate(pairs)
+        )
+        args.update((f"_next_{i}", v) for i, (_, v) in enumerate(pairs))
+        follow = dataclasses.replace(op, path=path, args=keep + given)
         return _Next(follow, args, self._options)
 
 
