@@ -17,6 +17,7 @@ import importlib
 import io
 import json
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -68,13 +69,16 @@ class PagesServer:
                 owner.seen.append(seen)
                 status, headers, body = handler(seen, owner.url)
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -201,6 +205,22 @@ def test_sync_iteration_walks_every_page_with_the_calls_options(shop: ModuleType
     assert all(s.query["limit"] == "2" for s in server.seen)
     assert all(s.headers.get("X-Trace") == "t-1" for s in server.seen)
     assert all(s.headers.get("Authorization") == f"Bearer {KEY}" for s in server.seen)
+
+
+def test_the_next_pages_keep_the_calls_timeout(shop: ModuleType) -> None:
+    slow = stripe_handler()
+
+    def answer(seen: Seen, url: str) -> Answer:
+        if seen.query.get("starting_after") == "c2":
+            time.sleep(1.0)  # longer than the call's timeout, shorter than the client's
+        return slow(seen, url)
+
+    with serving(answer) as server:
+        client = shop.Client(base_url=server.url, api_key=KEY, timeout=30.0, max_retries=0)
+        page = client.list_customers(limit=2, timeout=0.2)
+        assert [c.id for c in page.data] == ["c1", "c2"]
+        with pytest.raises(shop.ApiTimeoutError):
+            page.get_next_page()
 
 
 def test_page_by_page(shop: ModuleType) -> None:
