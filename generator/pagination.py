@@ -57,8 +57,18 @@ NEXT_CURSOR = {
     "next": ("cursor", "after", "page_token"),
     "next_page": ("page",),  # stripe's search: a string cursor in `page`
     "offset": ("offset",),  # asana's `next_page.offset`
+    "next_marker": ("marker",),  # box
+    "continue": ("continue",),  # kubernetes' `metadata.continue`
 }
-NEXT_URL = ("next_url", "nextUrl", "nextLink", "next_page_url", "next")
+NEXT_URL = (
+    "next_url",
+    "nextUrl",
+    "nextLink",
+    "next_page_url",
+    "next_page_uri",
+    "nextPageUri",
+    "next",
+)
 AFTER = ("starting_after", "after")
 BEFORE = ("ending_before", "before")
 OFFSET = ("offset", "skip")
@@ -386,7 +396,11 @@ def _detect(
     has_more = more[0] if more else ()
     size = params.find(SIZE, "int")
     limit = size.name if size else None
-    for field_name, takers in NEXT_CURSOR.items():
+    offset = params.find(OFFSET, "int")
+    # an integer offset beside a cursor: the offset works without opting in (box's `marker`
+    # needs `usemarker=true`), so the cursor rules give way to it
+    cursors = () if offset is not None and size is not None else tuple(NEXT_CURSOR.items())
+    for field_name, takers in cursors:
         next_field = reader.find((field_name,))
         taker = params.find(takers, "str") if next_field else None
         if next_field and taker and _is(next_field[1].type, "str") and not _uri(next_field[1]):
@@ -423,7 +437,6 @@ def _detect(
     if _link_header(doc, op, success):
         return Pagination("link", "detected", "link", items, item, limit=limit)
     total = reader.find(TOTAL, "int")
-    offset = params.find(OFFSET, "int")
     if offset is not None and size is not None:
         return Pagination(
             "offset",

@@ -125,6 +125,27 @@ def test_next_cursor_in_a_meta_object() -> None:
     assert p is not None and p.next == ("meta", "next_cursor") and p.limit == "limit"
 
 
+def test_kubernetes_continue_twilio_next_page_uri_and_box_markers() -> None:
+    meta = {"type": "object", "properties": {"continue": {"type": "string"}}}
+    p, _ = paging(
+        listing([q("continue"), q("limit", "integer")], {"items": DATA, "metadata": meta})
+    )
+    assert p is not None and (p.kind, p.param, p.next) == (
+        "cursor",
+        "continue_",
+        ("metadata", "continue"),
+    )
+    uri = {"type": "string", "nullable": True}
+    p, _ = paging(listing([q("PageSize", "integer")], {"accounts": DATA, "next_page_uri": uri}))
+    assert p is not None and (p.kind, p.next, p.items) == ("url", ("next_page_uri",), ("accounts",))
+    marker = {"entries": DATA, "next_marker": {"type": "string"}}
+    p, _ = paging(listing([q("marker"), q("limit", "integer")], marker))
+    assert p is not None and (p.kind, p.param) == ("cursor", "marker")
+    # beside an integer offset, the offset wins: box's markers need `usemarker=true`
+    p, _ = paging(listing([q("marker"), q("offset", "integer"), q("limit", "integer")], marker))
+    assert p is not None and (p.kind, p.param) == ("offset", "offset")
+
+
 def test_offset_with_a_total_and_page_numbers() -> None:
     p, _ = paging(
         listing(
