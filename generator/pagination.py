@@ -231,6 +231,18 @@ def parse_path(text: object, root: str = "$") -> tuple[PathStep, ...]:
 # -- declared ----------------------------------------------------------------------------------
 
 
+def _last_item(
+    items: tuple[PathStep, ...], next_path: tuple[PathStep, ...]
+) -> tuple[tuple[PathStep, ...], tuple[str, ...]]:
+    """(next, item_key): a cursor read from the last item (`$.data[-1].id`) as the item's
+    key, so that a `before` argument pages backwards from the first item's."""
+    n = len(items)
+    key = next_path[n + 1 :]
+    if next_path[: n + 1] == (*items, -1) and key and all(isinstance(s, str) for s in key):
+        return (), tuple(str(s) for s in key)
+    return next_path, ()
+
+
 def _oagen(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) -> Pagination:
     kind = raw.get("kind")
     if kind not in ("cursor", "offset", "page", "link", "url"):
@@ -248,6 +260,7 @@ def _oagen(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) -
     if kind in ("cursor", "offset", "page") and not isinstance(param, str):
         raise _Unusable(f"kind {kind} needs `param` (the request parameter it sets)")
     start = raw.get("start", 1)
+    next_path, item_key = _last_item(items, next_path) if kind == "cursor" else (next_path, ())
     return Pagination(
         rule=str(kind),
         source=source,
@@ -256,6 +269,7 @@ def _oagen(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) -
         item=item,
         param=params.named(param) if isinstance(param, str) else None,
         next=next_path,
+        item_key=item_key,
         before=params.named(raw["before"]) if isinstance(raw.get("before"), str) else None,
         limit=params.named(raw["limit"]) if isinstance(raw.get("limit"), str) else None,
         has_more=has_more,
@@ -282,11 +296,11 @@ def _speakeasy(raw: dict[str, Any], reader: _Reader, params: _Params, source: st
     if kind == "cursor":
         if "cursor" not in inputs or "nextCursor" not in outputs:
             raise _Unusable("type cursor needs an input of type cursor and outputs.nextCursor")
-        next_path = parse_path(outputs["nextCursor"])
+        next_path, key = _last_item(items, parse_path(outputs["nextCursor"]))
         item = reader.items(items)
         limit = inputs.get("limit")
         return Pagination(
-            "cursor", source, "cursor", items, item, inputs["cursor"], next_path, limit=limit
+            "cursor", source, "cursor", items, item, inputs["cursor"], next_path, key, limit=limit
         )
     if kind == "offsetLimit":
         page_kind: PagingKind = "offset" if "offset" in inputs else "page"
@@ -318,7 +332,10 @@ def _fern(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) ->
         if "next_cursor" not in raw:
             raise _Unusable("cursor pagination needs next_cursor")
         next_path = reader.field(parse_path(raw["next_cursor"], "$response"), "next_cursor")
-        return Pagination("cursor", source, "cursor", items, item, request("cursor"), next_path)
+        next_path, key = _last_item(items, next_path)
+        return Pagination(
+            "cursor", source, "cursor", items, item, request("cursor"), next_path, key
+        )
     if "offset" in raw:
         has_more = raw.get("has-next-page")
         more = reader.field(parse_path(has_more, "$response"), "has-next-page") if has_more else ()
