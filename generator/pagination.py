@@ -416,37 +416,10 @@ def _detect(
     offset = params.find(OFFSET, "int")
     # an integer offset beside a cursor: the offset works without opting in (box's `marker`
     # needs `usemarker=true`), so the cursor rules give way to it
-    cursors = () if offset is not None and size is not None else tuple(NEXT_CURSOR.items())
-    for field_name, takers in cursors:
-        next_field = reader.find((field_name,))
-        taker = params.find(takers, "str") if next_field else None
-        if next_field and taker and _is(next_field[1].type, "str") and not _uri(next_field[1]):
-            return Pagination(
-                "next-cursor",
-                "detected",
-                "cursor",
-                items,
-                item,
-                taker.name,
-                next_field[0],
-                has_more=has_more,
-                limit=limit,
-            )
-    after = params.find(AFTER, "str")
-    if after is not None and has_more and _has_id(reader, item):
-        before = params.find(BEFORE, "str")
-        return Pagination(
-            "cursor",
-            "detected",
-            "cursor",
-            items,
-            item,
-            after.name,
-            item_key=("id",),
-            before=before.name if before else None,
-            has_more=has_more,
-            limit=limit,
-        )
+    if offset is None or size is None:
+        cursor = _cursor(reader, params, items, item, has_more, limit)
+        if cursor is not None:
+            return cursor
     for name in NEXT_URL:
         url = reader.find((name,), "str")
         if url and (name != "next" or _uri(url[1])):
@@ -454,33 +427,46 @@ def _detect(
     if _link_header(doc, op, success):
         return Pagination("link", "detected", "link", items, item, limit=limit)
     total = reader.find(TOTAL, "int")
+    counted = total[0] if total else ()
     if offset is not None and size is not None:
         return Pagination(
-            "offset",
-            "detected",
-            "offset",
-            items,
-            item,
-            offset.name,
-            has_more=has_more,
-            total=total[0] if total else (),
-            limit=limit,
-        )
+            "offset", "detected", "offset", items, item, offset.name,
+            has_more=has_more, total=counted, limit=limit,
+        )  # fmt: skip
     page = params.find(PAGE, "int")
     if page is not None and size is not None:
         pages = reader.find(PAGES, "int")
         start = page.default if isinstance(page.default, int) and page.default in (0, 1) else 1
         return Pagination(
-            "page",
-            "detected",
-            "page",
-            items,
-            item,
-            page.name,
-            has_more=has_more,
-            total=total[0] if total else (),
-            pages=pages[0] if pages else (),
-            limit=limit,
-            start=start,
-        )
+            "page", "detected", "page", items, item, page.name, has_more=has_more,
+            total=counted, pages=pages[0] if pages else (), limit=limit, start=start,
+        )  # fmt: skip
     return None
+
+
+def _cursor(
+    reader: _Reader,
+    params: _Params,
+    items: tuple[str, ...],
+    item: TypeRef,
+    has_more: tuple[str, ...],
+    limit: str | None,
+) -> Pagination | None:
+    """A next-cursor field and its parameter, else `has_more` and an `after` parameter taking
+    the last item's `id`."""
+    for field_name, takers in NEXT_CURSOR.items():
+        next_field = reader.find((field_name,))
+        taker = params.find(takers, "str") if next_field else None
+        if next_field and taker and _is(next_field[1].type, "str") and not _uri(next_field[1]):
+            return Pagination(
+                "next-cursor", "detected", "cursor", items, item, taker.name, next_field[0],
+                has_more=has_more, limit=limit,
+            )  # fmt: skip
+    after = params.find(AFTER, "str")
+    if after is None or not has_more or not _has_id(reader, item):
+        return None
+    before = params.find(BEFORE, "str")
+    return Pagination(
+        "cursor", "detected", "cursor", items, item, after.name, item_key=("id",),
+        before=before.name if before else None, has_more=has_more, limit=limit,
+    )  # fmt: skip
