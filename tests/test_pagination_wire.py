@@ -39,6 +39,7 @@ class Seen:
     path: str
     query: dict[str, str]
     headers: dict[str, str]
+    body: Any = None  # the JSON body, if any
 
 
 Answer = tuple[int, dict[str, str], Any]  # status, headers, JSON body
@@ -61,11 +62,10 @@ class PagesServer:
 
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                body = json.loads(self.rfile.read(length)) if length else None
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-                seen = Seen(self.command, parts.path, query, dict(self.headers.items()))
+                seen = Seen(self.command, parts.path, query, dict(self.headers.items()), body)
                 owner.seen.append(seen)
                 status, headers, body = handler(seen, owner.url)
                 data = json.dumps(body).encode()
@@ -483,6 +483,50 @@ def test_fern_annotated_spec(tmp_path: Path) -> None:
     cursors = [s.query.get("starting_after") for s in server.seen if s.path == "/cursor"]
     assert cursors == [None, "2", "4"]
     assert [s.query.get("page") for s in server.seen if s.path == "/numbered"] == [None, "2", "3"]
+
+
+def test_oagen_annotated_post_pages_through_its_body(tmp_path: Path) -> None:
+    body = {
+        "type": "object",
+        "properties": {"page": {"type": "integer"}, "size": {"type": "integer"}},
+    }
+    meta = obj(pages={"type": "integer"})
+    search = {
+        "post": {
+            "operationId": "search",
+            "requestBody": {"content": {"application/json": {"schema": body}}},
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": obj(hits=ITEMS, meta=meta)}},
+                }
+            },
+            "x-oagen-pagination": {
+                "kind": "page",
+                "items": "$.hits",
+                "param": "page",
+                "pages": "$.meta.pages",
+                "limit": "size",
+                "start": 0,
+            },
+        }
+    }
+    pkg, _ = generate_package(tmp_path, spec_of({"/search": search}))
+
+    def answer(seen: Seen, url: str) -> Answer:
+        page, size = seen.body.get("page", 0), seen.body["size"]
+        hits = [{"id": i} for i in IDS[page * size : (page + 1) * size]]
+        return 200, {}, {"hits": hits, "meta": {"pages": -(-len(IDS) // size)}}
+
+    with serving(answer) as server:
+        client = pkg.Client(base_url=server.url, api_key=KEY)
+        assert [h.id for h in client.search(size=2)] == IDS
+    # the page count says when to stop: pages 0, 1, 2 of 3, no empty page asked for
+    assert [s.body for s in server.seen] == [
+        {"size": 2},
+        {"size": 2, "page": 1},
+        {"size": 2, "page": 2},
+    ]
 
 
 # -- the CLI's --all --------------------------------------------------------------------------
