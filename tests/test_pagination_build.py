@@ -414,10 +414,15 @@ def test_no_pagination_setting_keeps_the_plain_answer(tmp_path: Path) -> None:
     pkg, out = generate_package(tmp_path / "a", copy.deepcopy(STRIPE_LIKE))
     client_text = next((out / pkg.__name__).glob("_client_*.py")).read_text()
     assert "-> SyncPage[models.Item]:" in client_text
+    assert "1 list operation(s) return a page" in (out / pkg.__name__ / "README.md").read_text()
+    page_doc = (out / pkg.__name__ / "docs" / "list_items.md").read_text()
+    assert "for item in client.list_items():" in page_doc
+    assert "async for item in client.list_items():" in page_doc
     pkg, out = generate_package(tmp_path / "b", copy.deepcopy(STRIPE_LIKE), pagination=False)
     client_text = next((out / pkg.__name__).glob("_client_*.py")).read_text()
     assert "SyncPage" not in client_text and "-> models.ListItemsResponse:" in client_text
     assert "paging=" not in (out / pkg.__name__ / "_ops.py").read_text()
+    assert "return a page" not in (out / pkg.__name__ / "README.md").read_text()
 
 
 def test_generate_prints_the_pagination_summary(

@@ -91,6 +91,7 @@ class ReadmeContext:
     api_key_env: str
     base_url_env: str
     server: str  # escaped, "" without servers
+    paginated: int = 0  # operations that answer with pages
 
 
 def _cli_text(value: Any, t: TypeRef | None = None) -> str:
@@ -338,6 +339,7 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         api_key_env=s.api_key_env,
         base_url_env=s.base_url_env,
         server=md(api.servers[0]) if api.servers else "",
+        paginated=sum(1 for v in views if v.paging is not None),
     )
     out = {f"{pkg}/README.md": header + template("docs/README.md.jinja").render(c=readme)}
     if not s.docs:
