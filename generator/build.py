@@ -12,7 +12,7 @@ from __future__ import annotations
 import http
 from typing import Any, cast
 
-from generator import cli_usage, contract, naming
+from generator import cli_usage, contract, naming, pagination
 from generator import pointer as jsonpointer
 from generator.diagnostics import Diagnostic
 from generator.document import Document
@@ -207,6 +207,9 @@ class _Builder:
             operation_id=operation_id,
             pointer=ptr,
             cli=cli_usage.for_operation(self.doc, op, item, ptr, params + body_params, words),
+            pagination=pagination.of(
+                self.doc, op, ptr, method, params + body_params, responses, self.walker.all_fields
+            ),
         )
 
     def _cli_words(

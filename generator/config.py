@@ -208,6 +208,16 @@ class Config:
         render=True,
     )
 
+    pagination: bool = setting(
+        True,
+        "bool",
+        "list operations return pages that iterate over every item (declared with "
+        "x-oagen-pagination, x-speakeasy-pagination or x-fern-pagination, or detected); "
+        "--no-pagination: each call returns one page as parsed",
+        flags=("--no-pagination",),
+        render=True,
+    )
+
     def fingerprint(self) -> str:
         """What affects the output (for caching and the provenance of generated files)."""
         return repr(sorted((s.name, getattr(self, s.name)) for s in SETTINGS if s.fingerprint))

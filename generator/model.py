@@ -228,6 +228,36 @@ class CliSpec:
     defaults: tuple[tuple[str, object], ...] = ()  # parameter name -> x-cli-default
 
 
+PagingKind = Literal["cursor", "offset", "page", "link", "url"]
+PathStep: TypeAlias = "str | int"  # a property's wire name, or an index into an array (-1: last)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation's pages follow one another (`pagination.py` decides).
+
+    `kind`: `cursor` (the next request sets `param` to a value read from the page: at `next`,
+    or the last item's `item_key`), `offset` (`param` grows by the items received), `page`
+    (`param` grows by one), `link` (the `Link: <...>; rel="next"` header's URL), `url` (the URL
+    at `next`). Paths start at the response body and use wire names; `items` () is the body.
+    """
+
+    rule: str  # how it was found, for the summary: cursor, next-cursor, offset, page, link, url
+    source: str  # "detected", or the extension that declared it
+    kind: PagingKind
+    items: tuple[PathStep, ...]
+    item: TypeRef  # the type of one item
+    param: str | None = None  # the argument (Python name) the next request sets
+    next: tuple[PathStep, ...] = ()
+    item_key: tuple[str, ...] = ()  # cursor: the last item's field that is the next cursor
+    before: str | None = None  # cursor: the backwards argument (stripe's `ending_before`)
+    has_more: tuple[PathStep, ...] = ()  # a boolean: false on the last page
+    total: tuple[PathStep, ...] = ()  # the total number of items
+    pages: tuple[PathStep, ...] = ()  # the total number of pages
+    limit: str | None = None  # the page-size argument
+    start: int = 1  # page: the number of the first page
+
+
 @dataclass(frozen=True)
 class Operation:
     name: str
@@ -246,6 +276,7 @@ class Operation:
     operation_id: str | None = None
     pointer: str = ""
     cli: CliSpec = CliSpec()
+    pagination: Pagination | None = None
 
     @property
     def success(self) -> Response | None:

@@ -26,7 +26,7 @@ __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 def render(api: Api, settings: Settings) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder."""
-    views = operations.build(api)
+    views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
     out.update(client.render(api, settings, views, py))

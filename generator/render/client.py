@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from generator import contract, layout, naming
 from generator.media import accept_header
-from generator.model import Api, Operation, Parameter
+from generator.model import Api, Operation, Pagination, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
@@ -275,6 +275,24 @@ def share_args(codes: list[tuple[Parameter, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def paging_code(p: Pagination, imports: Imports) -> str:
+    """The runtime `Paging(...)` descriptor of a paginated operation (defaults left out)."""
+    parts = [pyrepr(p.kind)]
+    if p.items:
+        parts.append(f"items={pyrepr(p.items)}")
+    item = descriptor(p.item, imports)
+    if item != '"any"':
+        parts.append(f"item={item}")
+    for key in ("param", "next", "item_key", "before", "has_more", "total", "pages", "limit"):
+        value = getattr(p, key)
+        if value:
+            parts.append(f"{key}={pyrepr(value)}")
+    if p.start != 1:
+        parts.append(f"start={p.start}")
+    imports.add("._runtime", "Paging")
+    return "Paging(" + ", ".join(parts) + ")"
+
+
 def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = False) -> str:
     """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
     op: Operation = view.op
@@ -311,6 +329,8 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
         parts.append(f"servers={pyrepr(op.servers)}")
     if op.deprecated:
         parts.append("deprecated=True")
+    if view.paging is not None:
+        parts.append(f"paging={paging_code(view.paging, imports)}")
     imports.update([view.returns_imports, view.result_imports]).add("._runtime", "Op")
     source = "Op(" + ", ".join(parts) + ")"
     head = f"{view.const}: Op[{view.returns}] = "
@@ -366,6 +386,7 @@ def _client(
         imports.add("." + g.module, g.cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views]
+    paged = {v.op.name for v in views if v.paging is not None}
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
@@ -389,7 +410,12 @@ def _client(
             f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
         ),
         raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client") for n in names),
-        async_aliases=tuple(method_alias(n, "rt.async_method", "Client") for n in names),
+        async_aliases=tuple(
+            method_alias(
+                n, "rt.async_paged_method" if n in paged else "rt.async_method", "Client"
+            )
+            for n in names
+        ),
         async_raw_aliases=tuple(
             method_alias(n, "rt.async_raw_method", "AsyncClient") for n in names
         ),

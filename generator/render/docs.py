@@ -91,6 +91,7 @@ class ReadmeContext:
     api_key_env: str
     base_url_env: str
     server: str  # escaped, "" without servers
+    paginated: int = 0  # operations that answer with pages
 
 
 def _cli_text(value: Any, t: TypeRef | None = None) -> str:
@@ -154,8 +155,10 @@ def cli_flags(op: Operation) -> dict[str, str]:
     return out
 
 
-def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) -> tuple[str, str]:
-    """(sync, async) Python examples of one call."""
+def _python(
+    settings: Settings, op_name: str, call_args: str, imports: Imports, paged: bool = False
+) -> tuple[str, str]:
+    """(sync, async) Python examples of one call (`paged`: a loop over every item)."""
     stdlib = "".join(f"import {m}\n" for m in ("datetime", "decimal", "uuid") if imports.has(m))
     names = "Client, models" if imports.has(".", "models") else "Client"
     async_names = "AsyncClient, models" if imports.has(".", "models") else "AsyncClient"
@@ -165,6 +168,10 @@ def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) 
         f"    result = client.{op_name}({call_args})\n"
         f"    print(result)\n"
     )
+    if paged:  # every item of every page
+        python = python.replace("    result = client", "    for item in client").replace(
+            f"({call_args})\n    print(result)", f"({call_args}):\n        print(item)"
+        )
     async_python = (
         f"import asyncio\n{stdlib}\nfrom {settings.package} import {async_names}\n\n\n"
         f"async def main() -> None:\n"
@@ -173,6 +180,11 @@ def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) 
         f"        print(result)\n\n\n"
         f"asyncio.run(main())\n"
     )
+    if paged:
+        async_python = async_python.replace(
+            f"        result = await client.{op_name}({call_args})\n        print(result)",
+            f"        async for item in client.{op_name}({call_args}):\n            print(item)",
+        )
     return python, async_python
 
 
@@ -188,7 +200,8 @@ def examples(
     wire = {p.name: values.wire(p) for p in shown}
     imports = Imports()
     call_args = ", ".join(f"{p.name}={values.code(wire[p.name], p.type, imports)}" for p in shown)
-    python, async_python = _python(settings, op.name, call_args, imports)
+    paged = view.paging is not None
+    python, async_python = _python(settings, op.name, call_args, imports, paged)
     cli_parts = ["python", "-m", settings.package, *op.cli_words]
     flags = cli_flags(op)
     by_name = {p.name: p for p in shown}
@@ -326,6 +339,7 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         api_key_env=s.api_key_env,
         base_url_env=s.base_url_env,
         server=md(api.servers[0]) if api.servers else "",
+        paginated=sum(1 for v in views if v.paging is not None),
     )
     out = {f"{pkg}/README.md": header + template("docs/README.md.jinja").render(c=readme)}
     if not s.docs:

@@ -27,3 +27,4 @@ class Settings:
     max_retries: int = 2
     retry_after_cap: float = 60.0
     multipart_array_brackets: bool = False
+    pagination: bool = True

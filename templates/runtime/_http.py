@@ -26,6 +26,7 @@ from ._errors import (
     ApiTimeoutError,
 )
 from ._operation import Op, RawResponse, Scheme, _parse_success, make_status_error
+from ._pagination import AsyncPage, SyncPage, page_of
 from ._request import (
     DEFAULT_TIMEOUT,
     Timeout,
@@ -379,6 +380,9 @@ class SyncClient(BaseClient):
         response = self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        page = page_of(self, op, args, locals(), SyncPage)
+        if page is not None:  # a list: the page, whose iteration fetches the next ones
+            return cast(T, page(response))
         if streams(op.events, response):  # server-sent events: read as they arrive
             return cast(T, Stream(response, op.events or "any", op.name))
         return _parse_success(op, response)
@@ -393,12 +397,10 @@ class SyncClient(BaseClient):
         timeout: Timeout | Unset = UNSET,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        return RawResponse(
-            self._send(
-                op, args, extra_headers, extra_query, timeout, max_retries, False
-            ),
-            op,
+        response = self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, False
         )
+        return RawResponse(response, op, page_of(self, op, args, locals(), SyncPage))
 
     def _send_open(
         self,
@@ -496,6 +498,9 @@ class AsyncClient(BaseClient):
         response = await self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        page = page_of(self, op, args, locals(), AsyncPage)
+        if page is not None:  # a list: the page, whose iteration fetches the next ones
+            return cast(T, page(response))
         if streams(op.events, response):  # server-sent events: read as they arrive
             return cast(T, AsyncStream(response, op.events or "any", op.name))
         return _parse_success(op, response)
@@ -510,12 +515,10 @@ class AsyncClient(BaseClient):
         timeout: Timeout | Unset = UNSET,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        return RawResponse(
-            await self._send(
-                op, args, extra_headers, extra_query, timeout, max_retries, False
-            ),
-            op,
+        response = await self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, False
         )
+        return RawResponse(response, op, page_of(self, op, args, locals(), AsyncPage))
 
     async def _send_open(
         self,

@@ -17,6 +17,7 @@ import httpx
 
 from ._descriptors import Descriptor, Model, _resolve, decode
 from ._errors import ApiStatusError, error_class
+from ._pagination import Paging
 from ._validation import Arg
 
 T = TypeVar("T")
@@ -48,6 +49,9 @@ class Op(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     servers: tuple[str, ...] = ()
     deprecated: bool = False
+    paging: Paging | None = (
+        None  # a list whose pages follow one another (`_pagination`)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,9 +66,15 @@ class Scheme:
 class RawResponse(Generic[T]):
     """The HTTP response of a call, with its body parsed on demand by `parse()`."""
 
-    def __init__(self, http_response: httpx.Response, op: Op[T]) -> None:
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        op: Op[T],
+        page: Callable[[httpx.Response], Any] | None = None,
+    ) -> None:
         self.http_response = http_response
         self._op = op
+        self._page = page  # a paginated operation's: the page this response is
 
     @property
     def status_code(self) -> int:
@@ -75,6 +85,8 @@ class RawResponse(Generic[T]):
         return self.http_response.headers
 
     def parse(self) -> T:
+        if self._page is not None:
+            return cast(T, self._page(self.http_response))
         return _parse_success(self._op, self.http_response)
 
     def __repr__(self) -> str:

@@ -11,7 +11,8 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
-- `_http`: `SyncClient` and `AsyncClient`.
+- `_http`: `SyncClient` and `AsyncClient`;
+- `_pagination`: `Paging`, and the pages a list operation answers with.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
 (the generator reads that list), the rest what generated modules import from here besides.
@@ -71,6 +72,13 @@ from ._operation import (
     make_status_error,
     raw_method,
 )
+from ._pagination import (
+    AsyncPage,
+    AsyncPager,
+    Paging,
+    SyncPage,
+    async_paged_method,
+)
 from ._request import (
     DEFAULT_TIMEOUT,
     Timeout,
@@ -106,6 +114,8 @@ __all__ = [
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncPage",
+    "AsyncPager",
     "AsyncStream",
     "AsyncStreamedCall",
     "AuthenticationError",
@@ -122,6 +132,7 @@ __all__ = [
     "Stream",
     "StreamedCall",
     "StreamedResponse",
+    "SyncPage",
     "UnprocessableEntityError",
     "Unset",
 ]
@@ -140,11 +151,13 @@ __all__ += [
     "Model",
     "Op",
     "OpenEnum",
+    "Paging",
     "Scheme",
     "SyncClient",
     "Timeout",
     "_resolve",
     "async_method",
+    "async_paged_method",
     "async_raw_method",
     "async_streaming_method",
     "backoff",
