@@ -11,6 +11,8 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
+- `_auth`: credentials per security scheme, OAuth2 client-credentials tokens;
+- `_servers`: the base URL from the declared servers, their variables, `environment=`;
 - `_http`: `SyncClient` and `AsyncClient`.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
@@ -19,6 +21,7 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 
 from __future__ import annotations
 
+from ._auth import Credentials, TokenSource
 from ._descriptors import (
     UNSET,
     Descriptor,
@@ -84,6 +87,7 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
+from ._servers import Server, ServerVariable, server_url
 from ._streaming import (
     AsyncStream,
     AsyncStreamedCall,
@@ -135,14 +139,18 @@ __all__ += [
     "Arg",
     "AsyncClient",
     "BaseClient",
+    "Credentials",
     "Descriptor",
     "F",
     "Model",
     "Op",
     "OpenEnum",
     "Scheme",
+    "Server",
+    "ServerVariable",
     "SyncClient",
     "Timeout",
+    "TokenSource",
     "_resolve",
     "async_method",
     "async_raw_method",
@@ -163,6 +171,7 @@ __all__ += [
     "raw_method",
     "redact_headers",
     "redact_url",
+    "server_url",
     "should_retry_status",
     "streaming_method",
     "union",
