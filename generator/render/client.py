@@ -395,6 +395,7 @@ def _client(
             f"_version: ClassVar[str] = {pyrepr(api.version)}",
             f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
+            f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
             constructor.server_entries(api),
             f"_schemes: ClassVar[Mapping[str, Scheme]] = {'ops.SCHEMES' if views else '{}'}",
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("

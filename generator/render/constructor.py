@@ -40,11 +40,10 @@ class Param:
 
 
 def server_entries(api: Api) -> str:
-    """The `_servers` class attribute: one `rt.Server(...)` per declared server."""
-    if not api.server_entries:
-        return f"_servers: ClassVar[tuple[rt.Server | str, ...]] = {pyrepr(api.servers)}"
+    """The `_server_entries` class attribute: one `rt.Server(...)` per declared server."""
     items = [_server(s) for s in api.server_entries]
-    return "_servers: ClassVar[tuple[rt.Server | str, ...]] = (" + ", ".join(items) + ",)"
+    value = "(" + ", ".join(items) + ",)" if items else "()"
+    return f"_server_entries: ClassVar[tuple[rt.Server, ...]] = {value}"
 
 
 def _server(server: Server) -> str:

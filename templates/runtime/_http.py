@@ -74,7 +74,8 @@ class BaseClient:
     _version: ClassVar[str] = "0"
     _api_key_env: ClassVar[str | None] = None
     _base_url_env: ClassVar[str | None] = None
-    _servers: ClassVar[tuple[Server | str, ...]] = ()
+    _servers: ClassVar[tuple[str, ...]] = ()  # their URLs, variables at their defaults
+    _server_entries: ClassVar[tuple[Server, ...]] = ()  # with their variables
     _schemes: ClassVar[Mapping[str, Scheme]] = {}
     # defaults a generated client may override (from the generator's configuration)
     _default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
@@ -107,7 +108,9 @@ class BaseClient:
         url = (
             base_url
             or env_url
-            or server_url(self._servers, environment, server_variables)
+            or server_url(
+                self._server_entries or self._servers, environment, server_variables
+            )
         )
         if not url:
             raise ApiError("no base URL: pass base_url= (the spec declares no servers)")
