@@ -202,12 +202,13 @@ class Config:
         "the longest Retry-After the generated client waits, seconds",
         render=True,
     )
-    idempotency_header: str = setting(
+    idempotency_header: str | None = setting(
         "Idempotency-Key",
         "header",
         'the header carrying a fresh key on every POST or PATCH call, the same on its retries ("" '
         "sends none)",
         render=True,
+        derived="",  # None (from Python) is off too
     )
     multipart_array_brackets: bool = setting(
         False,
