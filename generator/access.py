@@ -35,6 +35,12 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
+def _arg_name(text: str, fallback: str) -> str:
+    """A constructor argument's name from spec text: snake_case, a keyword with a `_`."""
+    name = naming.snake(text, fallback=fallback).rstrip("_") or fallback
+    return name + "_" if keyword.iskeyword(name) else name
+
+
 def servers(raw: Any) -> tuple[str, ...]:
     """The URLs of a `servers` list, each variable replaced by its default."""
     return tuple(_default_url(s) for s in _declared(raw))
@@ -72,7 +78,7 @@ def server_entries(doc: Document, taken: set[str]) -> tuple[Server, ...]:
         variables = []
         for var, spec in _variables(server).items():
             if var not in args:
-                args[var] = namer.claim(naming.snake(var, fallback="variable").rstrip("_"))
+                args[var] = namer.claim(_arg_name(var, "variable"))
             if "default" not in spec:
                 ptr = jsonpointer.join("servers", str(i), "variables", var)
                 doc.warn(f"server variable {var!r} has no default; it defaults to ''", ptr)
@@ -141,7 +147,7 @@ def _named(schemes: list[SecurityScheme]) -> tuple[SecurityScheme, ...]:
             continue
         canonical = _CANONICAL[s.kind]
         if kinds[s.kind] > 1 or canonical in namer:
-            canonical = naming.snake(s.key, fallback="credential").rstrip("_")
+            canonical = _arg_name(s.key, "credential")
         out.append(dataclasses.replace(s, arg=namer.claim(canonical)))
     return tuple(out)
 

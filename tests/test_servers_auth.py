@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import json
 import logging
 import os
@@ -376,3 +377,48 @@ def test_mypy_strict_passes_the_package_and_rejects_wrong_arguments(
     ], done.stdout
     assert '"region"' in errors[0] and '"environment"' in errors[1]
     assert 'Unexpected keyword argument "bearer_tokn"' in errors[2]
+
+
+HOSTILE = '"""; import os; os.system("touch /tmp/oagen-cc-marker")  #'
+
+HOSTILE_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Hostile", "version": "1"},
+    "servers": [
+        {
+            "url": "http://{class}.example.test/{x}",
+            "description": HOSTILE,
+            "variables": {
+                "class": {"default": HOSTILE, "enum": [HOSTILE, "b'\\\\"], "description": HOSTILE},
+                "x": {"default": "v"},
+            },
+        },
+        {"url": "http://other.test", "description": "api_key"},
+    ],
+    "components": {
+        "securitySchemes": {
+            HOSTILE: {"type": "apiKey", "in": "header", "name": HOSTILE},
+            "self": {"type": "http", "scheme": "bearer"},
+            "o": {
+                "type": "oauth2",
+                "flows": {"clientCredentials": {"tokenUrl": HOSTILE, "scopes": {}}},
+            },
+        }
+    },
+    "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {"description": "ok"}}}}},
+}
+
+
+def test_spec_text_in_servers_and_schemes_stays_data(tmp_path: Path) -> None:
+    module, _ = generate_package(tmp_path, HOSTILE_SPEC, package="hostile_api")
+    assert not Path("/tmp/oagen-cc-marker").exists()
+    params = list(inspect.signature(module.Client.__init__).parameters)
+    assert all(p.isidentifier() for p in params)
+    [variable, _] = module.Client._server_entries[0].variables
+    assert (variable.name, variable.default) == ("class", HOSTILE)
+    client = module.Client(class_="b'\\\\")
+    assert client.base_url == "http://b'\\\\.example.test/v"
+    assert module.Client(environment=HOSTILE).base_url.startswith("http://")
+    assert module.Client(environment="api_key").base_url == "http://other.test"
+    schemes = module._ops.SCHEMES
+    assert schemes["o"].token_url == HOSTILE and schemes[HOSTILE].wire == HOSTILE
