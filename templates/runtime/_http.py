@@ -50,7 +50,7 @@ from ._retry import (
     transport_retry_delay,
 )
 from ._servers import Server, server_url
-from ._streaming import AsyncStream, Stream, streams
+from ._streaming import AsyncStream, Stream, keeps_open, streams
 
 if (
     TYPE_CHECKING
@@ -329,13 +329,6 @@ class BaseClient:
         )
 
 
-def _keeps_open(op: Op[Any], response: httpx.Response, keep_open: bool | None) -> bool:
-    """Is the body of `response` left unread (to stream it)? Never an error's."""
-    if not response.is_success:
-        return False
-    return streams(op.events, response) if keep_open is None else keep_open
-
-
 class SyncClient(BaseClient):
     """The blocking client: a thin loop of send, check, retry over `httpx.Client`."""
 
@@ -355,10 +348,12 @@ class SyncClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def _fetch_tokens(self, op: Op[Any]) -> None:
+    def _fetch_tokens(self, op: Op[Any]) -> bool:
         """Fetch the OAuth2 tokens `op` needs and the client does not hold (valid) yet."""
-        for source in self._credentials.pending(op):
+        pending = self._credentials.pending(op)
+        for source in pending:
             source.fetch(self._http, self.base_url)
+        return bool(pending)
 
     def __enter__(self) -> Self:
         return self
@@ -427,16 +422,17 @@ class SyncClient(BaseClient):
     ) -> httpx.Response:
         """Send with retries; a success body is left unread when `keep_open` (None: when it
         is an event stream the operation declares), any other body is read."""
-        self._fetch_tokens(op)
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        if self._fetch_tokens(op):  # arguments valid: now the OAuth2 token, if missing
+            self._reauth(op, request)
         attempt, refreshed = 0, False
         while True:
             self._log_request(request, attempt)
             try:
                 response = self._http.send(request, stream=True)
-                if not _keeps_open(op, response, keep_open):
+                if not keeps_open(op.events, response, keep_open):
                     response.read()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
@@ -484,10 +480,12 @@ class AsyncClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    async def _fetch_tokens(self, op: Op[Any]) -> None:
+    async def _fetch_tokens(self, op: Op[Any]) -> bool:
         """Fetch the OAuth2 tokens `op` needs and the client does not hold (valid) yet."""
-        for source in self._credentials.pending(op):
+        pending = self._credentials.pending(op)
+        for source in pending:
             await source.afetch(self._http, self.base_url)
+        return bool(pending)
 
     async def __aenter__(self) -> Self:
         return self
@@ -554,16 +552,17 @@ class AsyncClient(BaseClient):
         max_retries: int | None,
         keep_open: bool | None = None,
     ) -> httpx.Response:
-        await self._fetch_tokens(op)
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        if await self._fetch_tokens(op):
+            self._reauth(op, request)
         attempt, refreshed = 0, False
         while True:
             self._log_request(request, attempt)
             try:
                 response = await self._http.send(request, stream=True)
-                if not _keeps_open(op, response, keep_open):
+                if not keeps_open(op.events, response, keep_open):
                     await response.aread()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
