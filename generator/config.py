@@ -31,6 +31,7 @@ from generator.diagnostics import Diagnostic, SpecError, error
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]*$")  # RFC 9110 token, or empty
 _T = TypeVar("_T")
 
 # kind -> what a value must be, as error messages say it (`what` adds a parenthesis)
@@ -42,6 +43,7 @@ KINDS = {
     "count": "a whole number >= 0",
     "seconds": "a positive number of seconds",
     "strs": "a list of strings",
+    "header": 'an HTTP header name, or "" for none',
 }
 
 
@@ -200,6 +202,14 @@ class Config:
         "the longest Retry-After the generated client waits, seconds",
         render=True,
     )
+    idempotency_header: str | None = setting(
+        "Idempotency-Key",
+        "header",
+        'the header carrying a fresh key on every POST or PATCH call, the same on its retries ("" '
+        "sends none)",
+        render=True,
+        derived="",  # None (from Python) is off too
+    )
     multipart_array_brackets: bool = setting(
         False,
         "bool",
@@ -329,6 +339,8 @@ def _valid(kind: str, value: Any) -> bool:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind in ("str", "str?"):
         return isinstance(value, str) and value != ""
+    if kind == "header":
+        return isinstance(value, str) and _HEADER.match(value) is not None
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "int":

@@ -11,7 +11,8 @@ output settings (package name, env vars) live here: those belong to rendering.
        │                        └─ responses: Response ── type: TypeRef
        ├─ models: Model ── fields: Field ── type: TypeRef
        ├─ enums: Enum ── members: EnumMember
-       └─ security_schemes: SecurityScheme
+       ├─ security_schemes: SecurityScheme
+       └─ server_entries: Server ── variables: ServerVariable
 """
 
 from __future__ import annotations
@@ -212,10 +213,28 @@ class Response:
 @dataclass(frozen=True)
 class SecurityScheme:
     key: str  # the name under components.securitySchemes
-    kind: Literal["bearer", "basic", "api_key"]
+    kind: Literal["bearer", "basic", "api_key", "oauth2"]  # oauth2: a client-credentials flow
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "Authorization"
     description: str = ""
+    arg: str = "api_key"  # the client's constructor argument holding its credential
+    token_url: str = ""  # oauth2: the token endpoint of its client-credentials flow
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str  # the constructor argument
+    wire: str  # the `{name}` in the server's URL
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # as declared, `{variables}` left in
+    description: str = ""
+    variables: tuple[ServerVariable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,3 +315,5 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     security_schemes: tuple[SecurityScheme, ...] = field(default=())
+    # the declared servers with their variables (`servers` holds their URLs, defaults filled in)
+    server_entries: tuple[Server, ...] = field(default=())

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from generator import contract, layout, naming
 from generator.media import accept_header
-from generator.model import Api, Operation, Pagination, Parameter
+from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
+from generator.render import constructor
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
@@ -71,6 +72,8 @@ class ClientContext:
     streaming_aliases: tuple[str, ...]
     async_streaming_aliases: tuple[str, ...]
     args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
+    init_sync: str  # `Client.__init__`: typed keyword arguments (`constructor.py`)
+    init_async: str
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
@@ -342,6 +345,15 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
     return "\n".join([f"{view.const}: Op[", *inner, *call])
 
 
+def _scheme_code(scheme: SecurityScheme) -> str:
+    parts = [pyrepr(scheme.kind), pyrepr(scheme.location), pyrepr(scheme.wire)]
+    if scheme.arg != "api_key":
+        parts.append(pyrepr(scheme.arg))
+    if scheme.token_url:
+        parts.append(f"token_url={pyrepr(scheme.token_url)}")
+    return "Scheme(" + ", ".join(parts) + ")"
+
+
 def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
     imports = Imports().add("._runtime", "Scheme")
     codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
@@ -357,7 +369,7 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
         scheme_entries=tuple(
             layout.statement(
                 f"{pyrepr(scheme.key)}: ",
-                f"Scheme({pyrepr(scheme.kind)}, {pyrepr(scheme.location)}, {pyrepr(scheme.wire)})",
+                _scheme_code(scheme),
                 ",",
                 1,
             )
@@ -387,6 +399,8 @@ def _client(
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views]
     paged = {v.op.name for v in views if v.paging is not None}
+    params = constructor.params(api, s.api_key_env, imports)
+    idempotency = s.idempotency_header or None
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
@@ -403,11 +417,13 @@ def _client(
             f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
             f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
+            constructor.server_entries(api),
             f"_schemes: ClassVar[Mapping[str, Scheme]] = {'ops.SCHEMES' if views else '{}'}",
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
             f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
             f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
             f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
+            f"_idempotency_header: ClassVar[str | None] = {pyrepr(idempotency)}",
         ),
         raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client") for n in names),
         async_aliases=tuple(
@@ -423,15 +439,21 @@ def _client(
         async_streaming_aliases=tuple(
             method_alias(n, "rt.async_streaming_method", "Client") for n in names
         ),
-        args_doc=(
-            f"api_key: the API key; default: the `{s.api_key_env}` environment variable.",
-            f"base_url: default: `{s.base_url_env}`, else {docstring(server)}.",
-            "timeout: seconds or an `httpx.Timeout` (default: connect "
-            f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
-            "max_retries: retries on connection errors, 408, 429, 502-504 "
-            f"(default {s.max_retries}).",
-            "retry_after_cap: longest `Retry-After` wait honoured, in seconds "
-            f"(default {pyrepr(s.retry_after_cap)}).",
-            "http_client: an `httpx.Client` to send requests with (not closed by `close()`).",
-        ),
+        args_doc=constructor.args_doc(
+            params,
+            {
+                "base_url": f"default: `{s.base_url_env}`, else {docstring(server)}.",
+                "timeout": "seconds or an `httpx.Timeout` (default: connect "
+                f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
+                "max_retries": "retries on connection errors, 408, 429, 502-504 "
+                f"(default {s.max_retries}).",
+                "retry_after_cap": "longest `Retry-After` wait honoured, in seconds "
+                f"(default {pyrepr(s.retry_after_cap)}).",
+                "default_headers": "headers sent with every request.",
+                "default_query": "query parameters sent with every request.",
+            },
+        )
+        + ("http_client: an `httpx.Client` to send requests with (not closed by `close()`).",),
+        init_sync=constructor.init(api, params, "httpx.Client"),
+        init_async=constructor.init(api, params, "httpx.AsyncClient"),
     )

@@ -309,7 +309,9 @@ def _page(api: Api, settings: Settings, view: OpView, values: ExampleValues) -> 
         deprecated=op.deprecated,
         description=op.description,
         security=tuple(
-            " + ".join(requirement) if requirement else "none (anonymous)"
+            " + ".join(_scheme_label(api, key) for key in requirement)
+            if requirement
+            else "none (a credential is still sent if one is configured)"
             for requirement in op.security
         ),
         api_key_env=settings.api_key_env,
@@ -318,6 +320,20 @@ def _page(api: Api, settings: Settings, view: OpView, values: ExampleValues) -> 
         returns=view.returns,
         responses=tuple(responses),
     )
+
+
+def _scheme_label(api: Api, key: str) -> str:
+    """A security scheme and the client argument(s) that give its credential."""
+    scheme = next((s for s in api.security_schemes if s.key == key), None)
+    if scheme is None:
+        return md(key)
+    if scheme.kind == "basic":
+        args = "`username=`, `password=`"
+    elif scheme.token_url:
+        args = f"`client_id=` and `client_secret=`, or `{scheme.arg}=`"
+    else:
+        args = f"`{scheme.arg}=`"
+    return f"{md(key)} ({args})"
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:

@@ -165,7 +165,7 @@ def table(data: Any, width: int = 48) -> str:
 
 
 def _print_request(client: Any, request: Any, out: TextIO) -> None:
-    secret_headers, secret_params = client._secret_names()
+    secret_headers, secret_params = client._credentials.secret_names()
     headers = redact_headers(request.headers, secret_headers)
     url = redact_url(str(request.url), secret_params)
     body = request.read()

@@ -58,9 +58,11 @@ class Op(Generic[T]):
 class Scheme:
     """How one security scheme sends the credential."""
 
-    kind: str  # bearer, basic, api_key
+    kind: str  # bearer, basic, api_key, oauth2
     location: str = "header"
     wire: str = "Authorization"
+    arg: str = "api_key"  # the client's argument holding the credential (not basic's)
+    token_url: str = ""  # oauth2: the client-credentials flow's token endpoint
 
 
 class RawResponse(Generic[T]):

@@ -11,6 +11,8 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
+- `_auth`: credentials per security scheme, OAuth2 client-credentials tokens;
+- `_servers`: the base URL from the declared servers, their variables, `environment=`;
 - `_http`: `SyncClient` and `AsyncClient`;
 - `_pagination`: `Paging`, and the pages a list operation answers with.
 
@@ -20,6 +22,7 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 
 from __future__ import annotations
 
+from ._auth import Credentials, TokenSource
 from ._descriptors import (
     UNSET,
     Descriptor,
@@ -92,6 +95,7 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
+from ._servers import Server, ServerVariable, server_url
 from ._streaming import (
     AsyncStream,
     AsyncStreamedCall,
@@ -146,6 +150,7 @@ __all__ += [
     "Arg",
     "AsyncClient",
     "BaseClient",
+    "Credentials",
     "Descriptor",
     "F",
     "Model",
@@ -153,8 +158,11 @@ __all__ += [
     "OpenEnum",
     "Paging",
     "Scheme",
+    "Server",
+    "ServerVariable",
     "SyncClient",
     "Timeout",
+    "TokenSource",
     "_resolve",
     "async_method",
     "async_paged_method",
@@ -176,6 +184,7 @@ __all__ += [
     "raw_method",
     "redact_headers",
     "redact_url",
+    "server_url",
     "should_retry_status",
     "streaming_method",
     "union",

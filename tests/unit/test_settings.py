@@ -33,7 +33,7 @@ WORKFLOW = ROOT / "docs" / "workflow.md"
 
 def other_value(entry: Setting) -> Any:
     """A valid value of `entry` that is not its default (as TOML gives it)."""
-    if entry.kind in ("str", "str?"):
+    if entry.kind in ("str", "str?", "header"):
         return "other_value"
     if entry.kind == "bool":
         return not entry.default
