@@ -43,7 +43,9 @@ def server_entries(api: Api) -> str:
     """The `_server_entries` class attribute: one `rt.Server(...)` per declared server."""
     items = [_server(s) for s in api.server_entries]
     value = "(" + ", ".join(items) + ",)" if items else "()"
-    return f"_server_entries: ClassVar[tuple[rt.Server, ...]] = {value}"
+    # a class attribute (depth 1) as black lays it out; the template indents the first line
+    text = layout.statement("_server_entries: ClassVar[tuple[rt.Server, ...]] = ", value, "", 1)
+    return text.removeprefix(layout.INDENT)
 
 
 def _server(server: Server) -> str:
