@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from generator import contract, layout, naming
 from generator.media import accept_header
 from generator.model import Api, Operation, Parameter
+from generator.render import namespaces
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
@@ -71,18 +72,23 @@ class ClientContext:
     streaming_aliases: tuple[str, ...]
     async_streaming_aliases: tuple[str, ...]
     args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
+    # `group_by = "tag"`: each namespace's cached property on `Client` and on `AsyncClient`
+    namespaces: tuple[str, ...] = ()
+    async_namespaces: tuple[str, ...] = ()
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
     """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
     pkg = settings.package
-    groups = _groups(api, views)
+    plan = namespaces.plan([v.op for v in views], settings.group_by)
+    flat = [v for v in views if not plan.grouped(v.op.name)]
+    groups = _groups(api, flat)
     group_template = template("package/client_group.py.jinja")
     out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
         c=_ops(api, settings, views)
     )
-    context = _client(api, settings, views, groups)
+    context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
     return out
 
@@ -355,7 +361,11 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
 
 
 def _client(
-    api: Api, settings: Settings, views: list[OpView], groups: list[GroupContext]
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    groups: list[GroupContext],
+    plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
     imports = Imports().add("collections.abc", "Mapping").add("typing", "ClassVar")
@@ -364,8 +374,10 @@ def _client(
         imports.add(".", "_ops as ops")
     for g in groups:
         imports.add("." + g.module, g.cls)
+    for ns in plan.namespaces:
+        imports.add("functools", "cached_property").add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
-    names = [v.op.name for v in views]
+    names = [v.op.name for v in views if not plan.grouped(v.op.name)]
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
@@ -408,4 +420,18 @@ def _client(
             f"(default {pyrepr(s.retry_after_cap)}).",
             "http_client: an `httpx.Client` to send requests with (not closed by `close()`).",
         ),
+        namespaces=tuple(_namespace(ns, ns.cls) for ns in plan.namespaces),
+        async_namespaces=tuple(_namespace(ns, ns.async_cls) for ns in plan.namespaces),
+    )
+
+
+def _namespace(ns: namespaces.Namespace, cls: str) -> str:
+    """A namespace's cached property on a client: built on first use, then kept."""
+    return "\n".join(
+        [
+            "    @cached_property",
+            f"    def {ns.attr}(self) -> {cls}:",
+            f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
+            f"        return {cls}(self)",
+        ]
     )

@@ -27,3 +27,4 @@ class Settings:
     max_retries: int = 2
     retry_after_cap: float = 60.0
     multipart_array_brackets: bool = False
+    group_by: str = "none"  # "tag": one namespace per tag (`client.<tag>.<method>()`)
