@@ -52,7 +52,7 @@ class Namespace:
 
     tag: str
     attr: str
-    module: str  # `_client_<tag>` (as the flat client's per-tag mixin modules)
+    module: str  # `_client_<attr>` (as the flat client's per-tag mixin modules are named)
     base: str  # the classes are `<base>Resource`, `Async<base>Resource`, ...
     ops: tuple[str, ...]  # the operations' (flat) names, in the spec's order
 
@@ -109,7 +109,7 @@ def plan(ops: Sequence[Operation], group_by: str) -> Plan:
     out = []
     for tag, members in by_tag.items():
         attr = attrs.claim(naming.snake(tag, fallback="tag"))
-        module = modules.claim("_client_" + naming.snake(tag, fallback="default"))
+        module = modules.claim("_client_" + attr)
         names = short_names(tag, [op.name for op in members])
         for op, name in zip(members, names, strict=True):
             places[op.name] = (attr, name)
