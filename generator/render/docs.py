@@ -92,6 +92,7 @@ class ReadmeContext:
     api_key_env: str
     base_url_env: str
     server: str  # escaped, "" without servers
+    namespaces: str = ""  # `group_by = "tag"`: a paragraph naming them
 
 
 def _cli_text(value: Any, t: TypeRef | None = None) -> str:
@@ -337,6 +338,7 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         api_key_env=s.api_key_env,
         base_url_env=s.base_url_env,
         server=md(api.servers[0]) if api.servers else "",
+        namespaces=_namespaces_note(plan),
     )
     out = {f"{pkg}/README.md": header + template("docs/README.md.jinja").render(c=readme)}
     if not s.docs:
@@ -361,3 +363,16 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
             c=_page(api, settings, view, values, plan.path(view.op.name))
         )
     return out
+
+
+def _namespaces_note(plan: namespaces.Plan) -> str:
+    """The README's paragraph on the namespaces, "" without them."""
+    if not plan.namespaces:
+        return ""
+    names = [f"`client.{ns.attr}`" for ns in plan.namespaces]
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    return (
+        f"Operations are grouped by their first tag: {shown}, each with its own\n"
+        "`with_raw_response` and `with_streaming_response` (and the same on `AsyncClient`);\n"
+        "operations without a tag are methods of the client. The CLI has one command per operation."
+    )
