@@ -163,6 +163,12 @@ def test_method_names_drop_the_tag_words_only_when_simple_and_safe() -> None:
         "list_all",
     ]
     assert short_names("Fine-tuning", ["create_fine_tuning_job"]) == ["create_job"]
+    # not after an article, nor leaving an article or a preposition at the end
+    assert short_names("albums", ["get_an_album", "list_by_albums", "get_album_for_user"]) == [
+        "get_an_album",
+        "list_by_albums",
+        "get_for_user",
+    ]
     assert short_names("pets", ["pets", "import_pets", "pets_with_raw_response"]) == [
         "pets",
         "import_pets",

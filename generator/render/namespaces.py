@@ -14,7 +14,9 @@ Names, all from spec text and so escaped here:
 - its classes are `<Tag>Resource`, `Async<Tag>Resource` and their raw-response and streaming
   companions, all unique together (a tag `Async Pets` beside `Pets` gets `AsyncPets2Resource`);
 - a method drops the tag's words when that is simple and safe: the words of the tag (or the last
-  one singular, or plural) form a run of the method name's words, and what remains is a name
+  one singular, or plural) form a run of the method name's words, not after an article and not
+  leaving the name ending with an article or preposition (`get_an_album` and `list_by_pets` stay
+  as they are), and what remains is a name
   `naming.snake` leaves alone (not a keyword or builtin: `list_pets` stays, `list` would hide the
   builtin from the class's annotations), no attribute of a namespace, and no other method of the
   namespace wants it (every method of such a clash keeps its full name). Otherwise the method
@@ -43,6 +45,13 @@ _NAMESPACE_NAMES = frozenset(
         "ops",
         "rt",
     }
+)
+
+
+# Words a name may not be left ending with, nor the tag's words follow: `get_an_album` stays
+# (not `get_an`), `list_by_pets` stays (not `list_by`).
+_DANGLING = frozenset(
+    {"a", "an", "the", "by", "for", "from", "in", "into", "of", "on", "to", "with", "and", "or"}
 )
 
 
@@ -158,7 +167,8 @@ def _without_tag(tag: str, name: str) -> str | None:
             if tuple(parts[start : start + len(run)]) == run:
                 rest = parts[:start] + parts[start + len(run) :]
                 short = "_".join(rest)
-                if rest and all(rest) and _safe(short):
+                dangling = parts[start - 1 : start] + rest[-1:]  # `get_an_album` -> `get_an`
+                if rest and all(rest) and _safe(short) and not set(dangling) & _DANGLING:
                     return short
                 return None
     return None
