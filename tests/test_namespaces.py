@@ -495,3 +495,37 @@ def test_openai_grouped_by_tag_has_its_namespaces(openai_grouped: Path) -> None:
     assert callable(client.assistants.create) and callable(client.assistants.list_assistants)
     assert callable(client.fine_tuning.create_job)
     client.close()
+
+
+@requires_shared()
+@pytest.mark.corpus
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # deprecated operations warn
+def test_openai_grouped_docs_examples_run_and_every_command_has_its_method(
+    openai_grouped: Path, server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page's Python examples (sync, asyncio) call `client.<tag>.<method>(...)` and send
+    one request to a loopback server that answers `{}`; each CLI command finds its method."""
+    pkg = import_from(openai_grouped, "openai_ns")
+    cli = import_from(openai_grouped, "openai_ns._cli")
+    for command in cli.COMMANDS:
+        assert callable(getattr(cli._Commands, command.method)), command.words
+    monkeypatch.setenv("OPENAI_NS_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_NS_API_KEY", "test-key")
+    pages = sorted(p for p in (openai_grouped / "openai_ns" / "docs").glob("*.md"))
+    failures, namespaced = [], 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for code in [m.group(2) for m in FENCE.finditer(text) if m.group(1) == "python"][:2]:
+            namespaced += bool(re.search(r"client\.\w+\.\w+\(", code))
+            before = len(server.received)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(code, page.name, "exec"), {"__name__": "example"})
+            except Exception as exc:  # noqa: BLE001 (every failing example is reported)
+                failures.append(f"{page.name}: {type(exc).__name__}: {exc}")
+                continue
+            if len(server.received) != before + 1:
+                failures.append(f"{page.name}: {len(server.received) - before} requests")
+    assert not failures, f"{len(failures)} examples:\n" + "\n".join(failures[:20])
+    assert namespaced >= 2 * 250  # 257 of 288 operations have a tag
+    assert pkg.Client  # the package imports whole
