@@ -9,7 +9,7 @@ from those classes. Every module's imports are collected from the code rendered 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator import contract, layout, naming
 from generator.media import accept_header
@@ -85,8 +85,10 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     groups = _groups(api, flat)
     group_template = template("package/client_group.py.jinja")
     out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
+    # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
+    named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=_ops(api, settings, views)
+        c=_ops(api, settings, named if plan.namespaces else views)
     )
     context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
