@@ -532,3 +532,22 @@ def test_openai_grouped_docs_examples_run_and_every_command_has_its_method(
     assert not failures, f"{len(failures)} examples:\n" + "\n".join(failures[:20])
     assert namespaced >= 2 * 250  # 257 of 288 operations have a tag
     assert pkg.Client  # the package imports whole
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "returns"),
+    [
+        ("pets", "self", "PetsResource"),
+        ("group_organization_role_assignments", "self", "GroupOrganizationRoleAssignmentsResource"),
+        ("__init__", "self, resource: AsyncGroupOrganizationRoleAssignmentsResourceWithRaw", "None"),
+    ],
+)
+def test_def_lines_are_in_blacks_shape(name: str, params: str, returns: str) -> None:
+    """Namespace properties and companions' `__init__`s with long class names (openai's) are
+    laid out as black would, so that black formats their modules in one pass."""
+    import black
+
+    from generator import layout
+
+    source = f"class K:\n{layout.def_head(name, params, returns, 1)}\n        pass\n"
+    assert black.format_str(source, mode=black.Mode()) == source

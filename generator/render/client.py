@@ -432,7 +432,7 @@ def _namespace(ns: namespaces.Namespace, cls: str) -> str:
     return "\n".join(
         [
             "    @cached_property",
-            f"    def {ns.attr}(self) -> {cls}:",
+            layout.def_head(ns.attr, "self", cls, 1),
             f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
             f"        return {cls}(self)",
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from generator import layout
 from generator.model import Api
 from generator.render import namespaces
 from generator.render.client import Method, _cli_help, _method, method_docstring
@@ -39,6 +40,7 @@ class ResourceContext:
     async_aliases: tuple[str, ...]
     async_raw_aliases: tuple[str, ...]
     async_streaming_aliases: tuple[str, ...]
+    heads: dict[str, str]  # the `def` lines of the properties and `__init__`s, laid out
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
@@ -91,4 +93,18 @@ def _context(api: Api, ns: Namespace, views: list[OpView], plan: Plan) -> Resour
         async_streaming_aliases=tuple(
             method_alias(n, "rt.async_streaming_method", cls) for n in names
         ),
+        heads=_heads(cls, async_cls),
     )
+
+
+def _heads(cls: str, async_cls: str) -> dict[str, str]:
+    """Each class's `with_raw_response`/`with_streaming_response` property and each companion's
+    `__init__`, as `def` lines (a long class name splits them)."""
+    out = {}
+    for owner in (cls, async_cls):
+        for kind in ("raw", "streaming"):
+            companion = f"{owner}With{kind.capitalize()}Response"
+            out[f"{owner}.{kind}"] = layout.def_head(f"with_{kind}_response", "self", companion, 1)
+            params = f"self, resource: {owner}"
+            out[f"{companion}.init"] = layout.def_head("__init__", params, "None", 1)
+    return out
