@@ -551,3 +551,53 @@ def test_def_lines_are_in_blacks_shape(name: str, params: str, returns: str) -> 
 
     source = f"class K:\n{layout.def_head(name, params, returns, 1)}\n        pass\n"
     assert black.format_str(source, mode=black.Mode()) == source
+
+
+# -- server-sent events through a namespace ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def streams(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    import yaml
+    from test_streaming import SPEC as STREAM_SPEC
+
+    spec = yaml.safe_load(STREAM_SPEC)
+    spec["paths"]["/chat"]["post"]["tags"] = ["Chat"]
+    spec["paths"]["/events"]["get"]["tags"] = ["Events"]
+    module, _ = generate_package(
+        tmp_path_factory.mktemp("ns_streams"), spec, package="ns_streams", group_by="tag"
+    )
+    return module
+
+
+def _chat_server(server: Recorder) -> None:
+    def chat(request: Any) -> tuple[int, dict[str, str], list[bytes]]:
+        if json.loads(request.body or b"{}").get("stream") or request.method == "GET":
+            events = [
+                b'data: {"delta": "Hel", "index": 0}\n\n',
+                b'data: {"delta": "lo", "index": 1}\n\n',
+                b"data: [DONE]\n\n",
+            ]
+            return 200, {"Content-Type": "text/event-stream"}, events
+        return 200, {"Content-Type": "application/json"}, [b'{"text": "Hello"}']
+
+    server.replies["/chat"] = server.replies["/events"] = chat
+
+
+def test_event_streams_through_namespaces_sync_and_async(
+    streams: ModuleType, server: Recorder
+) -> None:
+    _chat_server(server)
+    with streams.Client(base_url=server.url) as client:
+        assert client.chat.create(prompt="hi").text == "Hello"  # `create_chat` in `Chat`
+        assert [c.delta for c in client.chat.create(prompt="hi", stream=True)] == ["Hel", "lo"]
+        assert json.loads(server.last.body) == {"prompt": "hi", "stream": True}
+        assert [c.index for c in client.events.listen()] == [0, 1]
+        assert server.last.path == "/events"
+
+    async def main() -> list[str]:
+        async with streams.AsyncClient(base_url=server.url) as client:
+            stream = await client.chat.create(prompt="hi", stream=True)
+            return [c.delta async for c in stream]
+
+    assert asyncio.run(main()) == ["Hel", "lo"]
