@@ -286,6 +286,17 @@ def annotated(name: str, annotation: str, default: str, depth: int, trailing: st
     return statement(f"{name}: ", annotation, suffix, depth, optional_parens=True)
 
 
+def def_head(name: str, params: str, returns: str, depth: int) -> str:
+    """`def name(params) -> returns:` at `depth`, split as black splits it when too long: the
+    parameters on a line of their own (one parameter gets a trailing comma)."""
+    indent = INDENT * depth
+    line = f"{indent}def {name}({params}) -> {returns}:"
+    if len(line) <= LINE:
+        return line
+    comma = "" if "," in params else ","
+    return f"{indent}def {name}(\n{indent}{INDENT}{params}{comma}\n{indent}) -> {returns}:"
+
+
 def import_from(module: str, names: list[str], depth: int = 0) -> str:
     """`from module import a, b` as black writes it: one line, or one name per line."""
     indent = INDENT * depth

@@ -9,12 +9,12 @@ from those classes. Every module's imports are collected from the code rendered 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator import contract, layout, naming
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
-from generator.render import constructor
+from generator.render import constructor, namespaces
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
@@ -74,18 +74,25 @@ class ClientContext:
     args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
     init_sync: str  # `Client.__init__`: typed keyword arguments (`constructor.py`)
     init_async: str
+    # `group_by = "tag"`: each namespace's cached property on `Client` and on `AsyncClient`
+    namespaces: tuple[str, ...] = ()
+    async_namespaces: tuple[str, ...] = ()
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
     """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
     pkg = settings.package
-    groups = _groups(api, views)
+    plan = namespaces.plan([v.op for v in views], settings.group_by)
+    flat = [v for v in views if not plan.grouped(v.op.name)]
+    groups = _groups(api, flat)
     group_template = template("package/client_group.py.jinja")
     out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
+    # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
+    named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=_ops(api, settings, views)
+        c=_ops(api, settings, named if plan.namespaces else views)
     )
-    context = _client(api, settings, views, groups)
+    context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
     return out
 
@@ -387,7 +394,11 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
 
 
 def _client(
-    api: Api, settings: Settings, views: list[OpView], groups: list[GroupContext]
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    groups: list[GroupContext],
+    plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
     imports = Imports().add("collections.abc", "Mapping").add("typing", "ClassVar")
@@ -396,8 +407,10 @@ def _client(
         imports.add(".", "_ops as ops")
     for g in groups:
         imports.add("." + g.module, g.cls)
+    for ns in plan.namespaces:
+        imports.add("functools", "cached_property").add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
-    names = [v.op.name for v in views]
+    names = [v.op.name for v in views if not plan.grouped(v.op.name)]
     paged = {v.op.name for v in views if v.paging is not None}
     params = constructor.params(api, s.api_key_env, imports)
     idempotency = s.idempotency_header or None
@@ -456,4 +469,18 @@ def _client(
         + ("http_client: an `httpx.Client` to send requests with (not closed by `close()`).",),
         init_sync=constructor.init(api, params, "httpx.Client"),
         init_async=constructor.init(api, params, "httpx.AsyncClient"),
+        namespaces=tuple(_namespace(ns, ns.cls) for ns in plan.namespaces),
+        async_namespaces=tuple(_namespace(ns, ns.async_cls) for ns in plan.namespaces),
+    )
+
+
+def _namespace(ns: namespaces.Namespace, cls: str) -> str:
+    """A namespace's cached property on a client: built on first use, then kept."""
+    return "\n".join(
+        [
+            "    @cached_property",
+            layout.def_head(ns.attr, "self", cls, 1),
+            f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
+            f"        return {cls}(self)",
+        ]
     )

@@ -29,3 +29,4 @@ class Settings:
     idempotency_header: str = "Idempotency-Key"  # "": none
     multipart_array_brackets: bool = False
     pagination: bool = True
+    group_by: str = "none"  # "tag": one namespace per tag (`client.<tag>.<method>()`)

@@ -41,6 +41,8 @@ def other_value(entry: Setting) -> Any:
         return entry.default + 1
     if entry.kind == "seconds":
         return entry.default + 1.5
+    if entry.kind == "choice":
+        return next(c for c in entry.choices if c != entry.default)
     assert entry.kind == "strs", entry.kind
     return ["first", "second"]
 
