@@ -601,3 +601,78 @@ def test_event_streams_through_namespaces_sync_and_async(
             return [c.delta async for c in stream]
 
     assert asyncio.run(main()) == ["Hel", "lo"]
+
+
+# -- namespaces with pagination and with_options -----------------------------------------------
+
+PAGED_SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Shop", "version": "1"},
+    "servers": [{"url": "https://shop.example.com"}],
+    "paths": {
+        "/customers": {
+            "get": {
+                "operationId": "listCustomers",
+                "tags": ["customers"],
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "starting_after", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["data", "has_more"],
+                            "properties": {
+                                "data": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["id"],
+                                        "properties": {"id": {"type": "string"}},
+                                    },
+                                },
+                                "has_more": {"type": "boolean"},
+                            },
+                        }
+                    )
+                },
+            }
+        }
+    },
+}
+
+
+def _customers(server: Recorder) -> Recorder:
+    """Three customers, one per page, stripe-style (`has_more`, `starting_after`)."""
+    ids = ["c1", "c2", "c3"]
+
+    def page(request: Any) -> tuple[int, dict[str, str], list[bytes]]:
+        after = dict(request.query).get("starting_after")
+        start = ids.index(after) + 1 if after else 0
+        body = {"data": [{"id": i} for i in ids[start : start + 1]], "has_more": start + 1 < 3}
+        return 200, {"Content-Type": "application/json"}, [json.dumps(body).encode()]
+
+    server.replies["/customers"] = page
+    return server
+
+
+def test_paged_methods_of_a_namespace_walk_every_page_sync_and_async(
+    tmp_path: Path, server: Recorder
+) -> None:
+    pkg, _ = generate_package(tmp_path, PAGED_SPEC, package="ns_shop", group_by="tag")
+    _customers(server)
+    with pkg.Client(base_url="http://127.0.0.1:9") as client:
+        client.customers  # built for `client`: a copy must not reuse it
+        local = client.with_options(base_url=server.url)
+        assert local.customers is not client.customers
+        assert [c.id for c in local.customers.list_customers(limit=1)] == ["c1", "c2", "c3"]
+        assert server.last.query == [("limit", "1"), ("starting_after", "c2")]
+
+    async def main() -> list[str]:
+        async with pkg.AsyncClient(base_url=server.url) as client:
+            first = await client.customers.list_customers(limit=1)
+            assert [c.id for c in first.data] == ["c1"]
+            return [c.id async for c in client.customers.list_customers(limit=1)]
+
+    assert asyncio.run(main()) == ["c1", "c2", "c3"]
