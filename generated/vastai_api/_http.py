@@ -25,12 +25,15 @@ import httpx
 
 from ._auth import Credentials
 from ._descriptors import UNSET, Unset
-from ._errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiTimeoutError,
+from ._errors import ApiConnectionError, ApiError, ApiTimeoutError
+from ._operation import (
+    Op,
+    RawResponse,
+    Scheme,
+    _parse_success,
+    forget_cached,
+    make_status_error,
 )
-from ._operation import Op, RawResponse, Scheme, _parse_success, make_status_error
 from ._pagination import AsyncPage, SyncPage, page_of
 from ._request import (
     DEFAULT_TIMEOUT,
@@ -154,7 +157,7 @@ class BaseClient:
         fetched by one serves both); `default_headers` and `default_query` are added to the
         client's own. Closing the copy leaves the pool open: close the original.
         """
-        clone = copy.copy(self)
+        clone = forget_cached(copy.copy(self))  # namespaces: rebuilt on first use
         clone._owns_http = False
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")

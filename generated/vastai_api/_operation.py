@@ -116,6 +116,18 @@ class _AsyncRawView(_RawView):
         return cast(RawResponse[T], await self._client._call_raw(op, args, **options))
 
 
+def forget_cached(obj: T) -> T:
+    """`obj` without the values of its `functools.cached_property`s: a copy of a client
+    rebuilds its namespaces (built for the client they were read from) for itself."""
+    for name in [k for k in vars(obj) if _is_cached(type(obj), k)]:
+        del vars(obj)[name]
+    return obj
+
+
+def _is_cached(cls: type, name: str) -> bool:
+    return isinstance(getattr(cls, name, None), functools.cached_property)
+
+
 def async_method(
     method: Callable[Concatenate[Any, P], T],
 ) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
