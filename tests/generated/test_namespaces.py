@@ -663,9 +663,9 @@ def test_paged_methods_of_a_namespace_walk_every_page_sync_and_async(
     pkg, _ = generate_package(tmp_path, PAGED_SPEC, package="ns_shop", group_by="tag")
     _customers(server)
     with pkg.Client(base_url="http://127.0.0.1:9") as client:
-        client.customers  # built for `client`: a copy must not reuse it
+        built = client.customers  # built for `client`: a copy must not reuse it
         local = client.with_options(base_url=server.url)
-        assert local.customers is not client.customers
+        assert local.customers is not built and client.customers is built
         assert [c.id for c in local.customers.list_customers(limit=1)] == ["c1", "c2", "c3"]
         assert server.last.query == [("limit", "1"), ("starting_after", "c2")]
 
