@@ -11,6 +11,8 @@ number of modules doubles or halves.
 
 Models refer to classes of other modules only in annotations, which the runtime resolves by
 name (`_runtime._TYPES`), so those imports sit under `TYPE_CHECKING` and cycles are harmless.
+`models.py` imports no part at run time: its `__getattr__` imports a part when one of its
+classes is first used (`from <package>.models import X`, `models.X`, or a response decoded).
 """
 
 from __future__ import annotations
@@ -148,12 +150,15 @@ def _finish(module: ModelModule, home: dict[str, str]) -> ModelModule:
 
 
 def index(modules: list[ModelModule]) -> dict[str, list[str]]:
-    """Import lines of a `models.py` that re-exports split modules."""
-    names = [m.name for m in modules]
+    """The parts of a `models.py` that re-exports split modules lazily: the imports type
+    checkers see, `__all__`, and the module of each class (imported when first used)."""
+    names = sorted((n for m in modules for n in m.names), key=isort_key)
+    home = {n: m.name for m in modules for n in m.names}
     return {
         "imports": [
-            layout.import_from(".", names),
-            *(f"from .{name} import *  # noqa: F403" for name in names),
+            layout.import_from(f".{m.name}", sorted(m.names, key=import_key), depth=1)
+            for m in modules
         ],
-        "extend": [f"__all__ += {name}.__all__" for name in names],
+        "names": names,
+        "home": [f'    "{n}": ".{home[n]}",' for n in names],
     }

@@ -16,7 +16,7 @@ from generator.media import accept_header
 from generator.model import Api, Operation, Parameter
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
-from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
+from generator.render.text import docstring, method_alias, one_line, pyrepr
 from generator.render.types import RT, Imports, descriptor
 
 
@@ -61,7 +61,9 @@ class ClientContext:
 
     docstring: str
     imports: str
-    client_line: str  # `class Client(<groups>, rt.SyncClient):`
+    group_imports: tuple[str, ...]  # the group classes, imported for type checkers only
+    group_bases: str  # the typed `_Operations`'s bases: every group class, `rt.SyncClient`
+    group_table: tuple[str, ...]  # `rt.Groups` entries: "module:Class": (method, ...)
     client_docstring: str
     async_docstring: str
     settings: tuple[str, ...]  # the class attributes both clients carry
@@ -358,20 +360,30 @@ def _client(
     api: Api, settings: Settings, views: list[OpView], groups: list[GroupContext]
 ) -> ClientContext:
     s = settings
-    imports = Imports().add("collections.abc", "Mapping").add("typing", "ClassVar")
+    imports = Imports().add("collections.abc", "Mapping").add("typing", "TYPE_CHECKING", "ClassVar")
     imports.add("httpx").add(".", RT).add("._runtime", "Scheme")
-    if views:
-        imports.add(".", "_ops as ops")
+    typed = Imports()
     for g in groups:
-        imports.add("." + g.module, g.cls)
+        typed.add("." + g.module, g.cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views]
+    table = []
+    for g in groups:
+        table.append(f"                {pyrepr('.' + g.module + ':' + g.cls)}: [")
+        table += [f"                    {pyrepr(m.name)}," for m in g.methods]
+        table.append("                ],")
+    schemes = ", ".join(
+        f"{pyrepr(x.key)}: Scheme({pyrepr(x.kind)}, {pyrepr(x.location)}, {pyrepr(x.wire)})"
+        for x in api.security_schemes
+    )
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
         ),
         imports=imports.block(),
-        client_line=classdef("Client", [*(g.cls for g in groups), "rt.SyncClient"]),
+        group_imports=tuple(typed.block().splitlines()),
+        group_bases=", ".join([*(g.cls for g in groups), "rt.SyncClient"]),
+        group_table=tuple(table),
         client_docstring=docstring(f"Blocking client for {api.title}.", 1),
         async_docstring=docstring(
             f"asyncio client for {api.title}; the same methods as `Client`, awaitable.", 1
@@ -382,20 +394,20 @@ def _client(
             f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
             f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
-            f"_schemes: ClassVar[Mapping[str, Scheme]] = {'ops.SCHEMES' if views else '{}'}",
+            f"_schemes: ClassVar[Mapping[str, Scheme]] = {{{schemes}}}",
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
             f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
             f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
             f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
         ),
-        raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client") for n in names),
-        async_aliases=tuple(method_alias(n, "rt.async_method", "Client") for n in names),
+        raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client", 2) for n in names),
+        async_aliases=tuple(method_alias(n, "rt.async_method", "Client", 2) for n in names),
         async_raw_aliases=tuple(
-            method_alias(n, "rt.async_raw_method", "AsyncClient") for n in names
+            method_alias(n, "rt.async_raw_method", "AsyncClient", 2) for n in names
         ),
-        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", "Client") for n in names),
+        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", "Client", 2) for n in names),
         async_streaming_aliases=tuple(
-            method_alias(n, "rt.async_streaming_method", "Client") for n in names
+            method_alias(n, "rt.async_streaming_method", "Client", 2) for n in names
         ),
         args_doc=(
             f"api_key: the API key; default: the `{s.api_key_env}` environment variable.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
 import types
 import typing
 from collections.abc import Mapping
@@ -215,7 +216,7 @@ class Model:
     def _derive_fields(cls) -> tuple[F, ...]:
         # names from other model modules are imported there only for type checkers: resolve
         # every class name through the registry
-        hints = typing.get_type_hints(cls, localns=dict(_TYPES))
+        hints = typing.get_type_hints(cls, localns=_Names())
         wire: dict[str, str] = {}
         descriptors: dict[str, Descriptor] = {}
         for klass in reversed(cls.__mro__):
@@ -275,17 +276,48 @@ class Model:
             return None
         prop, mapping = cls._discriminator
         tag = data.get(prop)
-        target = _TYPES.get(mapping.get(tag, "")) if isinstance(tag, str) else None
+        target = _find(mapping.get(tag, "")) if isinstance(tag, str) else None
         if isinstance(target, type) and issubclass(target, cls) and target is not cls:
             return target
         return None
 
 
+# the package's `models` module, where a class not defined yet is found (and so defined)
+_MODELS = __name__.rpartition(".")[0] + ".models" if "." in __name__ else ""
+
+
+def _find(name: str) -> type[Any] | None:
+    """The model or enum class named `name`: defined already, else loaded from `models`
+    (whose parts are imported when first used), else None."""
+    found = _TYPES.get(name)
+    if found is None and _MODELS and name.isidentifier():
+        try:
+            module = importlib.import_module(_MODELS)
+        except (
+            ImportError
+        ):  # pragma: no cover - the runtime outside a generated package
+            return None
+        value = getattr(module, name, None)
+        found = value if isinstance(value, type) else None
+    return found
+
+
+class _Names(dict[str, Any]):
+    """The names a model's annotations may use beside its module's: every class, by name,
+    loaded when an annotation first names it."""
+
+    def __missing__(self, key: str) -> Any:
+        found = _find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
 def _resolve(name: str) -> type[Any]:
-    try:
-        return _TYPES[name]
-    except KeyError:  # pragma: no cover - generated code registers every name it uses
-        raise LookupError(f"unknown model or enum {name!r}") from None
+    found = _find(name)
+    if found is None:  # pragma: no cover - generated code declares every name it uses
+        raise LookupError(f"unknown model or enum {name!r}")
+    return found
 
 
 def encode(value: Any, descriptor: Descriptor = "any") -> Any:

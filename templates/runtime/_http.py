@@ -349,11 +349,14 @@ class SyncClient(BaseClient):
     ) -> None:
         super().__init__(**kwargs)
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.Client(timeout=self.timeout)
-        )
+        self._http_client = http_client
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The `httpx.Client`, made at the first request (making one sets up TLS: slow)."""
+        if self._http_client is None:
+            self._http_client = httpx.Client(timeout=self.timeout)
+        return self._http_client
 
     def close(self) -> None:
         """Close the HTTP connection pool (unless it was passed in)."""
@@ -466,11 +469,14 @@ class AsyncClient(BaseClient):
     ) -> None:
         super().__init__(**kwargs)
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=self.timeout)
-        )
+        self._http_client = http_client
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The `httpx.AsyncClient`, made at the first request (TLS set-up is slow)."""
+        if self._http_client is None:
+            self._http_client = httpx.AsyncClient(timeout=self.timeout)
+        return self._http_client
 
     async def close(self) -> None:
         """Close the HTTP connection pool (unless it was passed in)."""

@@ -11,7 +11,8 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
-- `_http`: `SyncClient` and `AsyncClient`.
+- `_http`: `SyncClient` and `AsyncClient`;
+- `_lazy`: the client's methods and the models, loaded when first used.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
 (the generator reads that list), the rest what generated modules import from here besides.
@@ -61,6 +62,13 @@ from ._http import (
     AsyncClient,
     BaseClient,
     SyncClient,
+)
+from ._lazy import (
+    Groups,
+    Lazy,
+    Wrapped,
+    module_attribute,
+    package_attribute,
 )
 from ._operation import (
     Op,
@@ -137,12 +145,15 @@ __all__ += [
     "BaseClient",
     "Descriptor",
     "F",
+    "Groups",
+    "Lazy",
     "Model",
     "Op",
     "OpenEnum",
     "Scheme",
     "SyncClient",
     "Timeout",
+    "Wrapped",
     "_resolve",
     "async_method",
     "async_raw_method",
@@ -158,7 +169,9 @@ __all__ += [
     "make_status_error",
     "map_of",
     "model",
+    "module_attribute",
     "nullable",
+    "package_attribute",
     "parse_retry_after",
     "raw_method",
     "redact_headers",
