@@ -43,6 +43,7 @@ class GroupContext:
     imports: str
     methods: tuple[Method, ...]
     cli_help: tuple[str, ...]  # the entries of the class's `_cli_help` table
+    typed_models: bool = False  # `models` imported for type checkers only
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class OpsContext:
     scheme_entries: tuple[str, ...]
     shared_arg_lines: tuple[str, ...]
     op_codes: tuple[str, ...]
+    typed_models: bool = False  # `models` imported for type checkers only
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
         if cli_help:
             imports.add("typing", "ClassVar")
         tagged = f"tagged {tag}" if tag else "without a tag"
+        typed = typed_models(imports)
         out.append(
             GroupContext(
                 module=module,
@@ -226,9 +229,19 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
                 imports=imports.block(),
                 methods=methods,
                 cli_help=cli_help,
+                typed_models=typed,
             )
         )
     return out
+
+
+def typed_models(imports: Imports) -> bool:
+    """Whether a module names models, which it does in annotations only: `models` is then
+    imported for type checkers alone, so that importing the module loads no model."""
+    if not imports.discard(".", "models"):
+        return False
+    imports.add("typing", "TYPE_CHECKING")
+    return True
 
 
 # -- _ops.py ---------------------------------------------------------------------------------
@@ -334,7 +347,9 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
         op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
+    typed = typed_models(imports)
     return OpsContext(
+        typed_models=typed,
         imports=imports.block(),
         scheme_entries=tuple(
             layout.statement(
