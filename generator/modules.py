@@ -161,4 +161,5 @@ def index(modules: list[ModelModule]) -> dict[str, list[str]]:
         ],
         "names": names,
         "home": [f'    "{n}": ".{home[n]}",' for n in names],
+        "enums": sorted((e.name for m in modules for e in m.enums), key=isort_key),
     }

@@ -212,6 +212,27 @@ def test_first_call_loads_its_group_and_the_classes_it_decodes(
     assert wanted < {m.lstrip(".") for m in home.values()}  # some parts stay unloaded
 
 
+def test_decoding_imports_only_the_classes_of_the_values_present(
+    package: tuple[ModuleType, Path],
+) -> None:
+    pkg, out = package
+    home = getattr(pkg.models, "_HOME", None)
+    if home is None:
+        pytest.skip("all the models are in models.py")
+    code = (
+        "import importlib\nm = importlib.import_module(name + '.models')\n"
+        "a = m.Aisle.from_dict({data})\nprint(a.to_dict() == {data})"
+    )
+    loaded, printed = _loaded(out, pkg.__name__, code.format(data={}))
+    assert printed == "True"
+    assert {m for m in loaded if m.startswith("_models_")} == {home["Aisle"].lstrip(".")}
+    data = {"shelves": [{"height": 2}]}
+    loaded, printed = _loaded(out, pkg.__name__, code.format(data=data))
+    assert printed == "True"
+    parts = {m for m in loaded if m.startswith("_models_")}
+    assert parts == {home["Aisle"].lstrip("."), home["Shelf"].lstrip(".")}
+
+
 def test_error_body_class_loads_when_the_error_happens(
     package: tuple[ModuleType, Path], server: str
 ) -> None:

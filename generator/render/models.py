@@ -88,6 +88,7 @@ class IndexContext:
     imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
     names: tuple[str, ...]  # __all__
     home: tuple[str, ...]  # the `_HOME` entries: class -> its module
+    enums: tuple[str, ...]  # the enums' names (`_ENUMS`)
 
 
 def module_aliases(model: Model) -> dict[str, str]:
@@ -162,6 +163,7 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
             imports=tuple(index["imports"]),
             names=tuple(index["names"]),
             home=tuple(index["home"]),
+            enums=tuple(index["enums"]),
         )
         out[f"{pkg}/models.py"] = header + template("package/models_index.py.jinja").render(
             c=context

@@ -157,6 +157,8 @@ def _descriptor_of(hint: Any) -> Descriptor:
         return NATIVE_TYPES[hint]
     if hint is type(None):
         return ("const", None)
+    if isinstance(hint, type) and issubclass(hint, _Pending):
+        return (hint.kind, hint.__name__)
     if isinstance(hint, type):
         if issubclass(hint, Model):
             return ("model", hint.__name__)
@@ -286,27 +288,50 @@ class Model:
 _MODELS = __name__.rpartition(".")[0] + ".models" if "." in __name__ else ""
 
 
+def _models() -> Any:
+    try:
+        return importlib.import_module(_MODELS) if _MODELS else None
+    except ImportError:  # pragma: no cover - the runtime outside a generated package
+        return None
+
+
 def _find(name: str) -> type[Any] | None:
     """The model or enum class named `name`: defined already, else loaded from `models`
     (whose parts are imported when first used), else None."""
     found = _TYPES.get(name)
-    if found is None and _MODELS and name.isidentifier():
-        try:
-            module = importlib.import_module(_MODELS)
-        except (
-            ImportError
-        ):  # pragma: no cover - the runtime outside a generated package
-            return None
-        value = getattr(module, name, None)
+    if found is None and name.isidentifier():
+        value = getattr(_models(), name, None)
         found = value if isinstance(value, type) else None
     return found
 
 
+class _Pending:
+    """Stands in, in a model's evaluated annotations, for a class of a part of `models` not
+    imported yet: its descriptor names it, and decoding a value of it imports it."""
+
+    kind: ClassVar[str] = "model"
+
+
+_PENDING: dict[str, type[_Pending]] = {}
+
+
 class _Names(dict[str, Any]):
-    """The names a model's annotations may use beside its module's: every class, by name,
-    loaded when an annotation first names it."""
+    """The names a model's annotations may use beside its module's: every class, by name; one
+    of a part of `models` not imported yet is a `_Pending` stand-in (deriving a model's fields
+    imports no other part: a value decoded does, when there is one)."""
 
     def __missing__(self, key: str) -> Any:
+        found = _TYPES.get(key)
+        if found is not None:
+            return found
+        models = _models()
+        home = getattr(models, "_HOME", None)
+        if isinstance(home, Mapping) and key in home:
+            pending = _PENDING.get(key)
+            if pending is None:
+                kind = "enum" if key in getattr(models, "_ENUMS", ()) else "model"
+                pending = _PENDING[key] = type(key, (_Pending,), {"kind": kind})
+            return pending
         found = _find(key)
         if found is None:
             raise KeyError(key)
