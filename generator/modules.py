@@ -6,10 +6,10 @@ a program imports only the modules of the classes it uses (defining a dataclass 
 0.2 ms, so a part stays small: a first call that decodes a few classes of GitHub's 6,629
 imports a few dozen), black formats the modules on both cores instead of one huge file on
 one core, its memory peak is one module's tree rather than the whole file's, and an edit of
-one schema reformats one module. A class's module is a hash of its name (of its inheritance root, so that a base
-class and its subclasses share a module and only ever import each other at type-check time)
-modulo a power of two, so adding or removing a schema moves no other class, except when the
-number of modules doubles or halves.
+one schema reformats one module. A class's module is a hash of its name (of its inheritance
+root, so that a base class and its subclasses share a module and only ever import each other
+at type-check time) modulo a power of two, so adding or removing a schema moves no other
+class, except when the number of modules doubles or halves.
 
 Models refer to classes of other modules only in annotations, which the runtime resolves by
 name (`_runtime._TYPES`), so those imports sit under `TYPE_CHECKING` and cycles are harmless.
