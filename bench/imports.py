@@ -6,7 +6,8 @@ Measures, each in a fresh interpreter (bytecode compiled first, as an installed 
 - `import <package>` + `Client()`;
 - the first call of METHOD (against a loopback server answering `{}` to everything), after
   import + `Client()`;
-- `python -m <package> --help`, and `python -m <package> WORDS --help` (whole process).
+- `python -m <package> --help`, and `python -m <package> WORDS --help` (whole process);
+- the floor: a process that only imports httpx (the package's one dependency).
 Standalone: stdlib only; prints one Markdown table row per measure.
 """
 
@@ -74,8 +75,11 @@ def main() -> None:
     code = _TIMED.format(
         package=args.package, url=url, method=args.method, kwargs=json.loads(args.kwargs)
     )
-    imports, calls, helps, commands = [], [], [], []
+    imports, calls, helps, commands, floor = [], [], [], [], []
     for _ in range(args.n):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import httpx"], check=True)
+        floor.append(time.perf_counter() - start)
         out = subprocess.run(
             [sys.executable, "-c", code], cwd=args.folder, capture_output=True, text=True
         )
@@ -94,6 +98,7 @@ def main() -> None:
             )
             into.append(time.perf_counter() - start)
     httpd.shutdown()
+    print(f"| {args.package} | floor: `python -c 'import httpx'` (process) | {_median(floor)} |")
     print(f"| {args.package} | import + Client() | {_median(imports)} |")
     print(f"| {args.package} | first call `{args.method}` | {_median(calls)} |")
     print(f"| {args.package} | CLI `--help` (process) | {_median(helps)} |")
