@@ -240,7 +240,7 @@ def typed_models(imports: Imports) -> bool:
     imported for type checkers alone, so that importing the module loads no model."""
     if not imports.discard(".", "models"):
         return False
-    imports.add("typing", "TYPE_CHECKING")
+    imports.add("typing")  # `typing.TYPE_CHECKING`: `_ops` holds no upper-case name but its ops
     return True
 
 

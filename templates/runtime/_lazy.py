@@ -155,7 +155,20 @@ def module_attribute(module: str, table: Mapping[str, str], name: str) -> Any:
 
 
 def package_attribute(package: str, exported: Collection[str], name: str) -> Any:
-    """The package root's `__getattr__`: `models`, or one of its classes (`exported`)."""
+    """The package root's `__getattr__`: `models`, one of its classes (`exported`), or a
+    private module (`_ops`, `_client_<tag>`: attributes of the package once imported, as
+    they were when `import <package>` imported them all)."""
+    value: Any
+    if name.startswith("_") and not name.startswith("__") and name.isidentifier():
+        try:
+            value = importlib.import_module(f".{name}", package)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.{name}":
+                raise
+            raise AttributeError(
+                f"module {package!r} has no attribute {name!r}"
+            ) from None
+        return value
     if name.startswith("__") or name not in exported:
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
     models = importlib.import_module(".models", package)
