@@ -186,6 +186,13 @@ def test_import_and_client_load_no_model_group_or_cli(package: tuple[ModuleType,
     assert _kinds(loaded) == set(), loaded
     assert {"client", "_runtime", "_http"} <= loaded
     assert printed.split() == ["True", "True"]  # no httpx client until the first request
+    # private modules are still attributes of the package (imported when first named)
+    _, printed = _loaded(
+        out,
+        pkg.__name__,
+        "import importlib\np = importlib.import_module(name)\nprint(p._ops.GET_PET.path)",
+    )
+    assert printed == "/pets/{id}"
 
 
 def test_first_call_loads_its_group_and_the_classes_it_decodes(
