@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.oagen-installed
 NODE_STAMP := node_modules/.oagen-installed
 
-.PHONY: generate check test lint bench clean
+.PHONY: generate check test test-unit lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# the inner loop: one generator module at a time, about 15 s
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
 # BENCH_ARGS: e.g. --quick, or --runs 3 --big-runs 1 (see python bench/run.py --help);
 # SCALING_ARGS: e.g. --runs 1 --peers "" (see python bench/scaling.py --help)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import http
 from typing import Any, cast
 
-from generator import cli_usage, contract, naming
+from generator import access, cli_usage, contract, naming, pagination
 from generator import pointer as jsonpointer
 from generator.diagnostics import Diagnostic
 from generator.document import Document
@@ -36,7 +36,6 @@ from generator.model import (
     Primitive,
     Response,
     ResponseKind,
-    SecurityScheme,
     TypeRef,
 )
 from generator.schema import SchemaWalker
@@ -136,15 +135,17 @@ class _Builder:
                 found, settled, stems, raw, strict=True
             )
         ]
+        schemes = access.security_schemes(self.doc)
         return Api(
             title=_text(info.get("title")) or "API",
             version=_text(info.get("version")),
             description=_text(info.get("description")),
-            servers=self._servers(self.data.get("servers")),
+            servers=access.servers(self.data.get("servers")),
             operations=tuple(operations),
             models=self.walker.finish(),
             enums=tuple(self.walker.enums.values()),
-            security_schemes=self._security_schemes(),
+            security_schemes=schemes,
+            server_entries=access.server_entries(self.doc, set(access.credential_args(schemes))),
         )
 
     # -- operations --------------------------------------------------------------------------
@@ -203,10 +204,13 @@ class _Builder:
                 else ()
             ),
             deprecated=bool(op.get("deprecated")),
-            servers=self._servers(op.get("servers") or item.get("servers")),
+            servers=access.servers(op.get("servers") or item.get("servers")),
             operation_id=operation_id,
             pointer=ptr,
             cli=cli_usage.for_operation(self.doc, op, item, ptr, params + body_params, words),
+            pagination=pagination.of(
+                self.doc, op, ptr, method, params + body_params, responses, self.walker.all_fields
+            ),
         )
 
     def _cli_words(
@@ -443,42 +447,3 @@ class _Builder:
         if not isinstance(raw, list):
             return ()
         return tuple(tuple(str(k) for k in req) for req in raw if isinstance(req, dict))
-
-    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        out: list[SecurityScheme] = []
-        for key, entry in self.doc.components("securitySchemes").items():
-            ptr = jsonpointer.join("components", "securitySchemes", key)
-            scheme, ptr = self.doc.deref(entry, ptr)
-            if not isinstance(scheme, dict):
-                continue
-            kind = scheme.get("type")
-            desc = _text(scheme.get("description"))
-            if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-                out.append(SecurityScheme(str(key), "basic", description=desc))
-            elif kind in ("http", "oauth2", "openIdConnect"):
-                out.append(SecurityScheme(str(key), "bearer", description=desc))
-            elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
-                out.append(
-                    SecurityScheme(
-                        str(key), "api_key", scheme["in"], _text(scheme.get("name")), desc
-                    )
-                )
-            else:
-                self.doc.warn(f"security scheme type {kind!r} is not supported; ignored", ptr)
-        return tuple(out)
-
-    def _servers(self, raw: Any) -> tuple[str, ...]:
-        if not isinstance(raw, list):
-            return ()
-        out = []
-        for server in raw:
-            if isinstance(server, dict) and isinstance(server.get("url"), str):
-                url = server["url"]
-                variables = (
-                    server.get("variables") if isinstance(server.get("variables"), dict) else {}
-                )
-                for var, spec in (variables or {}).items():
-                    if isinstance(spec, dict) and "default" in spec:
-                        url = url.replace("{" + str(var) + "}", str(spec["default"]))
-                out.append(url)
-        return tuple(out)

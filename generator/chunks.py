@@ -13,7 +13,7 @@ A cut in the wrong place is refused rather than trusted: every piece must parse 
 with one key, the key its header line names; a piece cut inside a quoted scalar or a flow
 collection does not parse, and an alias to an anchor in another piece is undefined. A mapping
 that fails this is parsed as one piece; a document with directives or several documents, or
-a top level that fails, is parsed whole by the caller. tests/test_chunks.py compares the
+a top level that fails, is parsed whole by the caller. tests/e2e/test_chunks.py compares the
 result (values, key order, key and value types) and the line numbers with a whole parse on
 every YAML file of the corpus, cut as finely as possible.
 

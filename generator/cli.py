@@ -47,12 +47,11 @@ def _add_settings(parser: argparse.ArgumentParser, names: Sequence[str] | None =
             continue
         if not entry.flags[0].startswith("-"):  # positional, and optional
             parser.add_argument(entry.name, nargs="?", help=flag_help(entry))
-        elif entry.kind == "bool":
-            assert entry.default is False, "a flag can only turn a setting on"
+        elif entry.kind == "bool":  # a flag turns the setting from its default to the other
             parser.add_argument(
                 *entry.flags,
                 dest=entry.name,
-                action="store_true",
+                action="store_true" if entry.default is False else "store_false",
                 default=None,
                 help=flag_help(entry),
             )
@@ -296,12 +295,29 @@ def _write(config: Config, result: GenerationResult, exit_non_zero_on_change: bo
         f"{len(result.package_files)} files in {out_dir}/ ({summary})",
         file=sys.stderr,
     )
+    paging = _paging_summary(result)
+    if paging:
+        print(f"oagen: {paging}", file=sys.stderr)
     if old_surface is not None:
         _print_changes(old_surface, result.surface)
     if exit_non_zero_on_change and changed:
         print(f"oagen: {changed} file(s) in {out_dir}/ changed; add them", file=sys.stderr)
         return 1
     return 0
+
+
+def _paging_summary(result: GenerationResult) -> str:
+    """How many operations answer with pages, by rule (empty when none does)."""
+    if not result.settings.pagination:
+        return ""
+    rules: dict[str, int] = {}
+    for op in result.api.operations:
+        if op.pagination is not None:
+            rules[op.pagination.rule] = rules.get(op.pagination.rule, 0) + 1
+    if not rules:
+        return ""
+    by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items()))
+    return f"{sum(rules.values())} operation(s) paginate ({by_rule})"
 
 
 def _print_changes(old_surface: dict[str, Any], new_surface: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from generator.diagnostics import Diagnostic, SpecError, error
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HEADER = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]*$")  # RFC 9110 token, or empty
 _T = TypeVar("_T")
 
 # kind -> what a value must be, as error messages say it (`what` adds a parenthesis)
@@ -42,6 +43,8 @@ KINDS = {
     "count": "a whole number >= 0",
     "seconds": "a positive number of seconds",
     "strs": "a list of strings",
+    "header": 'an HTTP header name, or "" for none',
+    "choice": "one of",  # `Setting.choices` follow
 }
 
 
@@ -55,15 +58,21 @@ class Setting:
     flags: tuple[str, ...] = ()  # `oagen generate` flags; a name without dashes is positional
     metavar: str | None = None
     fingerprint: bool = True  # a change changes the output (`--check` reports it stale)
+    # left out of the fingerprint at its default: adding the setting keeps the manifests
+    # written before it current (their output is what the default gives)
+    quiet_default: bool = False
     render: bool = False  # passed on to `render.Settings`
     example: Any = None  # shown in help and docs when the default says little
     derived: str = ""  # the default when the value is None: text, or a template of {package}
+    choices: tuple[str, ...] = ()  # kind "choice": the values allowed
     name: str = ""  # filled in from the Config field
     default: Any = None  # filled in from the Config field
     type: str = ""  # the field's annotation, filled in
 
     @property
     def wanted(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(json.dumps(c) for c in self.choices)
         return KINDS[self.kind] + (f" ({self.what})" if self.what else "")
 
     @property
@@ -200,6 +209,14 @@ class Config:
         "the longest Retry-After the generated client waits, seconds",
         render=True,
     )
+    idempotency_header: str | None = setting(
+        "Idempotency-Key",
+        "header",
+        'the header carrying a fresh key on every POST or PATCH call, the same on its retries ("" '
+        "sends none)",
+        render=True,
+        derived="",  # None (from Python) is off too
+    )
     multipart_array_brackets: bool = setting(
         False,
         "bool",
@@ -207,10 +224,37 @@ class Config:
         "instead of repeating `name`",
         render=True,
     )
+    group_by: str = setting(
+        "none",
+        "choice",
+        '"tag": one namespace per tag, `client.<tag>.<method>()` (an operation\'s first tag; '
+        'untagged operations stay on the client); "none": every method on the client',
+        flags=("--group-by",),
+        metavar="HOW",
+        choices=("none", "tag"),
+        render=True,
+        quiet_default=True,
+    )
+
+    pagination: bool = setting(
+        True,
+        "bool",
+        "list operations return pages that iterate over every item (declared with "
+        "x-oagen-pagination, x-speakeasy-pagination or x-fern-pagination, or detected); "
+        "--no-pagination: each call returns one page as parsed",
+        flags=("--no-pagination",),
+        render=True,
+    )
 
     def fingerprint(self) -> str:
         """What affects the output (for caching and the provenance of generated files)."""
-        return repr(sorted((s.name, getattr(self, s.name)) for s in SETTINGS if s.fingerprint))
+        return repr(
+            sorted(
+                (s.name, getattr(self, s.name))
+                for s in SETTINGS
+                if s.fingerprint and not (s.quiet_default and getattr(self, s.name) == s.default)
+            )
+        )
 
 
 def _settings() -> tuple[Setting, ...]:
@@ -315,10 +359,12 @@ def load_config(folder: Path) -> tuple[Config, str | None]:
     return Config(), None
 
 
-def _valid(kind: str, value: Any) -> bool:
+def _valid(kind: str, value: Any, choices: tuple[str, ...] = ()) -> bool:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind in ("str", "str?"):
         return isinstance(value, str) and value != ""
+    if kind == "header":
+        return isinstance(value, str) and _HEADER.match(value) is not None
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "int":
@@ -327,6 +373,8 @@ def _valid(kind: str, value: Any) -> bool:
         return number and isinstance(value, int) and value >= 0
     if kind == "seconds":
         return number and 0 < value < 1e9
+    if kind == "choice":
+        return isinstance(value, str) and value in choices
     assert kind == "strs", kind
     return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
 
@@ -337,7 +385,7 @@ def _coerce(key: str, value: Any, source: str) -> tuple[Any, Diagnostic | None]:
         value = [value]  # one string alone is a list of one
     elif entry.kind == "strs" and isinstance(value, tuple):  # repeated flags
         value = list(value)
-    if not _valid(entry.kind, value):
+    if not _valid(entry.kind, value, entry.choices):
         shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
         return None, error(
             f"configuration key {key!r} must be {entry.wanted}, not {shown}", file=source

@@ -11,6 +11,7 @@ loaded into the generator and start-up stays cheap), never written a second time
 - `CLIENT_ATTRIBUTES`: the public attributes of the runtime's clients, which a generated
   method may not take as its name (with the generated clients' own, `GENERATED_CLIENT_ATTRIBUTES`);
 - `CALL_OPTIONS`: the per-call keyword options every generated method takes;
+- `CLIENT_PARAMETERS`: the keyword arguments of the runtime client's constructor;
 - `STATUS_ERRORS`: the exception class for each HTTP status that has one of its own
   (`generator.errors.error_class_name` reads it);
 - `CONSTRAINTS`: the schema constraint keywords `Arg(...)` accepts;
@@ -19,7 +20,7 @@ loaded into the generator and start-up stays cheap), never written a second time
 - `RESERVED_CLASSES` / `RESERVED_METHODS`: the names models and methods may not take.
 - `MODEL_ATTRIBUTES`: the runtime `Model`'s public attributes, which no field may take.
 
-`tests/test_contract.py` checks every fact against the imported runtime.
+`tests/unit/test_contract.py` checks every fact against the imported runtime.
 """
 
 from __future__ import annotations
@@ -151,6 +152,14 @@ def _client_attributes() -> tuple[str, ...]:
     return tuple(sorted(n for n in names if not n.startswith("_")))
 
 
+def _client_parameters() -> tuple[str, ...]:
+    """The keyword-only parameters of `BaseClient.__init__` (the constructor's common options)."""
+    for node in _classes("_http.py")["BaseClient"].body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+            return tuple(a.arg for a in node.args.kwonlyargs)
+    raise LookupError("BaseClient has no __init__")
+
+
 def _status_errors() -> dict[int, str]:
     """Status -> exception class name: every class of `_errors.py` that sets `status = N`."""
     out: dict[int, str] = {}
@@ -182,6 +191,8 @@ RUNTIME_EXPORTS: tuple[str, ...] = tuple(_exports[0])
 RUNTIME_NAMES: tuple[str, ...] = tuple(n for part in _exports for n in part)
 CLIENT_ATTRIBUTES = _client_attributes()
 CALL_OPTIONS: tuple[str, ...] = tuple(_literal("_http.py", "CALL_OPTIONS"))
+# What `BaseClient(...)` takes: `base_url`, `timeout`, ..., `credentials`, `server_variables`.
+CLIENT_PARAMETERS: tuple[str, ...] = _client_parameters()
 STATUS_ERRORS = _status_errors()
 ERROR_CLASSES: tuple[str, ...] = tuple(_classes("_errors.py"))
 CONSTRAINTS: tuple[str, ...] = tuple(_literal("_validation.py", "CONSTRAINTS"))

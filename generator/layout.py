@@ -6,7 +6,7 @@ and splitting a long line is the costliest thing it does; a file that is already
 shape costs it one pass, about half. So `render` lays out what it emits the way black would:
 docstrings indented and closed like black's, and long statements (annotations, calls, literals,
 imports) broken at the brackets and operators black would pick. Where this module guesses
-wrong, black still fixes the text; it only costs time. tests/test_layout.py holds snippets to
+wrong, black still fixes the text; it only costs time. tests/unit/test_layout.py holds snippets to
 black and checks that black changes nothing in the seed, vastai-full and asana packages.
 
 The expressions come from our own renderer, so they are small: names, literals, subscripts,
@@ -284,6 +284,17 @@ def annotated(name: str, annotation: str, default: str, depth: int, trailing: st
         if len(head) <= LINE and len(indent + INDENT + default) <= LINE:
             return "\n".join([head, indent + INDENT + default, indent + ")" + trailing])
     return statement(f"{name}: ", annotation, suffix, depth, optional_parens=True)
+
+
+def def_head(name: str, params: str, returns: str, depth: int) -> str:
+    """`def name(params) -> returns:` at `depth`, split as black splits it when too long: the
+    parameters on a line of their own (one parameter gets a trailing comma)."""
+    indent = INDENT * depth
+    line = f"{indent}def {name}({params}) -> {returns}:"
+    if len(line) <= LINE:
+        return line
+    comma = "" if "," in params else ","
+    return f"{indent}def {name}(\n{indent}{INDENT}{params}{comma}\n{indent}) -> {returns}:"
 
 
 def import_from(module: str, names: list[str], depth: int = 0) -> str:

@@ -11,7 +11,8 @@ output settings (package name, env vars) live here: those belong to rendering.
        │                        └─ responses: Response ── type: TypeRef
        ├─ models: Model ── fields: Field ── type: TypeRef
        ├─ enums: Enum ── members: EnumMember
-       └─ security_schemes: SecurityScheme
+       ├─ security_schemes: SecurityScheme
+       └─ server_entries: Server ── variables: ServerVariable
 """
 
 from __future__ import annotations
@@ -212,10 +213,28 @@ class Response:
 @dataclass(frozen=True)
 class SecurityScheme:
     key: str  # the name under components.securitySchemes
-    kind: Literal["bearer", "basic", "api_key"]
+    kind: Literal["bearer", "basic", "api_key", "oauth2"]  # oauth2: a client-credentials flow
     location: Literal["header", "query", "cookie"] = "header"
     wire: str = "Authorization"
     description: str = ""
+    arg: str = "api_key"  # the client's constructor argument holding its credential
+    token_url: str = ""  # oauth2: the token endpoint of its client-credentials flow
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    name: str  # the constructor argument
+    wire: str  # the `{name}` in the server's URL
+    default: str
+    enum: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str  # as declared, `{variables}` left in
+    description: str = ""
+    variables: tuple[ServerVariable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,36 @@ class CliSpec:
     positional: tuple[tuple[str, str], ...] = ()  # (parameter name, required|optional|rest)
     aliases: tuple[tuple[str, ...], ...] = ()  # more command words for the same operation
     defaults: tuple[tuple[str, object], ...] = ()  # parameter name -> x-cli-default
+
+
+PagingKind = Literal["cursor", "offset", "page", "link", "url"]
+PathStep: TypeAlias = "str | int"  # a property's wire name, or an index into an array (-1: last)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation's pages follow one another (`pagination.py` decides).
+
+    `kind`: `cursor` (the next request sets `param` to a value read from the page: at `next`,
+    or the last item's `item_key`), `offset` (`param` grows by the items received), `page`
+    (`param` grows by one), `link` (the `Link: <...>; rel="next"` header's URL), `url` (the URL
+    at `next`). Paths start at the response body and use wire names; `items` () is the body.
+    """
+
+    rule: str  # how it was found, for the summary: cursor, next-cursor, offset, page, link, url
+    source: str  # "detected", or the extension that declared it
+    kind: PagingKind
+    items: tuple[PathStep, ...]
+    item: TypeRef  # the type of one item
+    param: str | None = None  # the argument (Python name) the next request sets
+    next: tuple[PathStep, ...] = ()
+    item_key: tuple[str, ...] = ()  # cursor: the last item's field that is the next cursor
+    before: str | None = None  # cursor: the backwards argument (stripe's `ending_before`)
+    has_more: tuple[PathStep, ...] = ()  # a boolean: false on the last page
+    total: tuple[PathStep, ...] = ()  # the total number of items
+    pages: tuple[PathStep, ...] = ()  # the total number of pages
+    limit: str | None = None  # the page-size argument
+    start: int = 1  # page: the number of the first page
 
 
 @dataclass(frozen=True)
@@ -246,6 +295,7 @@ class Operation:
     operation_id: str | None = None
     pointer: str = ""
     cli: CliSpec = CliSpec()
+    pagination: Pagination | None = None
 
     @property
     def success(self) -> Response | None:
@@ -265,3 +315,5 @@ class Api:
     models: tuple[Model, ...]
     enums: tuple[Enum, ...]
     security_schemes: tuple[SecurityScheme, ...] = field(default=())
+    # the declared servers with their variables (`servers` holds their URLs, defaults filled in)
+    server_entries: tuple[Server, ...] = field(default=())

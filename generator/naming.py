@@ -275,28 +275,6 @@ class Namer:
         return name in self._taken
 
 
-_CLI_USAGE = re.compile(r"CLI Usage:\s*`([^`]+)`")
-_CLI_WORD = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-
-def cli_words_from_usage(description: str) -> tuple[str, ...] | None:
-    """`CLI Usage: \\`vastai create endpoint [options]\\`` -> ("create", "endpoint").
-
-    The first word is the program; command words follow until the first argument placeholder
-    (`ID`, `<x>`, `[options]`, `--flag`).
-    """
-    match = _CLI_USAGE.search(description or "")
-    if not match:
-        return None
-    tokens = match.group(1).split()[1:]
-    out: list[str] = []
-    for token in tokens:
-        if not _CLI_WORD.match(token):
-            break
-        out.append(token)
-    return tuple(out) or None
-
-
 def cli_words_from_text(text: str) -> tuple[str, ...] | None:
     """`x-cli-name: "create endpoint"` -> ("create", "endpoint"); each word made CLI-safe."""
     out = tuple(cli_word(w) for w in text.split() if words(w))

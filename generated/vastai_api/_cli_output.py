@@ -11,7 +11,7 @@ import shlex
 from typing import Any, TextIO
 
 from ._cli_values import _plain
-from ._runtime import UNSET, Arg, encode, redact_headers, redact_url
+from ._runtime import UNSET, Arg, SyncPage, encode, redact_headers, redact_url
 from ._streaming import Stream
 
 
@@ -55,6 +55,12 @@ def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) 
     """Print a raw response as asked: `--output FILE`, binary bytes (not on a terminal),
     `--raw` (the body exactly as received), else `--format` json, table or text (default:
     text on a terminal, JSON when piped)."""
+    # --all: every item of every page, one JSON line each, as received
+    if isinstance(raw, SyncPage):
+        for page in raw.iter_pages():
+            for item in page.raw_items:
+                print(json.dumps(item, ensure_ascii=False), file=out, flush=True)
+        return 0
     # server-sent events: one JSON line each, as they arrive
     if isinstance(raw, Stream):
         for event in raw:
@@ -161,7 +167,7 @@ def table(data: Any, width: int = 48) -> str:
 
 
 def _print_request(client: Any, request: Any, out: TextIO) -> None:
-    secret_headers, secret_params = client._secret_names()
+    secret_headers, secret_params = client._credentials.secret_names()
     headers = redact_headers(request.headers, secret_headers)
     url = redact_url(str(request.url), secret_params)
     body = request.read()

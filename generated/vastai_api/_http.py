@@ -11,23 +11,30 @@ both clients share: configuration, credentials, request building and logging.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import os
 import platform
 import time
+import uuid
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import httpx
 
+from ._auth import Credentials
 from ._descriptors import UNSET, Unset
-from ._errors import (
-    ApiConnectionError,
-    ApiError,
-    ApiTimeoutError,
+from ._errors import ApiConnectionError, ApiError, ApiTimeoutError
+from ._operation import (
+    Op,
+    RawResponse,
+    Scheme,
+    _parse_success,
+    forget_cached,
+    make_status_error,
 )
-from ._operation import Op, RawResponse, Scheme, _parse_success, make_status_error
+from ._pagination import AsyncPage, SyncPage, page_of
 from ._request import (
     DEFAULT_TIMEOUT,
     Timeout,
@@ -42,11 +49,14 @@ from ._request import (
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_AFTER_CAP,
+    IDEMPOTENT,
+    checked_retries,
     parse_retry_after,
     retry_delay,
     transport_retry_delay,
 )
-from ._streaming import AsyncStream, Stream, streams
+from ._servers import Server, server_url
+from ._streaming import AsyncStream, Stream, keeps_open, streams
 
 if (
     TYPE_CHECKING
@@ -70,12 +80,16 @@ class BaseClient:
     _version: ClassVar[str] = "0"
     _api_key_env: ClassVar[str | None] = None
     _base_url_env: ClassVar[str | None] = None
-    _servers: ClassVar[tuple[str, ...]] = ()
+    _servers: ClassVar[tuple[str, ...]] = ()  # their URLs, variables at their defaults
+    _server_entries: ClassVar[tuple[Server, ...]] = ()  # with their variables
     _schemes: ClassVar[Mapping[str, Scheme]] = {}
     # defaults a generated client may override (from the generator's configuration)
     _default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
     _default_max_retries: ClassVar[int] = DEFAULT_MAX_RETRIES
     _default_retry_after_cap: ClassVar[float] = DEFAULT_RETRY_AFTER_CAP
+    # sent with a fresh UUID on every call of a non-idempotent method (None: not sent)
+    _idempotency_header: ClassVar[str | None] = "Idempotency-Key"
+    _owns_http = True  # close() closes the pool (not one passed in, nor a copy's)
 
     def __init__(
         self,
@@ -86,19 +100,30 @@ class BaseClient:
         max_retries: int | None = None,
         retry_after_cap: float | None = None,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         username: str | None = None,
         password: str | None = None,
+        credentials: Mapping[str, str | None] | None = None,
+        environment: str | None = None,
+        server_variables: Mapping[str, str | None] | None = None,
     ) -> None:
         if api_key is None and self._api_key_env:
             api_key = os.environ.get(self._api_key_env) or None
         env_url = os.environ.get(self._base_url_env) if self._base_url_env else None
         self._explicit_base_url = bool(base_url or env_url)
-        url = base_url or env_url or (self._servers[0] if self._servers else "")
+        url = (
+            base_url
+            or env_url
+            or server_url(
+                self._server_entries or self._servers, environment, server_variables
+            )
+        )
         if not url:
             raise ApiError("no base URL: pass base_url= (the spec declares no servers)")
         self.base_url = url.rstrip("/")
-        self._api_key = api_key
-        self._basic = (username, password) if username is not None else None
+        given = {"api_key": api_key, "username": username, "password": password}
+        given.update({k: v for k, v in (credentials or {}).items() if v is not None})
+        self._credentials = Credentials(self._schemes, given)
         self.timeout = (
             self._default_timeout if timeout is UNSET else _to_timeout(timeout)
         )
@@ -106,16 +131,46 @@ class BaseClient:
             max_retries = self._default_max_retries
         if retry_after_cap is None:
             retry_after_cap = self._default_retry_after_cap
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
-        self.max_retries = max_retries
+        self.max_retries = checked_retries(max_retries)
         self.retry_after_cap = retry_after_cap
         self._default_headers = dict(default_headers or {})
+        self._default_query = dict(default_query or {})
         self._log = logging.getLogger(self._package)
 
     def __repr__(self) -> str:
-        key = "set" if self._api_key else "unset"
+        key = "set" if self._credentials.any else "unset"
         return f"<{type(self).__name__} base_url={self.base_url!r} api_key={key}>"
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """A copy of this client with the options given changed; the rest is shared.
+
+        The copy sends through the same connection pool and credentials (an OAuth2 token
+        fetched by one serves both); `default_headers` and `default_query` are added to the
+        client's own. Closing the copy leaves the pool open: close the original.
+        """
+        clone = forget_cached(copy.copy(self))  # namespaces: rebuilt on first use
+        clone._owns_http = False
+        if base_url is not None:
+            clone.base_url = base_url.rstrip("/")
+            clone._explicit_base_url = True
+        if timeout is not UNSET:
+            clone.timeout = _to_timeout(timeout)
+        if max_retries is not None:
+            clone.max_retries = checked_retries(max_retries)
+        if retry_after_cap is not None:
+            clone.retry_after_cap = retry_after_cap
+        clone._default_headers = {**self._default_headers, **(default_headers or {})}
+        clone._default_query = {**self._default_query, **(default_query or {})}
+        return clone
 
     @property
     def user_agent(self) -> str:
@@ -124,80 +179,21 @@ class BaseClient:
         product = f"{_token(self._package)}/{_token(self._version)}"
         return f"{product} httpx/{httpx.__version__} python/{python}"
 
-    def _secret_names(self) -> tuple[set[str], set[str]]:
-        headers, params = set(), set()
-        for scheme in self._schemes.values():
-            if scheme.location == "query":
-                params.add(scheme.wire)
-            elif scheme.location == "header":
-                headers.add(scheme.wire)
-        return headers, params
-
-    def _auth(
-        self,
-        op: Op[Any],
-        headers: dict[str, str],
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        """Apply the credentials of the first security requirement the client can satisfy.
-
-        When it can satisfy none (no key configured), the request goes out without
-        credentials: a server may declare auth without enforcing it. If it answers 401 or
-        403, the error says that no credentials were configured (`_credentials_note`).
-        """
-        for requirement in op.security:
-            if not requirement:
-                return  # anonymous access allowed
-            schemes = [self._schemes[k] for k in requirement if k in self._schemes]
-            if all(self._can_satisfy(s) for s in schemes):
-                for scheme in schemes:
-                    self._apply(scheme, headers, query, cookies)
-                return
-
     def _credentials_note(self, op: Op[Any]) -> str | None:
-        """Why a 401/403 may have happened: the operation declares security and the client
-        had no credential for any of its requirements (so the request carried none)."""
-        needed: list[Scheme] = []
-        for requirement in op.security:
-            schemes = [self._schemes[k] for k in requirement if k in self._schemes]
-            if not schemes or all(self._can_satisfy(s) for s in schemes):
-                return None  # anonymous access, or credentials were sent
-            needed += schemes
-        if not needed:
-            return None
-        client = type(self).__name__
-        if all(s.kind == "basic" for s in needed):
-            how = f"pass username= and password= to {client}()"
-        else:
-            how = f"pass api_key= to {client}()"
-            if self._api_key_env:
-                how += f" or set the environment variable {self._api_key_env}"
-        return f"No credentials were configured, so none were sent: {how}"
+        """Why a 401/403 may have happened (`Credentials.note`)."""
+        return self._credentials.note(op, type(self).__name__, self._api_key_env)
 
-    def _can_satisfy(self, scheme: Scheme) -> bool:
-        return bool(self._basic) if scheme.kind == "basic" else bool(self._api_key)
+    def _token_rejected(
+        self, op: Op[Any], request: httpx.Request, response: httpx.Response
+    ) -> bool:
+        """A 401 to an OAuth2 token: the token is dropped, and the caller fetches a new one,
+        sets it on `request` (`_reauth`) and sends it again (once)."""
+        return response.status_code == 401 and self._credentials.drop_token(op, request)
 
-    def _apply(
-        self,
-        scheme: Scheme,
-        headers: dict[str, str],
-        query: list[tuple[str, str]],
-        cookies: dict[str, str],
-    ) -> None:
-        if scheme.kind == "basic" and self._basic:
-            headers["Authorization"] = httpx.BasicAuth(
-                *[s or "" for s in self._basic]
-            )._auth_header
-        elif scheme.kind == "bearer" and self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        elif scheme.kind == "api_key" and self._api_key:
-            if scheme.location == "query":
-                query.append((scheme.wire, self._api_key))
-            elif scheme.location == "cookie":
-                cookies[scheme.wire] = self._api_key
-            else:
-                headers[scheme.wire] = self._api_key
+    def _reauth(self, op: Op[Any], request: httpx.Request) -> None:
+        headers: dict[str, str] = {}
+        self._credentials.apply(op, headers, [], {})
+        request.headers.update(headers)
 
     def build_request(
         self,
@@ -222,11 +218,11 @@ class BaseClient:
         }
         parts = place_args(op, args, headers)
         # `require_auth` is kept for callers of the old signature: a client without
-        # credentials sends none either way (the server decides), see `_auth`.
-        self._auth(op, headers, parts.query, parts.cookies)
+        # credentials sends none either way (the server decides), see `_auth.Credentials`.
+        self._credentials.apply(op, headers, parts.query, parts.cookies)
         if parts.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in parts.cookies.items())
-        for key, value in (extra_query or {}).items():
+        for key, value in {**self._default_query, **(extra_query or {})}.items():
             parts.query.append((key, _scalar(value)))
         base = (
             op.servers[0].rstrip("/")
@@ -246,7 +242,7 @@ class BaseClient:
 
     def describe(self, request: httpx.Request) -> str:
         """The request as text (for logs and --dry-run), credentials redacted."""
-        secret_headers, secret_params = self._secret_names()
+        secret_headers, secret_params = self._credentials.secret_names()
         headers = redact_headers(request.headers, secret_headers)
         url = redact_url(str(request.url), secret_params)
         return f"{request.method} {url} headers={headers}"
@@ -270,14 +266,8 @@ class BaseClient:
             extra_query = scope.get("extra_query", extra_query)
             timeout = scope.get("timeout", timeout)
             max_retries = scope.get("max_retries", max_retries)
-        if max_retries is not None and (
-            isinstance(max_retries, bool)
-            or not isinstance(max_retries, int)
-            or max_retries < 0
-        ):
-            raise ValueError(
-                f"max_retries must be an integer >= 0, got {max_retries!r}"
-            )
+        if max_retries is not None:
+            checked_retries(max_retries)
         # build_request <- _prepare <- _send <- _call <- the generated method <- the caller
         request = self.build_request(
             op,
@@ -288,6 +278,15 @@ class BaseClient:
         )
         chosen = self.timeout if timeout is UNSET or timeout is None else timeout
         request.extensions["timeout"] = _to_timeout(chosen).as_dict()
+        header = self._idempotency_header
+        if (
+            header
+            and op.method.upper() not in IDEMPOTENT
+            and header not in request.headers
+        ):
+            # one key per call, the same on each of its retries: the server can tell a
+            # retry from a new request (a key given in the headers is kept)
+            request.headers[header] = str(uuid.uuid4())
         retries = self.max_retries if max_retries is None else max_retries
         return request, retries
 
@@ -336,13 +335,6 @@ class BaseClient:
         )
 
 
-def _keeps_open(op: Op[Any], response: httpx.Response, keep_open: bool | None) -> bool:
-    """Is the body of `response` left unread (to stream it)? Never an error's."""
-    if not response.is_success:
-        return False
-    return streams(op.events, response) if keep_open is None else keep_open
-
-
 class SyncClient(BaseClient):
     """The blocking client: a thin loop of send, check, retry over `httpx.Client`."""
 
@@ -361,6 +353,13 @@ class SyncClient(BaseClient):
         """Close the HTTP connection pool (unless it was passed in)."""
         if self._owns_http:
             self._http.close()
+
+    def _fetch_tokens(self, op: Op[Any]) -> bool:
+        """Fetch the OAuth2 tokens `op` needs and the client does not hold (valid) yet."""
+        pending = self._credentials.pending(op)
+        for source in pending:
+            source.fetch(self._http, self.base_url)
+        return bool(pending)
 
     def __enter__(self) -> Self:
         return self
@@ -381,6 +380,9 @@ class SyncClient(BaseClient):
         response = self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        page = page_of(self, op, args, locals(), SyncPage)
+        if page is not None:  # a list: the page, whose iteration fetches the next ones
+            return cast(T, page(response))
         if streams(op.events, response):  # server-sent events: read as they arrive
             return cast(T, Stream(response, op.events or "any", op.name))
         return _parse_success(op, response)
@@ -395,12 +397,10 @@ class SyncClient(BaseClient):
         timeout: Timeout | Unset = UNSET,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        return RawResponse(
-            self._send(
-                op, args, extra_headers, extra_query, timeout, max_retries, False
-            ),
-            op,
+        response = self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, False
         )
+        return RawResponse(response, op, page_of(self, op, args, locals(), SyncPage))
 
     def _send_open(
         self,
@@ -432,12 +432,14 @@ class SyncClient(BaseClient):
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
-        attempt = 0
+        if self._fetch_tokens(op):  # arguments valid: now the OAuth2 token, if missing
+            self._reauth(op, request)
+        attempt, refreshed = 0, False
         while True:
             self._log_request(request, attempt)
             try:
                 response = self._http.send(request, stream=True)
-                if not _keeps_open(op, response, keep_open):
+                if not keeps_open(op.events, response, keep_open):
                     response.read()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
@@ -450,6 +452,12 @@ class SyncClient(BaseClient):
                 op.method, response, attempt, retries, self.retry_after_cap
             )
             if delay_ is None:
+                if not refreshed and self._token_rejected(op, request, response):
+                    refreshed = True  # once: a new token, the same request again
+                    response.close()
+                    self._fetch_tokens(op)
+                    self._reauth(op, request)
+                    continue
                 self._check(op, response)
                 return response
             response.close()
@@ -479,6 +487,13 @@ class AsyncClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
+    async def _fetch_tokens(self, op: Op[Any]) -> bool:
+        """Fetch the OAuth2 tokens `op` needs and the client does not hold (valid) yet."""
+        pending = self._credentials.pending(op)
+        for source in pending:
+            await source.afetch(self._http, self.base_url)
+        return bool(pending)
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -498,6 +513,9 @@ class AsyncClient(BaseClient):
         response = await self._send(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
+        page = page_of(self, op, args, locals(), AsyncPage)
+        if page is not None:  # a list: the page, whose iteration fetches the next ones
+            return cast(T, page(response))
         if streams(op.events, response):  # server-sent events: read as they arrive
             return cast(T, AsyncStream(response, op.events or "any", op.name))
         return _parse_success(op, response)
@@ -512,12 +530,10 @@ class AsyncClient(BaseClient):
         timeout: Timeout | Unset = UNSET,
         max_retries: int | None = None,
     ) -> RawResponse[T]:
-        return RawResponse(
-            await self._send(
-                op, args, extra_headers, extra_query, timeout, max_retries, False
-            ),
-            op,
+        response = await self._send(
+            op, args, extra_headers, extra_query, timeout, max_retries, False
         )
+        return RawResponse(response, op, page_of(self, op, args, locals(), AsyncPage))
 
     async def _send_open(
         self,
@@ -547,12 +563,14 @@ class AsyncClient(BaseClient):
         request, retries = self._prepare(
             op, args, extra_headers, extra_query, timeout, max_retries
         )
-        attempt = 0
+        if await self._fetch_tokens(op):
+            self._reauth(op, request)
+        attempt, refreshed = 0, False
         while True:
             self._log_request(request, attempt)
             try:
                 response = await self._http.send(request, stream=True)
-                if not _keeps_open(op, response, keep_open):
+                if not keeps_open(op.events, response, keep_open):
                     await response.aread()
             except httpx.TransportError as exc:
                 delay = self._transport_retry(op, exc, attempt, retries)
@@ -565,6 +583,12 @@ class AsyncClient(BaseClient):
                 op.method, response, attempt, retries, self.retry_after_cap
             )
             if delay_ is None:
+                if not refreshed and self._token_rejected(op, request, response):
+                    refreshed = True  # once: a new token, the same request again
+                    await response.aclose()
+                    await self._fetch_tokens(op)
+                    self._reauth(op, request)
+                    continue
                 self._check(op, response)
                 return response
             await response.aclose()

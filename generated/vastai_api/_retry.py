@@ -65,6 +65,13 @@ def parse_retry_after(
     return max(0.0, stamp - current)
 
 
+def checked_retries(value: int) -> int:
+    """`value` if it is a number of retries (an integer >= 0), else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be an integer >= 0, got {value!r}")
+    return value
+
+
 def backoff(attempt: int) -> float:
     """Exponential backoff with jitter: attempt 0 -> 0.375..0.5 s, doubling, capped at 8 s."""
     delay = min(INITIAL_BACKOFF * (2.0**attempt), MAX_BACKOFF)

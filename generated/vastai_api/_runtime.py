@@ -13,7 +13,10 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
-- `_http`: `SyncClient` and `AsyncClient`.
+- `_auth`: credentials per security scheme, OAuth2 client-credentials tokens;
+- `_servers`: the base URL from the declared servers, their variables, `environment=`;
+- `_http`: `SyncClient` and `AsyncClient`;
+- `_pagination`: `Paging`, and the pages a list operation answers with.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
 (the generator reads that list), the rest what generated modules import from here besides.
@@ -21,6 +24,7 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 
 from __future__ import annotations
 
+from ._auth import Credentials, TokenSource
 from ._descriptors import (
     UNSET,
     Descriptor,
@@ -73,6 +77,13 @@ from ._operation import (
     make_status_error,
     raw_method,
 )
+from ._pagination import (
+    AsyncPage,
+    AsyncPager,
+    Paging,
+    SyncPage,
+    async_paged_method,
+)
 from ._request import (
     DEFAULT_TIMEOUT,
     Timeout,
@@ -86,6 +97,7 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
+from ._servers import Server, ServerVariable, server_url
 from ._streaming import (
     AsyncStream,
     AsyncStreamedCall,
@@ -108,6 +120,8 @@ __all__ = [
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncPage",
+    "AsyncPager",
     "AsyncStream",
     "AsyncStreamedCall",
     "AuthenticationError",
@@ -124,6 +138,7 @@ __all__ = [
     "Stream",
     "StreamedCall",
     "StreamedResponse",
+    "SyncPage",
     "UnprocessableEntityError",
     "Unset",
 ]
@@ -137,16 +152,22 @@ __all__ += [
     "Arg",
     "AsyncClient",
     "BaseClient",
+    "Credentials",
     "Descriptor",
     "F",
     "Model",
     "Op",
     "OpenEnum",
+    "Paging",
     "Scheme",
+    "Server",
+    "ServerVariable",
     "SyncClient",
     "Timeout",
+    "TokenSource",
     "_resolve",
     "async_method",
+    "async_paged_method",
     "async_raw_method",
     "async_streaming_method",
     "backoff",
@@ -165,6 +186,7 @@ __all__ += [
     "raw_method",
     "redact_headers",
     "redact_url",
+    "server_url",
     "should_retry_status",
     "streaming_method",
     "union",

@@ -18,7 +18,7 @@ import httpx
 from . import _ops as ops
 from . import _runtime as rt
 from ._client_serverless import ServerlessOperations
-from ._runtime import Scheme
+from ._runtime import UNSET, Scheme, Timeout, Unset
 
 
 class Client(ServerlessOperations, rt.SyncClient):
@@ -30,6 +30,8 @@ class Client(ServerlessOperations, rt.SyncClient):
         timeout: seconds or an `httpx.Timeout` (default: connect 5.0 s, read 60.0 s).
         max_retries: retries on connection errors, 408, 429, 502-504 (default 2).
         retry_after_cap: longest `Retry-After` wait honoured, in seconds (default 60.0).
+        default_headers: headers sent with every request.
+        default_query: query parameters sent with every request.
         http_client: an `httpx.Client` to send requests with (not closed by `close()`).
     """
 
@@ -38,10 +40,37 @@ class Client(ServerlessOperations, rt.SyncClient):
     _api_key_env: ClassVar[str | None] = "VAST_API_KEY"
     _base_url_env: ClassVar[str | None] = "VAST_URL"
     _servers: ClassVar[tuple[str, ...]] = ("https://console.vast.ai",)
+    _server_entries: ClassVar[tuple[rt.Server, ...]] = (
+        rt.Server("https://console.vast.ai", "Production server"),
+    )
     _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2
     _default_retry_after_cap: ClassVar[float] = 60.0
+    _idempotency_header: ClassVar[str | None] = "Idempotency-Key"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_after_cap=retry_after_cap,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
 
     @property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -81,10 +110,37 @@ class AsyncClient(rt.AsyncClient):
     _api_key_env: ClassVar[str | None] = "VAST_API_KEY"
     _base_url_env: ClassVar[str | None] = "VAST_URL"
     _servers: ClassVar[tuple[str, ...]] = ("https://console.vast.ai",)
+    _server_entries: ClassVar[tuple[rt.Server, ...]] = (
+        rt.Server("https://console.vast.ai", "Production server"),
+    )
     _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2
     _default_retry_after_cap: ClassVar[float] = 60.0
+    _idempotency_header: ClassVar[str | None] = "Idempotency-Key"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        max_retries: int | None = None,
+        retry_after_cap: float | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_after_cap=retry_after_cap,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
 
     @property
     def with_raw_response(self) -> AsyncClientWithRawResponse:

@@ -8,7 +8,9 @@ out the strings of one frozen context object each. The modules of this package:
 - `types`: every `TypeRef` projection (annotation, descriptor, docs label) and `Imports`,
   which collects the imports the rendered code uses;
 - `operations`: the per-operation views the client, CLI and docs share;
-- one renderer per artifact: `client` (`client.py`, `_client_*.py`, `_ops.py`), `models`,
+- `namespaces`: with `group_by = "tag"`, each operation's namespace and method name;
+- one renderer per artifact: `client` (`client.py`, `_client_*.py`, `_ops.py`), `resources`
+  (with `group_by = "tag"`: one namespace module per tag, `_resource.py`), `models`,
   `cli` (`_cli.py`, `__main__.py`), `docs` (README, `docs/`), `package` (`__init__.py`,
   `py.typed`, `pyproject.toml`, the runtime modules).
 """
@@ -16,7 +18,7 @@ out the strings of one frozen context object each. The modules of this package:
 from __future__ import annotations
 
 from generator.model import Api
-from generator.render import cli, client, docs, models, operations, package
+from generator.render import cli, client, docs, models, operations, package, resources
 from generator.render.common import Settings
 from generator.render.package import STATIC_FILES
 from generator.render.text import docstring, header, pyrepr
@@ -26,10 +28,11 @@ __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 def render(api: Api, settings: Settings) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder."""
-    views = operations.build(api)
+    views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
     out.update(client.render(api, settings, views, py))
+    out.update(resources.render(api, settings, views, py))
     out.update(models.render(api, settings, py))
     out.update(package.render(api, settings, py))
     out.update(cli.render(api, settings, views, py))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from generator import cli_usage, layout
 from generator.model import MISSING, Api, Operation, Parameter
+from generator.render import namespaces
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
@@ -27,6 +28,7 @@ class CliContext:
     imports: str
     commands: tuple[str, ...]  # each `Command(...)` entry, laid out
     run_args: tuple[str, ...]  # the keyword arguments of `run(...)` after `argv`
+    commands_class: str = ""  # `group_by = "tag"`: `Client` with every method by its flat name
 
 
 def flag_code(p: Parameter, imports: Imports) -> str:
@@ -101,6 +103,9 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     ordered = sorted(views, key=lambda v: v.op.cli_words)
     shared = overflows([v.op for v in views])
     commands = tuple(command_code(v, imports, shared.get(v.op.name)) for v in ordered)
+    commands_class = _commands_class(views, namespaces.plan([v.op for v in views], s.group_by))
+    if commands_class:
+        imports.update([commands_class[1]])
     server = api.servers[0] if api.servers else "none"
     context = CliContext(
         docstring=(
@@ -113,13 +118,14 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
             f"prog={pyrepr(s.cli_name)},",
             f"package={pyrepr(s.package)},",
             f"description={pyrepr(api.title + ' ' + api.version)},",
-            "client_factory=Client,",
+            f"client_factory={'_Commands' if commands_class else 'Client'},",
             "env={",
             f"    {pyrepr('key_env')}: {pyrepr(s.api_key_env)},",
             f"    {pyrepr('url_env')}: {pyrepr(s.base_url_env)},",
             f"    {pyrepr('server')}: {pyrepr(server)},",
             "},",
         ),
+        commands_class=commands_class[0] if commands_class else "",
     )
     pkg = s.package
     return {
@@ -127,3 +133,34 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         f"{pkg}/__main__.py": header
         + template("package/__main__.py.jinja").render(package=s.package),
     }
+
+
+def _commands_class(views: list[OpView], plan: namespaces.Plan) -> tuple[str, Imports] | None:
+    """With namespaces, the class the CLI runs commands on: `Client` plus each namespaced
+    method under the operation's flat name (a command's `method`), and their argument help
+    (the namespaces' `_cli_help` tables, keyed by those names). None without namespaces.
+    """
+    if not plan.namespaces:
+        return None
+    imports = Imports()
+    by_name = {v.op.name: v for v in views}
+    lines = [
+        "class _Commands(Client):",
+        '    """`Client` with every method of its namespaces under its command\'s name."""',
+        "",
+    ]
+    helped = []
+    for ns in plan.namespaces:
+        imports.add("." + ns.module, ns.cls)
+        lines += [
+            layout.statement(f"{name} = ", f"{ns.cls}.{plan.method(name)}", "", 1, True)
+            for name in ns.ops
+        ]
+        if any(p.param.description for name in ns.ops for p in by_name[name].params):
+            helped.append(ns.cls)
+    if helped:
+        imports.add("typing", "ClassVar")
+        lines += ["", "    _cli_help: ClassVar[dict[str, dict[str, str]]] = {"]
+        lines += [f"        **{cls}._cli_help," for cls in helped]
+        lines.append("    }")
+    return "\n".join(lines), imports

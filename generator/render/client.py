@@ -9,14 +9,15 @@ from those classes. Every module's imports are collected from the code rendered 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator import contract, layout, naming
 from generator.media import accept_header
-from generator.model import Api, Operation, Parameter
+from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
+from generator.render import constructor, lazy, namespaces
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
-from generator.render.text import docstring, method_alias, one_line, pyrepr
+from generator.render.text import docstring, one_line, pyrepr
 from generator.render.types import RT, Imports, descriptor
 
 
@@ -66,6 +67,7 @@ class ClientContext:
     group_imports: tuple[str, ...]  # the group classes, imported for type checkers only
     group_bases: str  # the typed `_Operations`'s bases: every group class, `rt.SyncClient`
     group_table: tuple[str, ...]  # `rt.Groups` entries: "module:Class": (method, ...)
+    async_finder: str  # `rt.Wrapped(...)` of `AsyncClient`'s methods (paged ones their own way)
     client_docstring: str
     async_docstring: str
     settings: tuple[str, ...]  # the class attributes both clients carry
@@ -75,18 +77,27 @@ class ClientContext:
     streaming_aliases: tuple[str, ...]
     async_streaming_aliases: tuple[str, ...]
     args_doc: tuple[str, ...]  # the `Args:` lines of `Client`'s docstring
+    init_sync: str  # `Client.__init__`: typed keyword arguments (`constructor.py`)
+    init_async: str
+    # `group_by = "tag"`: each namespace's cached property on `Client` and on `AsyncClient`
+    namespaces: tuple[str, ...] = ()
+    async_namespaces: tuple[str, ...] = ()
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
     """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
     pkg = settings.package
-    groups = _groups(api, views)
+    plan = namespaces.plan([v.op for v in views], settings.group_by)
+    flat = [v for v in views if not plan.grouped(v.op.name)]
+    groups = _groups(api, flat)
     group_template = template("package/client_group.py.jinja")
     out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
+    # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
+    named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=_ops(api, settings, views)
+        c=_ops(api, settings, named if plan.namespaces else views)
     )
-    context = _client(api, settings, views, groups)
+    context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
     return out
 
@@ -219,7 +230,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
         if cli_help:
             imports.add("typing", "ClassVar")
         tagged = f"tagged {tag}" if tag else "without a tag"
-        typed = typed_models(imports)
+        typed = lazy.typed_models(imports)
         out.append(
             GroupContext(
                 module=module,
@@ -233,15 +244,6 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
             )
         )
     return out
-
-
-def typed_models(imports: Imports) -> bool:
-    """Whether a module names models, which it does in annotations only: `models` is then
-    imported for type checkers alone, so that importing the module loads no model."""
-    if not imports.discard(".", "models"):
-        return False
-    imports.add("typing")  # `typing.TYPE_CHECKING`: `_ops` holds no upper-case name but its ops
-    return True
 
 
 # -- _ops.py ---------------------------------------------------------------------------------
@@ -290,6 +292,24 @@ def share_args(codes: list[tuple[Parameter, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def paging_code(p: Pagination, imports: Imports) -> str:
+    """The runtime `Paging(...)` descriptor of a paginated operation (defaults left out)."""
+    parts = [pyrepr(p.kind)]
+    if p.items:
+        parts.append(f"items={pyrepr(p.items)}")
+    item = descriptor(p.item, imports)
+    if item != '"any"':
+        parts.append(f"item={item}")
+    for key in ("param", "next", "item_key", "before", "has_more", "total", "pages", "limit"):
+        value = getattr(p, key)
+        if value:
+            parts.append(f"{key}={pyrepr(value)}")
+    if p.start != 1:
+        parts.append(f"start={p.start}")
+    imports.add("._runtime", "Paging")
+    return "Paging(" + ", ".join(parts) + ")"
+
+
 def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = False) -> str:
     """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
     op: Operation = view.op
@@ -326,6 +346,8 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
         parts.append(f"servers={pyrepr(op.servers)}")
     if op.deprecated:
         parts.append("deprecated=True")
+    if view.paging is not None:
+        parts.append(f"paging={paging_code(view.paging, imports)}")
     imports.update([view.returns_imports, view.result_imports]).add("._runtime", "Op")
     source = "Op(" + ", ".join(parts) + ")"
     head = f"{view.const}: Op[{view.returns}] = "
@@ -335,6 +357,15 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
     inner = layout.lines("", layout.parse(view.returns), "", 1)
     call = layout.lines("] = ", layout.parse(source), "", 0)
     return "\n".join([f"{view.const}: Op[", *inner, *call])
+
+
+def _scheme_code(scheme: SecurityScheme) -> str:
+    parts = [pyrepr(scheme.kind), pyrepr(scheme.location), pyrepr(scheme.wire)]
+    if scheme.arg != "api_key":
+        parts.append(pyrepr(scheme.arg))
+    if scheme.token_url:
+        parts.append(f"token_url={pyrepr(scheme.token_url)}")
+    return "Scheme(" + ", ".join(parts) + ")"
 
 
 def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
@@ -347,14 +378,14 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
         op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
-    typed = typed_models(imports)
+    typed = lazy.typed_models(imports)
     return OpsContext(
         typed_models=typed,
         imports=imports.block(),
         scheme_entries=tuple(
             layout.statement(
                 f"{pyrepr(scheme.key)}: ",
-                f"Scheme({pyrepr(scheme.kind)}, {pyrepr(scheme.location)}, {pyrepr(scheme.wire)})",
+                _scheme_code(scheme),
                 ",",
                 1,
             )
@@ -372,7 +403,11 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
 
 
 def _client(
-    api: Api, settings: Settings, views: list[OpView], groups: list[GroupContext]
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    groups: list[GroupContext],
+    plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
     imports = Imports().add("collections.abc", "Mapping").add("typing", "TYPE_CHECKING", "ClassVar")
@@ -380,17 +415,14 @@ def _client(
     typed = Imports()
     for g in groups:
         typed.add("." + g.module, g.cls)
+    for ns in plan.namespaces:
+        imports.add("functools", "cached_property").add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
-    names = [v.op.name for v in views]
-    table = []
-    for g in groups:
-        table.append(f"                {pyrepr('.' + g.module + ':' + g.cls)}: [")
-        table += [f"                    {pyrepr(m.name)}," for m in g.methods]
-        table.append("                ],")
-    schemes = ", ".join(
-        f"{pyrepr(x.key)}: Scheme({pyrepr(x.kind)}, {pyrepr(x.location)}, {pyrepr(x.wire)})"
-        for x in api.security_schemes
-    )
+    names = [v.op.name for v in views if not plan.grouped(v.op.name)]
+    paged = sorted(v.op.name for v in views if v.paging is not None and v.op.name in names)
+    params = constructor.params(api, s.api_key_env, imports)
+    idempotency = s.idempotency_header or None
+    schemes = ", ".join(f"{pyrepr(x.key)}: {_scheme_code(x)}" for x in api.security_schemes)
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
@@ -398,7 +430,9 @@ def _client(
         imports=imports.block(),
         group_imports=tuple(typed.block().splitlines()),
         group_bases=", ".join([*(g.cls for g in groups), "rt.SyncClient"]),
-        group_table=tuple(table),
+        group_table=lazy.group_table(
+            [(g.module, g.cls, [m.name for m in g.methods]) for g in groups]
+        ),
         client_docstring=docstring(f"Blocking client for {api.title}.", 1),
         async_docstring=docstring(
             f"asyncio client for {api.title}; the same methods as `Client`, awaitable.", 1
@@ -409,30 +443,44 @@ def _client(
             f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
             f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
+            constructor.server_entries(api),
             f"_schemes: ClassVar[Mapping[str, Scheme]] = {{{schemes}}}",
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
             f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
             f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
             f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
+            f"_idempotency_header: ClassVar[str | None] = {pyrepr(idempotency)}",
         ),
-        raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client", 2) for n in names),
-        async_aliases=tuple(method_alias(n, "rt.async_method", "Client", 2) for n in names),
-        async_raw_aliases=tuple(
-            method_alias(n, "rt.async_raw_method", "AsyncClient", 2) for n in names
-        ),
-        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", "Client", 2) for n in names),
-        async_streaming_aliases=tuple(
-            method_alias(n, "rt.async_streaming_method", "Client", 2) for n in names
-        ),
-        args_doc=(
-            f"api_key: the API key; default: the `{s.api_key_env}` environment variable.",
-            f"base_url: default: `{s.base_url_env}`, else {docstring(server)}.",
-            "timeout: seconds or an `httpx.Timeout` (default: connect "
-            f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
-            "max_retries: retries on connection errors, 408, 429, 502-504 "
-            f"(default {s.max_retries}).",
-            "retry_after_cap: longest `Retry-After` wait honoured, in seconds "
-            f"(default {pyrepr(s.retry_after_cap)}).",
-            "http_client: an `httpx.Client` to send requests with (not closed by `close()`).",
-        ),
+        **lazy.aliases(names, paged),
+        args_doc=constructor.args_doc(
+            params,
+            {
+                "base_url": f"default: `{s.base_url_env}`, else {docstring(server)}.",
+                "timeout": "seconds or an `httpx.Timeout` (default: connect "
+                f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
+                "max_retries": "retries on connection errors, 408, 429, 502-504 "
+                f"(default {s.max_retries}).",
+                "retry_after_cap": "longest `Retry-After` wait honoured, in seconds "
+                f"(default {pyrepr(s.retry_after_cap)}).",
+                "default_headers": "headers sent with every request.",
+                "default_query": "query parameters sent with every request.",
+            },
+        )
+        + ("http_client: an `httpx.Client` to send requests with (not closed by `close()`).",),
+        init_sync=constructor.init(api, params, "httpx.Client"),
+        init_async=constructor.init(api, params, "httpx.AsyncClient"),
+        namespaces=tuple(_namespace(ns, ns.cls) for ns in plan.namespaces),
+        async_namespaces=tuple(_namespace(ns, ns.async_cls) for ns in plan.namespaces),
+    )
+
+
+def _namespace(ns: namespaces.Namespace, cls: str) -> str:
+    """A namespace's cached property on a client: built on first use, then kept."""
+    return "\n".join(
+        [
+            "    @cached_property",
+            layout.def_head(ns.attr, "self", cls, 1),
+            f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
+            f"        return {cls}(self)",
+        ]
     )

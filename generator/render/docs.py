@@ -28,6 +28,7 @@ from generator.model import (
     TypeRef,
     UnionOf,
 )
+from generator.render import namespaces
 from generator.render.common import Settings, template
 from generator.render.examples import ExampleValues
 from generator.render.operations import OpView
@@ -91,6 +92,8 @@ class ReadmeContext:
     api_key_env: str
     base_url_env: str
     server: str  # escaped, "" without servers
+    paginated: int = 0  # operations that answer with pages
+    namespaces: str = ""  # `group_by = "tag"`: a paragraph naming them
 
 
 def _cli_text(value: Any, t: TypeRef | None = None) -> str:
@@ -154,8 +157,10 @@ def cli_flags(op: Operation) -> dict[str, str]:
     return out
 
 
-def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) -> tuple[str, str]:
-    """(sync, async) Python examples of one call."""
+def _python(
+    settings: Settings, op_name: str, call_args: str, imports: Imports, paged: bool = False
+) -> tuple[str, str]:
+    """(sync, async) Python examples of one call (`paged`: a loop over every item)."""
     stdlib = "".join(f"import {m}\n" for m in ("datetime", "decimal", "uuid") if imports.has(m))
     names = "Client, models" if imports.has(".", "models") else "Client"
     async_names = "AsyncClient, models" if imports.has(".", "models") else "AsyncClient"
@@ -165,6 +170,10 @@ def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) 
         f"    result = client.{op_name}({call_args})\n"
         f"    print(result)\n"
     )
+    if paged:  # every item of every page
+        python = python.replace("    result = client", "    for item in client").replace(
+            f"({call_args})\n    print(result)", f"({call_args}):\n        print(item)"
+        )
     async_python = (
         f"import asyncio\n{stdlib}\nfrom {settings.package} import {async_names}\n\n\n"
         f"async def main() -> None:\n"
@@ -173,14 +182,24 @@ def _python(settings: Settings, op_name: str, call_args: str, imports: Imports) 
         f"        print(result)\n\n\n"
         f"asyncio.run(main())\n"
     )
+    if paged:
+        async_python = async_python.replace(
+            f"        result = await client.{op_name}({call_args})\n        print(result)",
+            f"        async for item in client.{op_name}({call_args}):\n            print(item)",
+        )
     return python, async_python
 
 
 def examples(
-    api: Api, settings: Settings, view: OpView, values: ExampleValues | None = None
+    api: Api,
+    settings: Settings,
+    view: OpView,
+    values: ExampleValues | None = None,
+    call: str | None = None,
 ) -> Examples:
     """The operation called with its required parameters (else up to two with examples), each
-    with a value the client's validation accepts."""
+    with a value the client's validation accepts; `call`: the method's path from the client
+    (`pets.create` with namespaces), default its name."""
     values = values or ExampleValues(api)
     op = view.op
     required = [p for p in op.params if p.required]
@@ -188,7 +207,8 @@ def examples(
     wire = {p.name: values.wire(p) for p in shown}
     imports = Imports()
     call_args = ", ".join(f"{p.name}={values.code(wire[p.name], p.type, imports)}" for p in shown)
-    python, async_python = _python(settings, op.name, call_args, imports)
+    paged = view.paging is not None
+    python, async_python = _python(settings, call or op.name, call_args, imports, paged)
     cli_parts = ["python", "-m", settings.package, *op.cli_words]
     flags = cli_flags(op)
     by_name = {p.name: p for p in shown}
@@ -268,7 +288,9 @@ def _json_cell(value: Any) -> str:
     return "" if value is MISSING else f"`{md(json.dumps(value, ensure_ascii=False))}`"
 
 
-def _page(api: Api, settings: Settings, view: OpView, values: ExampleValues) -> PageContext:
+def _page(
+    api: Api, settings: Settings, view: OpView, values: ExampleValues, call: str
+) -> PageContext:
     op = view.op
     params = []
     for pv in view.params:
@@ -296,22 +318,41 @@ def _page(api: Api, settings: Settings, view: OpView, values: ExampleValues) -> 
         deprecated=op.deprecated,
         description=op.description,
         security=tuple(
-            " + ".join(requirement) if requirement else "none (anonymous)"
+            " + ".join(_scheme_label(api, key) for key in requirement)
+            if requirement
+            else "none (a credential is still sent if one is configured)"
             for requirement in op.security
         ),
         api_key_env=settings.api_key_env,
         params=tuple(params),
-        examples=examples(api, settings, view, values),
+        examples=examples(api, settings, view, values, call),
         returns=view.returns,
         responses=tuple(responses),
     )
+
+
+def _scheme_label(api: Api, key: str) -> str:
+    """A security scheme and the client argument(s) that give its credential."""
+    scheme = next((s for s in api.security_schemes if s.key == key), None)
+    if scheme is None:
+        return md(key)
+    if scheme.kind == "basic":
+        args = "`username=`, `password=`"
+    elif scheme.token_url:
+        args = f"`client_id=` and `client_secret=`, or `{scheme.arg}=`"
+    else:
+        args = f"`{scheme.arg}=`"
+    return f"{md(key)} ({args})"
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
     """README.md, and with `settings.docs` the docs folder, keyed by path."""
     s, pkg = settings, settings.package
     values = ExampleValues(api)
-    first = examples(api, settings, views[0], values) if views else None
+    plan = namespaces.plan([v.op for v in views], s.group_by)
+    first = None
+    if views:
+        first = examples(api, settings, views[0], values, plan.path(views[0].op.name))
     readme = ReadmeContext(
         title=md(api.title),
         api=f"{md(api.title)} {md(api.version)}",
@@ -326,6 +367,8 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         api_key_env=s.api_key_env,
         base_url_env=s.base_url_env,
         server=md(api.servers[0]) if api.servers else "",
+        paginated=sum(1 for v in views if v.paging is not None),
+        namespaces=_namespaces_note(plan),
     )
     out = {f"{pkg}/README.md": header + template("docs/README.md.jinja").render(c=readme)}
     if not s.docs:
@@ -336,7 +379,7 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         version=__version__,
         rows=tuple(
             f"| [{md(v.op.summary or v.op.name)}]({v.doc_file}) | `{v.op.method} {md(v.op.path)}` "
-            f"| `client.{v.op.name}()` | `python -m {pkg} {' '.join(v.op.cli_words)}` |"
+            f"| `client.{plan.path(v.op.name)}()` | `python -m {pkg} {' '.join(v.op.cli_words)}` |"
             for v in views
         ),
         api_key_env=s.api_key_env,
@@ -347,6 +390,19 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     page = template("docs/operation.md.jinja")
     for view in views:
         out[f"{pkg}/docs/{view.doc_file}"] = header + page.render(
-            c=_page(api, settings, view, values)
+            c=_page(api, settings, view, values, plan.path(view.op.name))
         )
     return out
+
+
+def _namespaces_note(plan: namespaces.Plan) -> str:
+    """The README's paragraph on the namespaces, "" without them."""
+    if not plan.namespaces:
+        return ""
+    names = [f"`client.{ns.attr}`" for ns in plan.namespaces]
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    return (
+        f"Operations are grouped by their first tag: {shown}, each with its own\n"
+        "`with_raw_response` and `with_streaming_response` (and the same on `AsyncClient`);\n"
+        "operations without a tag are methods of the client. The CLI has one command per operation."
+    )

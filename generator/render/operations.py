@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator import layout
 from generator.errors import error_class_name
-from generator.model import Api, Operation, Parameter
+from generator.model import Api, Operation, Pagination, Parameter
 from generator.render.text import pyrepr
 from generator.render.types import Imports, annotation, descriptor, type_label
 
@@ -58,6 +58,8 @@ class OpView:
     events: str = "None"  # the descriptor of its server-sent events' data, "None": no stream
     # beside JSON: (the model's annotation, `Stream[...]`), for the `stream=` overloads
     either: tuple[str, str] | None = None
+    # a list whose pages follow one another: `returns` is `SyncPage[<item>]`
+    paging: Pagination | None = None
 
     @property
     def doc_file(self) -> str:
@@ -65,8 +67,9 @@ class OpView:
         return f"{self.op.name}.md"
 
 
-def build(api: Api) -> list[OpView]:
-    """A view of every operation, in the spec's order."""
+def build(api: Api, pagination: bool = True) -> list[OpView]:
+    """A view of every operation, in the spec's order (`pagination`: list operations answer
+    with pages, where the IR says how they follow one another)."""
     enums = {e.name: e for e in api.enums}
     out = []
     for op in api.operations:
@@ -86,6 +89,11 @@ def build(api: Api) -> list[OpView]:
         plain = returns
         returns, events = _events(op, returns, returns_imports, result_imports)
         either = (plain, returns[len(plain) + 3 :]) if returns.startswith(plain + " | ") else None
+        paging = op.pagination if pagination and op.success is not None else None
+        if paging is not None:
+            returns_imports = Imports().add("._runtime", "SyncPage")
+            item = annotation(paging.item, returns_imports, "models.")
+            returns, either = f"SyncPage[{item}]", None
         out.append(
             OpView(
                 op=op,
@@ -99,6 +107,7 @@ def build(api: Api) -> list[OpView]:
                 errors=tuple(_errors(op)),
                 events=events,
                 either=either,
+                paging=paging,
             )
         )
     return out

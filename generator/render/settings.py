@@ -26,4 +26,7 @@ class Settings:
     connect_timeout: float = 5.0
     max_retries: int = 2
     retry_after_cap: float = 60.0
+    idempotency_header: str = "Idempotency-Key"  # "": none
     multipart_array_brackets: bool = False
+    pagination: bool = True
+    group_by: str = "none"  # "tag": one namespace per tag (`client.<tag>.<method>()`)

@@ -37,7 +37,9 @@ from generator.modules import import_key, natural
 from generator.render.text import pyrepr
 
 RT = "_runtime as rt"  # `from . import _runtime as rt`: the runtime, for descriptors
-_STDLIB = frozenset({"collections", "dataclasses", "datetime", "decimal", "typing", "uuid"})
+_STDLIB = frozenset(
+    {"collections", "dataclasses", "datetime", "decimal", "functools", "typing", "uuid"}
+)
 # Primitive kinds with a Python type of their own: (module, class, runtime descriptor)
 NATIVE: dict[str, tuple[str, str, str]] = {
     "datetime": ("datetime", "datetime", "datetime"),

@@ -374,6 +374,13 @@ def _add_arguments(
             help="the whole request body: JSON text, @file.json, or - for stdin; "
             "flags given beside it override its fields",
         )
+    if command.op.paging is not None:  # a list: --all walks every page
+        sub.add_argument(
+            "--all" if "--all" not in sub._option_string_actions else "--all-pages",
+            dest="cli_all",
+            action="store_true",
+            help="print every item of every page, one JSON line each",
+        )
     if command.overflow:
         sub.add_argument("cli_overflow", nargs="*", default=[], help=argparse.SUPPRESS)
     sub.set_defaults(_command=command, _parser=sub)
@@ -519,8 +526,8 @@ class _Call:
     response, with the whole body from `--data` when given, or builds the request (--dry-run).
     """
 
-    def __init__(self, client: Any, body: Any, dry_run: bool) -> None:
-        self.client, self.body, self.dry_run = client, body, dry_run
+    def __init__(self, client: Any, body: Any, dry_run: bool, every: bool) -> None:
+        self.client, self.body, self.dry_run, self.every = client, body, dry_run, every
 
     def _call(self, op: Op[Any], args: Mapping[str, Any], **options: Any) -> Any:
         if self.body is not UNSET:
@@ -534,6 +541,8 @@ class _Call:
         # an operation that may stream events: `show` prints each as it arrives
         if op.events is not None:
             return open_stream(self.client, op, args, options)
+        if self.every:  # --all: the first page, which fetches the next ones
+            return self.client._call(op, args, **options)
         return self.client._call_raw(op, args, **options)
 
 
@@ -557,7 +566,8 @@ def _execute(
     dry_run = bool(getattr(ns, "dry_run", False))
     try:
         with client_factory(**options) as client:
-            view = _Call(client, getattr(ns, "cli_body", UNSET), dry_run)
+            every = bool(getattr(ns, "cli_all", False))
+            view = _Call(client, getattr(ns, "cli_body", UNSET), dry_run, every)
             result = getattr(type(client), command.method)(view, **kwargs)
             if dry_run:
                 _print_request(client, result, out)

@@ -66,11 +66,17 @@ class Groups(_Finder):
 
 class Wrapped(_Finder):
     """The methods of `source`'s lazy table, each wrapped once by `wrapper`
-    (`rt.raw_method(Client.<op>)`, ...)."""
+    (`rt.raw_method(Client.<op>)`, ...), or by its own in `special`."""
 
-    def __init__(self, wrapper: Callable[[Any], Any], source: type) -> None:
+    def __init__(
+        self,
+        wrapper: Callable[[Any], Any],
+        source: type,
+        special: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
         self._wrapper = wrapper
         self._source = source
+        self._special = dict(special or {})  # methods wrapped otherwise (paged ones)
 
     def names(self) -> Collection[str]:
         return _finder(self._source).names()
@@ -78,7 +84,8 @@ class Wrapped(_Finder):
     def find(self, owner: type, name: str) -> Any:
         if name not in self.names():
             raise AttributeError(name)
-        value = self._wrapper(getattr(self._source, name))
+        wrapper = self._special.get(name, self._wrapper)
+        value = wrapper(getattr(self._source, name))
         type.__setattr__(owner, name, value)
         return value
 

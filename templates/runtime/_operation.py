@@ -17,6 +17,7 @@ import httpx
 
 from ._descriptors import Descriptor, Model, _resolve, decode
 from ._errors import ApiStatusError, error_class
+from ._pagination import Paging
 from ._validation import Arg
 
 T = TypeVar("T")
@@ -48,23 +49,34 @@ class Op(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     servers: tuple[str, ...] = ()
     deprecated: bool = False
+    paging: Paging | None = (
+        None  # a list whose pages follow one another (`_pagination`)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
 class Scheme:
     """How one security scheme sends the credential."""
 
-    kind: str  # bearer, basic, api_key
+    kind: str  # bearer, basic, api_key, oauth2
     location: str = "header"
     wire: str = "Authorization"
+    arg: str = "api_key"  # the client's argument holding the credential (not basic's)
+    token_url: str = ""  # oauth2: the client-credentials flow's token endpoint
 
 
 class RawResponse(Generic[T]):
     """The HTTP response of a call, with its body parsed on demand by `parse()`."""
 
-    def __init__(self, http_response: httpx.Response, op: Op[T]) -> None:
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        op: Op[T],
+        page: Callable[[httpx.Response], Any] | None = None,
+    ) -> None:
         self.http_response = http_response
         self._op = op
+        self._page = page  # a paginated operation's: the page this response is
 
     @property
     def status_code(self) -> int:
@@ -75,6 +87,8 @@ class RawResponse(Generic[T]):
         return self.http_response.headers
 
     def parse(self) -> T:
+        if self._page is not None:
+            return cast(T, self._page(self.http_response))
         return _parse_success(self._op, self.http_response)
 
     def __repr__(self) -> str:
@@ -98,6 +112,18 @@ class _AsyncRawView(_RawView):
         self, op: Op[T], args: Mapping[str, Any], **options: Any
     ) -> RawResponse[T]:
         return cast(RawResponse[T], await self._client._call_raw(op, args, **options))
+
+
+def forget_cached(obj: T) -> T:
+    """`obj` without the values of its `functools.cached_property`s: a copy of a client
+    rebuilds its namespaces (built for the client they were read from) for itself."""
+    for name in [k for k in vars(obj) if _is_cached(type(obj), k)]:
+        del vars(obj)[name]
+    return obj
+
+
+def _is_cached(cls: type, name: str) -> bool:
+    return isinstance(getattr(cls, name, None), functools.cached_property)
 
 
 def async_method(

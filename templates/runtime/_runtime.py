@@ -11,8 +11,11 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_retry`: the retry policy (retried statuses, idempotent methods, backoff, `Retry-After`);
 - `_operation`: `Op`, `Scheme`, raw responses, parsed bodies and status errors;
 - `_request`: arguments placed into a request, timeouts, redaction of credentials;
+- `_auth`: credentials per security scheme, OAuth2 client-credentials tokens;
+- `_servers`: the base URL from the declared servers, their variables, `environment=`;
 - `_http`: `SyncClient` and `AsyncClient`;
-- `_lazy`: the client's methods and the models, loaded when first used.
+- `_lazy`: the client's methods and the models, loaded when first used;
+- `_pagination`: `Paging`, and the pages a list operation answers with.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
 (the generator reads that list), the rest what generated modules import from here besides.
@@ -20,6 +23,7 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 
 from __future__ import annotations
 
+from ._auth import Credentials, TokenSource
 from ._descriptors import (
     UNSET,
     Descriptor,
@@ -79,6 +83,13 @@ from ._operation import (
     make_status_error,
     raw_method,
 )
+from ._pagination import (
+    AsyncPage,
+    AsyncPager,
+    Paging,
+    SyncPage,
+    async_paged_method,
+)
 from ._request import (
     DEFAULT_TIMEOUT,
     Timeout,
@@ -92,6 +103,7 @@ from ._retry import (
     parse_retry_after,
     should_retry_status,
 )
+from ._servers import Server, ServerVariable, server_url
 from ._streaming import (
     AsyncStream,
     AsyncStreamedCall,
@@ -114,6 +126,8 @@ __all__ = [
     "ApiError",
     "ApiStatusError",
     "ApiTimeoutError",
+    "AsyncPage",
+    "AsyncPager",
     "AsyncStream",
     "AsyncStreamedCall",
     "AuthenticationError",
@@ -130,6 +144,7 @@ __all__ = [
     "Stream",
     "StreamedCall",
     "StreamedResponse",
+    "SyncPage",
     "UnprocessableEntityError",
     "Unset",
 ]
@@ -143,6 +158,7 @@ __all__ += [
     "Arg",
     "AsyncClient",
     "BaseClient",
+    "Credentials",
     "Descriptor",
     "F",
     "Groups",
@@ -150,12 +166,17 @@ __all__ += [
     "Model",
     "Op",
     "OpenEnum",
+    "Paging",
     "Scheme",
+    "Server",
+    "ServerVariable",
     "SyncClient",
     "Timeout",
+    "TokenSource",
     "Wrapped",
     "_resolve",
     "async_method",
+    "async_paged_method",
     "async_raw_method",
     "async_streaming_method",
     "backoff",
@@ -176,6 +197,7 @@ __all__ += [
     "raw_method",
     "redact_headers",
     "redact_url",
+    "server_url",
     "should_retry_status",
     "streaming_method",
     "union",

@@ -196,6 +196,16 @@ def streams(events: Descriptor | None, response: httpx.Response) -> bool:
     return ctype.split(";", 1)[0].strip().lower() == "text/event-stream"
 
 
+def keeps_open(
+    events: Descriptor | None, response: httpx.Response, keep_open: bool | None
+) -> bool:
+    """Is the body of `response` left unread (to stream it)? Never an error's; None: when
+    it is the event stream the operation declares (`events`)."""
+    if not response.is_success:
+        return False
+    return streams(events, response) if keep_open is None else keep_open
+
+
 class StreamedResponse:
     """A response whose body has not been read: read it in pieces, or whole, or to a file.
 

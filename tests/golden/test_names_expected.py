@@ -35,7 +35,7 @@ from generator.load import SourceMap, load
 from generator.model import Api
 from generator.resolve import resolve
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "specs" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "corpus"
 
 
 def build(spec: str | dict[str, Any]) -> tuple[Api, list[Diagnostic]]:

@@ -6,7 +6,7 @@ import keyword
 
 import pytest
 
-from generator import naming
+from generator import cli_usage, naming
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,8 @@ def test_namer_with_empty_separator_for_classes() -> None:
     ],
 )
 def test_cli_words_from_usage(description: str, expected: tuple[str, ...] | None) -> None:
-    assert naming.cli_words_from_usage(description) == expected
+    usage = cli_usage.usage_line(description)
+    assert (cli_usage.command_words(usage) if usage else None) == expected
 
 
 def test_cli_words_from_names_and_routes() -> None:

@@ -207,3 +207,11 @@ def test_reserved_names_rename_only_what_would_clash(tmp_path: Path) -> None:
     assert pkg.RateLimitError is pkg._runtime.RateLimitError
     assert hasattr(pkg.models, "Scheme")
     assert callable(pkg.Client.close_2) and callable(pkg.Client.schemes)
+
+
+def test_client_parameters_are_the_runtime_constructor_keywords(rt: ModuleType) -> None:
+    assert _keyword_only(rt.BaseClient.__init__) == list(contract.CLIENT_PARAMETERS)
+    assert {"api_key", "base_url", "default_headers", "default_query"} <= set(
+        contract.CLIENT_PARAMETERS
+    )
+    assert {"credentials", "server_variables", "environment"} <= set(contract.CLIENT_PARAMETERS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-BROKEN = Path(__file__).resolve().parent / "broken"
+BROKEN = Path(__file__).resolve().parents[1] / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.suffix in (".yaml", ".json"))
 
 

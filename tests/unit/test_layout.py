@@ -3,22 +3,18 @@
 black formats a file twice when its first pass changes anything, and splitting long lines is
 what costs it most; `generator/layout.py` emits black's shape up front (black still runs on
 every file, and fixes whatever layout gets wrong). These tests hold layout to black itself:
-each laid-out snippet must be a fixed point of `black.format_str`, and whole generated
-packages must come out of render already formatted.
+each laid-out snippet must be a fixed point of `black.format_str` (whole generated packages
+are held to the same in tests/golden/test_layout_packages.py).
 """
 
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 import black
 import pytest
-from conftest import ROOT, SHARED_SPECS
 
-from generator import layout, pipeline
-from generator.config import Config
-from generator.format import split_header
+from generator import layout
 from generator.render import docstring, pyrepr
 
 MODE = black.Mode()
@@ -199,50 +195,6 @@ def test_pyrepr_is_a_literal_black_leaves_alone(value: object) -> None:
     literal = pyrepr(value)
     assert ast.literal_eval(literal) == value
     assert_black_stable(f"x = {literal}\n")
-
-
-def rendered(spec: Path) -> dict[str, str]:
-    captured: dict[str, str] = {}
-
-    def grab(files: dict[str, str], **_: object) -> dict[str, str]:
-        captured.update(files)
-        return files
-
-    original = pipeline.format_files
-    pipeline.format_files = grab  # type: ignore[assignment]
-    try:
-        pipeline.generate(spec, Config(package="p"))
-    finally:
-        pipeline.format_files = original  # type: ignore[assignment]
-    return {k: v for k, v in captured.items() if k.endswith(".py")}
-
-
-def changed_by_black(files: dict[str, str]) -> list[str]:
-    out = []
-    for path, text in sorted(files.items()):
-        body = split_header(text)[1]
-        if black.format_str(body, mode=MODE) != body:
-            out.append(path)
-    return out
-
-
-def test_seed_package_is_rendered_already_formatted() -> None:
-    files = rendered(ROOT / "openapi.yaml")
-    assert len(files) >= 7
-    assert changed_by_black(files) == []
-
-
-@pytest.mark.corpus
-@pytest.mark.parametrize(
-    "relative", ["vastai/vastai-full.yaml", "corpus/asana/asana_oas.yaml"]
-)
-def test_large_packages_are_rendered_already_formatted(relative: str) -> None:
-    spec = SHARED_SPECS / relative
-    if not spec.is_file():
-        pytest.skip(f"{spec} is absent (../shared/specs is not beside this clone)")
-    files = rendered(spec)
-    assert len(files) > 15
-    assert changed_by_black(files) == []
 
 
 # -- property: layout never changes what the code means ---------------------------------------

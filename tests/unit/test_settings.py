@@ -33,7 +33,7 @@ WORKFLOW = ROOT / "docs" / "workflow.md"
 
 def other_value(entry: Setting) -> Any:
     """A valid value of `entry` that is not its default (as TOML gives it)."""
-    if entry.kind in ("str", "str?"):
+    if entry.kind in ("str", "str?", "header"):
         return "other_value"
     if entry.kind == "bool":
         return not entry.default
@@ -41,6 +41,8 @@ def other_value(entry: Setting) -> Any:
         return entry.default + 1
     if entry.kind == "seconds":
         return entry.default + 1.5
+    if entry.kind == "choice":
+        return next(c for c in entry.choices if c != entry.default)
     assert entry.kind == "strs", entry.kind
     return ["first", "second"]
 
