@@ -415,8 +415,9 @@ def _client(
     typed = Imports()
     for g in groups:
         typed.add("." + g.module, g.cls)
-    for ns in plan.namespaces:
-        imports.add("functools", "cached_property").add("." + ns.module, ns.cls, ns.async_cls)
+    for ns in plan.namespaces:  # each imported when its property is first used
+        imports.add("functools", "cached_property")
+        typed.add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views if not plan.grouped(v.op.name)]
     paged = sorted(v.op.name for v in views if v.paging is not None and v.op.name in names)
@@ -481,6 +482,8 @@ def _namespace(ns: namespaces.Namespace, cls: str) -> str:
             "    @cached_property",
             layout.def_head(ns.attr, "self", cls, 1),
             f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
+            f"        from .{ns.module} import {cls}",
+            "",
             f"        return {cls}(self)",
         ]
     )

@@ -376,3 +376,24 @@ def test_types_are_unchanged_for_mypy(package: tuple[ModuleType, Path]) -> None:
     )
     assert bad.returncode == 1
     assert '"NoSuchModel"' in bad.stdout and '"no_such_method"' in bad.stdout, bad.stdout
+
+
+def test_namespaces_load_on_first_use(
+    tmp_path_factory: pytest.TempPathFactory, server: str
+) -> None:
+    """`group_by = "tag"`: `client.pets` imports its resource module when first used."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(modules, "CHUNK", 2)
+        pkg, out = generate_package(tmp_path_factory.mktemp("ns"), SPEC, group_by="tag")
+    loaded, printed = _loaded(
+        out,
+        pkg.__name__,
+        "import importlib\n"
+        "p = importlib.import_module(name)\n"
+        f"c = p.Client(api_key='k', base_url={server!r})\n"
+        "before = sorted(m for m in sys.modules if m.startswith(name + '._client_'))\n"
+        "pet = c.pets.get(id='7')\n"
+        "print(before, type(pet).__name__, pet.owner.name)",
+    )
+    assert printed == "[] Pet Ann"
+    assert "_client_pets" in loaded and "_client_stores" not in loaded, loaded
