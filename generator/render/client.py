@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from generator import contract, layout, naming
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
-from generator.render import constructor, namespaces
+from generator.render import constructor, lazy, namespaces
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
-from generator.render.text import classdef, docstring, method_alias, one_line, pyrepr
+from generator.render.text import docstring, one_line, pyrepr
 from generator.render.types import RT, Imports, descriptor
 
 
@@ -44,6 +44,7 @@ class GroupContext:
     imports: str
     methods: tuple[Method, ...]
     cli_help: tuple[str, ...]  # the entries of the class's `_cli_help` table
+    typed_models: bool = False  # `models` imported for type checkers only
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class OpsContext:
     scheme_entries: tuple[str, ...]
     shared_arg_lines: tuple[str, ...]
     op_codes: tuple[str, ...]
+    typed_models: bool = False  # `models` imported for type checkers only
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,10 @@ class ClientContext:
 
     docstring: str
     imports: str
-    client_line: str  # `class Client(<groups>, rt.SyncClient):`
+    group_imports: tuple[str, ...]  # the group classes, imported for type checkers only
+    group_bases: str  # the typed `_Operations`'s bases: every group class, `rt.SyncClient`
+    group_table: tuple[str, ...]  # `rt.Groups` entries: "module:Class": (method, ...)
+    async_finder: str  # `rt.Wrapped(...)` of `AsyncClient`'s methods (paged ones their own way)
     client_docstring: str
     async_docstring: str
     settings: tuple[str, ...]  # the class attributes both clients carry
@@ -225,6 +230,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
         if cli_help:
             imports.add("typing", "ClassVar")
         tagged = f"tagged {tag}" if tag else "without a tag"
+        typed = lazy.typed_models(imports)
         out.append(
             GroupContext(
                 module=module,
@@ -234,6 +240,7 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
                 imports=imports.block(),
                 methods=methods,
                 cli_help=cli_help,
+                typed_models=typed,
             )
         )
     return out
@@ -371,7 +378,9 @@ def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
         op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
+    typed = lazy.typed_models(imports)
     return OpsContext(
+        typed_models=typed,
         imports=imports.block(),
         scheme_entries=tuple(
             layout.statement(
@@ -401,25 +410,30 @@ def _client(
     plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
-    imports = Imports().add("collections.abc", "Mapping").add("typing", "ClassVar")
+    imports = Imports().add("collections.abc", "Mapping").add("typing", "TYPE_CHECKING", "ClassVar")
     imports.add("httpx").add(".", RT).add("._runtime", "Scheme")
-    if views:
-        imports.add(".", "_ops as ops")
+    typed = Imports()
     for g in groups:
-        imports.add("." + g.module, g.cls)
-    for ns in plan.namespaces:
-        imports.add("functools", "cached_property").add("." + ns.module, ns.cls, ns.async_cls)
+        typed.add("." + g.module, g.cls)
+    for ns in plan.namespaces:  # each imported when its property is first used
+        imports.add("functools", "cached_property")
+        typed.add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views if not plan.grouped(v.op.name)]
-    paged = {v.op.name for v in views if v.paging is not None}
+    paged = sorted(v.op.name for v in views if v.paging is not None and v.op.name in names)
     params = constructor.params(api, s.api_key_env, imports)
     idempotency = s.idempotency_header or None
+    schemes = ", ".join(f"{pyrepr(x.key)}: {_scheme_code(x)}" for x in api.security_schemes)
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
         ),
         imports=imports.block(),
-        client_line=classdef("Client", [*(g.cls for g in groups), "rt.SyncClient"]),
+        group_imports=tuple(typed.block().splitlines()),
+        group_bases=", ".join([*(g.cls for g in groups), "rt.SyncClient"]),
+        group_table=lazy.group_table(
+            [(g.module, g.cls, [m.name for m in g.methods]) for g in groups]
+        ),
         client_docstring=docstring(f"Blocking client for {api.title}.", 1),
         async_docstring=docstring(
             f"asyncio client for {api.title}; the same methods as `Client`, awaitable.", 1
@@ -431,27 +445,14 @@ def _client(
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
             f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
             constructor.server_entries(api),
-            f"_schemes: ClassVar[Mapping[str, Scheme]] = {'ops.SCHEMES' if views else '{}'}",
+            f"_schemes: ClassVar[Mapping[str, Scheme]] = {{{schemes}}}",
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
             f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
             f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
             f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
             f"_idempotency_header: ClassVar[str | None] = {pyrepr(idempotency)}",
         ),
-        raw_aliases=tuple(method_alias(n, "rt.raw_method", "Client") for n in names),
-        async_aliases=tuple(
-            method_alias(
-                n, "rt.async_paged_method" if n in paged else "rt.async_method", "Client"
-            )
-            for n in names
-        ),
-        async_raw_aliases=tuple(
-            method_alias(n, "rt.async_raw_method", "AsyncClient") for n in names
-        ),
-        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", "Client") for n in names),
-        async_streaming_aliases=tuple(
-            method_alias(n, "rt.async_streaming_method", "Client") for n in names
-        ),
+        **lazy.aliases(names, paged),
         args_doc=constructor.args_doc(
             params,
             {
@@ -481,6 +482,8 @@ def _namespace(ns: namespaces.Namespace, cls: str) -> str:
             "    @cached_property",
             layout.def_head(ns.attr, "self", cls, 1),
             f'        """{docstring(f"The operations tagged {ns.tag}.", 2)}"""',
+            f"        from .{ns.module} import {cls}",
+            "",
             f"        return {cls}(self)",
         ]
     )

@@ -85,8 +85,10 @@ class IndexContext:
     """`models.py` when it re-exports the `_models_<n>` parts."""
 
     docstring: str
-    imports: tuple[str, ...]
-    extend: tuple[str, ...]
+    imports: tuple[str, ...]  # under `if TYPE_CHECKING:`
+    names: tuple[str, ...]  # __all__
+    home: tuple[str, ...]  # the `_HOME` entries: class -> its module
+    enums: tuple[str, ...]  # the enums' names (`_ENUMS`)
 
 
 def module_aliases(model: Model) -> dict[str, str]:
@@ -159,7 +161,9 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
         context = IndexContext(
             docstring=docstring(f"Data models of {api.title}."),
             imports=tuple(index["imports"]),
-            extend=tuple(index["extend"]),
+            names=tuple(index["names"]),
+            home=tuple(index["home"]),
+            enums=tuple(index["enums"]),
         )
         out[f"{pkg}/models.py"] = header + template("package/models_index.py.jinja").render(
             c=context

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from generator import layout
 from generator.model import Api
-from generator.render import namespaces
+from generator.render import lazy, namespaces
 from generator.render.client import Method, _cli_help, _method, method_docstring
 from generator.render.common import Settings, template
 from generator.render.namespaces import Namespace, Plan
@@ -41,6 +41,7 @@ class ResourceContext:
     async_raw_aliases: tuple[str, ...]
     async_streaming_aliases: tuple[str, ...]
     heads: dict[str, str]  # the `def` lines of the properties and `__init__`s, laid out
+    typed_models: bool = False  # `models` imported for type checkers only
 
 
 def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
@@ -73,12 +74,14 @@ def _context(api: Api, ns: Namespace, views: list[OpView], plan: Plan) -> Resour
     cli_help = _cli_help(views)
     if cli_help:
         imports.add("typing", "ClassVar")
+    typed = lazy.typed_models(imports)
     names = [m.name for m in methods]
     paged = {plan.method(v.op.name) for v in views if v.paging is not None}
     cls, async_cls = ns.cls, ns.async_cls
     return ResourceContext(
         docstring=docstring(f"The operations tagged {ns.tag} of {api.title}: `client.{ns.attr}`."),
         imports=imports.block(),
+        typed_models=typed,
         cls=cls,
         async_cls=async_cls,
         class_docstring=docstring(f"The operations tagged {ns.tag}: `client.{ns.attr}`.", 1),

@@ -111,9 +111,11 @@ def enum_member(member: EnumMember) -> str:
     return layout.statement(f"{member.name} = ", pyrepr(member.value), "", 1, optional_parens=True)
 
 
-def method_alias(name: str, wrapper: str, owner: str) -> str:
+def method_alias(name: str, wrapper: str, owner: str, depth: int = 1) -> str:
     """Filter: `name = rt.<wrapper>(<owner>.name)` in a client class body."""
-    return layout.statement(f"{name} = ", f"{wrapper}({owner}.{name})", "", 1, optional_parens=True)
+    return layout.statement(
+        f"{name} = ", f"{wrapper}({owner}.{name})", "", depth, optional_parens=True
+    )
 
 
 def one_line(text: str, limit: int = 120) -> str:

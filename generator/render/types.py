@@ -80,6 +80,12 @@ class Imports:
     def has(self, module: str, name: str = "") -> bool:
         return (module, name) in self._names
 
+    def discard(self, module: str, name: str = "") -> bool:
+        """Forget `name` from `module`; whether it was recorded."""
+        found = (module, name) in self._names
+        self._names.discard((module, name))
+        return found
+
     def block(self) -> str:
         """The import statements, one section per kind, sections separated by a blank line."""
         sections: list[list[str]] = [[], [], []]
