@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from ._cli_complete import SHELLS, script
 from ._cli_output import _defaults, _flag_help, _help_for, _print_request, show
+from ._cli_tree import add_commands, command_tree
 from ._cli_values import (
     _bare,
     _boolean,
@@ -309,6 +310,9 @@ def build_parser(
     env: dict[str, str],
     client: Any = None,
 ) -> argparse.ArgumentParser:
+    """The parser of every command; each command's own parser (flags, help from its method)
+    is made when argparse reaches its words (`_cli_tree`), so that `--help` and one command
+    load only what they show."""
     parser = _Parser(
         prog=prog,
         description=description,
@@ -321,41 +325,33 @@ def build_parser(
         choices=SHELLS,
         help='print a shell completion script (bash: eval "$(%(prog)s --completion bash)")',
     )
-    tree: dict[tuple[str, ...], argparse._SubParsersAction[argparse.ArgumentParser]] = (
-        {}
-    )
-    parsers: dict[tuple[str, ...], argparse.ArgumentParser] = {(): parser}
-    help_table = _flag_help(client)
-    # aliases after the commands' own words: an alias another command has is left out
-    entries = [(c.words, c) for c in commands]
-    own = {e[0] for e in entries}
-    entries += [(a, c) for c in commands for a in c.aliases if a not in own]
-    leaves: set[tuple[str, ...]] = set()
-    for words, command in sorted(entries, key=lambda e: e[0]):
-        if words in leaves:
-            continue
-        leaves.add(words)
-        for depth in range(len(words)):
-            prefix = words[:depth]
-            key = words[: depth + 1]
-            if key in parsers:
-                continue
-            if prefix not in tree:
-                tree[prefix] = parsers[prefix].add_subparsers(
-                    dest=f"_cmd{depth}", metavar="COMMAND", title="commands"
-                )
-            leaf = depth == len(words) - 1
-            summary, details = _help_texts(command, client) if leaf else ("", "")
-            sub = tree[prefix].add_parser(
-                key[-1],
-                help=(summary if leaf else f"{' '.join(key)} ...").replace("%", "%%"),
-                description=(details if leaf else None),
-                formatter_class=argparse.RawDescriptionHelpFormatter,
+    tree = command_tree(commands)
+
+    def texts(key: tuple[str, ...]) -> tuple[str, str]:
+        command = tree.leaves.get(key)
+        return _help_texts(command, client) if command is not None else ("", "")
+
+    def fill(key: tuple[str, ...], sub: argparse.ArgumentParser) -> None:
+        command = tree.leaves.get(key)
+        if command is not None:
+            _add_globals(sub, values, suppress=True)
+            documented = _flag_help(client).get(command.method, {})
+            _add_arguments(sub, command, documented)
+        if key in tree.children:
+            add_commands(
+                sub,
+                len(key),
+                tree.children[key],
+                lambda w: (
+                    texts(key + (w,))[0]
+                    if key + (w,) in tree.leaves
+                    else f"{' '.join(key + (w,))} ..."
+                ).replace("%", "%%"),
+                lambda w, child: fill(key + (w,), child),
+                lambda w: texts(key + (w,))[1] if key + (w,) in tree.leaves else None,
             )
-            parsers[key] = sub
-            if leaf:
-                _add_globals(sub, values, suppress=True)
-                _add_arguments(sub, command, help_table.get(command.method, {}))
+
+    fill((), parser)
     return parser
 
 

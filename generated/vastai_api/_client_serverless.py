@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from typing import ClassVar
 
 from . import _ops as ops
 from . import _runtime as rt
-from . import models
 from ._runtime import UNSET, Timeout, Unset
+
+if typing.TYPE_CHECKING:
+    from . import models
 
 
 class ServerlessOperations(rt.SyncClient):

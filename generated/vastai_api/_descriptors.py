@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib
 import types
 import typing
 from collections.abc import Mapping
@@ -158,6 +159,8 @@ def _descriptor_of(hint: Any) -> Descriptor:
         return NATIVE_TYPES[hint]
     if hint is type(None):
         return ("const", None)
+    if isinstance(hint, type) and issubclass(hint, _Pending):
+        return (hint.kind, hint.__name__)
     if isinstance(hint, type):
         if issubclass(hint, Model):
             return ("model", hint.__name__)
@@ -217,7 +220,7 @@ class Model:
     def _derive_fields(cls) -> tuple[F, ...]:
         # names from other model modules are imported there only for type checkers: resolve
         # every class name through the registry
-        hints = typing.get_type_hints(cls, localns=dict(_TYPES))
+        hints = typing.get_type_hints(cls, localns=_Names())
         wire: dict[str, str] = {}
         descriptors: dict[str, Descriptor] = {}
         for klass in reversed(cls.__mro__):
@@ -277,17 +280,71 @@ class Model:
             return None
         prop, mapping = cls._discriminator
         tag = data.get(prop)
-        target = _TYPES.get(mapping.get(tag, "")) if isinstance(tag, str) else None
+        target = _find(mapping.get(tag, "")) if isinstance(tag, str) else None
         if isinstance(target, type) and issubclass(target, cls) and target is not cls:
             return target
         return None
 
 
-def _resolve(name: str) -> type[Any]:
+# the package's `models` module, where a class not defined yet is found (and so defined)
+_MODELS = __name__.rpartition(".")[0] + ".models" if "." in __name__ else ""
+
+
+def _models() -> Any:
     try:
-        return _TYPES[name]
-    except KeyError:  # pragma: no cover - generated code registers every name it uses
-        raise LookupError(f"unknown model or enum {name!r}") from None
+        return importlib.import_module(_MODELS) if _MODELS else None
+    except ImportError:  # pragma: no cover - the runtime outside a generated package
+        return None
+
+
+def _find(name: str) -> type[Any] | None:
+    """The model or enum class named `name`: defined already, else loaded from `models`
+    (whose parts are imported when first used), else None."""
+    found = _TYPES.get(name)
+    if found is None and name.isidentifier():
+        value = getattr(_models(), name, None)
+        found = value if isinstance(value, type) else None
+    return found
+
+
+class _Pending:
+    """Stands in, in a model's evaluated annotations, for a class of a part of `models` not
+    imported yet: its descriptor names it, and decoding a value of it imports it."""
+
+    kind: ClassVar[str] = "model"
+
+
+_PENDING: dict[str, type[_Pending]] = {}
+
+
+class _Names(dict[str, Any]):
+    """The names a model's annotations may use beside its module's: every class, by name; one
+    of a part of `models` not imported yet is a `_Pending` stand-in (deriving a model's fields
+    imports no other part: a value decoded does, when there is one)."""
+
+    def __missing__(self, key: str) -> Any:
+        found = _TYPES.get(key)
+        if found is not None:
+            return found
+        models = _models()
+        home = getattr(models, "_HOME", None)
+        if isinstance(home, Mapping) and key in home:
+            pending = _PENDING.get(key)
+            if pending is None:
+                kind = "enum" if key in getattr(models, "_ENUMS", ()) else "model"
+                pending = _PENDING[key] = type(key, (_Pending,), {"kind": kind})
+            return pending
+        found = _find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+def _resolve(name: str) -> type[Any]:
+    found = _find(name)
+    if found is None:  # pragma: no cover - generated code declares every name it uses
+        raise LookupError(f"unknown model or enum {name!r}")
+    return found
 
 
 def encode(value: Any, descriptor: Descriptor = "any") -> Any:

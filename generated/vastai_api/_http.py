@@ -157,6 +157,7 @@ class BaseClient:
         fetched by one serves both); `default_headers` and `default_query` are added to the
         client's own. Closing the copy leaves the pool open: close the original.
         """
+        getattr(self, "_http", None)  # the pool, made now: the copy shares it
         clone = forget_cached(copy.copy(self))  # namespaces: rebuilt on first use
         clone._owns_http = False
         if base_url is not None:
@@ -342,12 +343,12 @@ class SyncClient(BaseClient):
         self, *, http_client: httpx.Client | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.Client(timeout=self.timeout)
-        )
+        self._owns_http, self._http_client = http_client is None, http_client
+
+    @property
+    def _http(self) -> httpx.Client:  # made at the first request (slow: TLS)
+        self._http_client = self._http_client or httpx.Client(timeout=self.timeout)
+        return self._http_client
 
     def close(self) -> None:
         """Close the HTTP connection pool (unless it was passed in)."""
@@ -475,12 +476,12 @@ class AsyncClient(BaseClient):
         self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=self.timeout)
-        )
+        self._owns_http, self._http_client = http_client is None, http_client
+
+    @property
+    def _http(self) -> httpx.AsyncClient:  # made at the first request (slow: TLS)
+        self._http_client = self._http_client or httpx.AsyncClient(timeout=self.timeout)
+        return self._http_client
 
     async def close(self) -> None:
         """Close the HTTP connection pool (unless it was passed in)."""

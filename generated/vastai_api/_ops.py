@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+import typing
+
 from . import _runtime as rt
-from . import models
 from ._runtime import Arg, Op, Scheme
+
+if typing.TYPE_CHECKING:
+    from . import models
 
 SCHEMES: dict[str, Scheme] = {
     "BearerAuth": Scheme("bearer", "header", "Authorization"),

@@ -16,6 +16,7 @@ dataclasses over `Model`, `_ops.py` one `Op` per operation, `client.py` methods 
 - `_auth`: credentials per security scheme, OAuth2 client-credentials tokens;
 - `_servers`: the base URL from the declared servers, their variables, `environment=`;
 - `_http`: `SyncClient` and `AsyncClient`;
+- `_lazy`: the client's methods and the models, loaded when first used;
 - `_pagination`: `Paging`, and the pages a list operation answers with.
 
 `__all__` lists every name gathered here: its first part is what the package root re-exports
@@ -67,6 +68,13 @@ from ._http import (
     AsyncClient,
     BaseClient,
     SyncClient,
+)
+from ._lazy import (
+    Groups,
+    Lazy,
+    Wrapped,
+    module_attribute,
+    package_attribute,
 )
 from ._operation import (
     Op,
@@ -155,6 +163,8 @@ __all__ += [
     "Credentials",
     "Descriptor",
     "F",
+    "Groups",
+    "Lazy",
     "Model",
     "Op",
     "OpenEnum",
@@ -165,6 +175,7 @@ __all__ += [
     "SyncClient",
     "Timeout",
     "TokenSource",
+    "Wrapped",
     "_resolve",
     "async_method",
     "async_paged_method",
@@ -181,7 +192,9 @@ __all__ += [
     "make_status_error",
     "map_of",
     "model",
+    "module_attribute",
     "nullable",
+    "package_attribute",
     "parse_retry_after",
     "raw_method",
     "redact_headers",

@@ -11,17 +11,35 @@ subclass. `client.with_raw_response.<method>(...)` returns the HTTP response ins
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
-from . import _ops as ops
 from . import _runtime as rt
-from ._client_serverless import ServerlessOperations
 from ._runtime import UNSET, Scheme, Timeout, Unset
 
+if TYPE_CHECKING:
+    from ._client_serverless import ServerlessOperations
 
-class Client(ServerlessOperations, rt.SyncClient):
+    class _Operations(ServerlessOperations, rt.SyncClient):
+        """Every operation's method (type checkers read them in their group modules)."""
+
+else:
+
+    class _Operations(rt.Lazy, rt.SyncClient):
+        """Every operation's method, found in its group's module when first used."""
+
+        _lazy = rt.Groups(
+            __name__.rpartition(".")[0],
+            {
+                "._client_serverless:ServerlessOperations": [
+                    "create_endpoint",
+                ],
+            },
+        )
+
+
+class Client(_Operations):
     """Blocking client for Vast.ai API.
 
     Args:
@@ -43,7 +61,9 @@ class Client(ServerlessOperations, rt.SyncClient):
     _server_entries: ClassVar[tuple[rt.Server, ...]] = (
         rt.Server("https://console.vast.ai", "Production server"),
     )
-    _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
+    _schemes: ClassVar[Mapping[str, Scheme]] = {
+        "BearerAuth": Scheme("bearer", "header", "Authorization")
+    }
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2
     _default_retry_after_cap: ClassVar[float] = 60.0
@@ -84,25 +104,66 @@ class Client(ServerlessOperations, rt.SyncClient):
         return ClientWithStreamingResponse(self)
 
 
-class ClientWithRawResponse:
+if TYPE_CHECKING:
+
+    class _RawOperations:
+        """`Client`'s methods returning the raw response."""
+
+        create_endpoint = rt.raw_method(Client.create_endpoint)
+
+else:
+
+    class _RawOperations(rt.Lazy):
+        """`Client`'s methods returning the raw response."""
+
+        _lazy = rt.Wrapped(rt.raw_method, Client)
+
+
+class ClientWithRawResponse(_RawOperations):
     """`Client` methods that return the raw HTTP response (`client.with_raw_response`)."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    create_endpoint = rt.raw_method(Client.create_endpoint)
+
+if TYPE_CHECKING:
+
+    class _StreamingOperations:
+        """`Client`'s methods reading the body as it arrives."""
+
+        create_endpoint = rt.streaming_method(Client.create_endpoint)
+
+else:
+
+    class _StreamingOperations(rt.Lazy):
+        """`Client`'s methods reading the body as it arrives."""
+
+        _lazy = rt.Wrapped(rt.streaming_method, Client)
 
 
-class ClientWithStreamingResponse:
+class ClientWithStreamingResponse(_StreamingOperations):
     """`Client` methods whose body is read as it arrives (`client.with_streaming_response`)."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    create_endpoint = rt.streaming_method(Client.create_endpoint)
+
+if TYPE_CHECKING:
+
+    class _AsyncOperations(rt.AsyncClient):
+        """`Client`'s methods, awaitable."""
+
+        create_endpoint = rt.async_method(Client.create_endpoint)
+
+else:
+
+    class _AsyncOperations(rt.Lazy, rt.AsyncClient):
+        """`Client`'s methods, awaitable."""
+
+        _lazy = rt.Wrapped(rt.async_method, Client)
 
 
-class AsyncClient(rt.AsyncClient):
+class AsyncClient(_AsyncOperations):
     """asyncio client for Vast.ai API; the same methods as `Client`, awaitable."""
 
     _package: ClassVar[str] = "vastai_api"
@@ -113,7 +174,9 @@ class AsyncClient(rt.AsyncClient):
     _server_entries: ClassVar[tuple[rt.Server, ...]] = (
         rt.Server("https://console.vast.ai", "Production server"),
     )
-    _schemes: ClassVar[Mapping[str, Scheme]] = ops.SCHEMES
+    _schemes: ClassVar[Mapping[str, Scheme]] = {
+        "BearerAuth": Scheme("bearer", "header", "Authorization")
+    }
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2
     _default_retry_after_cap: ClassVar[float] = 60.0
@@ -152,22 +215,46 @@ class AsyncClient(rt.AsyncClient):
         """The same methods as async context managers: `async with ... as response:`."""
         return AsyncClientWithStreamingResponse(self)
 
-    create_endpoint = rt.async_method(Client.create_endpoint)
+
+if TYPE_CHECKING:
+
+    class _AsyncRawOperations:
+        """`AsyncClient`'s methods returning the raw response."""
+
+        create_endpoint = rt.async_raw_method(AsyncClient.create_endpoint)
+
+else:
+
+    class _AsyncRawOperations(rt.Lazy):
+        """`AsyncClient`'s methods returning the raw response."""
+
+        _lazy = rt.Wrapped(rt.async_raw_method, AsyncClient)
 
 
-class AsyncClientWithRawResponse:
+class AsyncClientWithRawResponse(_AsyncRawOperations):
     """`AsyncClient` methods that return the raw HTTP response."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
 
-    create_endpoint = rt.async_raw_method(AsyncClient.create_endpoint)
+
+if TYPE_CHECKING:
+
+    class _AsyncStreamingOperations:
+        """`Client`'s methods as async context managers."""
+
+        create_endpoint = rt.async_streaming_method(Client.create_endpoint)
+
+else:
+
+    class _AsyncStreamingOperations(rt.Lazy):
+        """`Client`'s methods as async context managers."""
+
+        _lazy = rt.Wrapped(rt.async_streaming_method, Client)
 
 
-class AsyncClientWithStreamingResponse:
+class AsyncClientWithStreamingResponse(_AsyncStreamingOperations):
     """`AsyncClient` methods whose body is read as it arrives (`async with`)."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
-
-    create_endpoint = rt.async_streaming_method(Client.create_endpoint)
