@@ -1,0 +1,189 @@
+"""Scale (issues 16 and 17): the shapes large APIs (github.json) made black reformat, and the
+validator's visit registries.
+
+github.json's render needed black's second pass on 48 of its 100 Python files: defaults that
+are calls (`rt.fixed_enum(...)`, a single-value enum field) split where black would not split
+them, docstrings ending in an escaped quote on a long last line, and an empty `SCHEMES` dict
+written over two lines. Each shape is held here to black itself (`black.format_str` must leave
+the laid-out code unchanged), and a small spec that has all of them renders already formatted.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import black
+import pytest
+from test_layout import assert_black_stable, changed_by_black, rendered
+
+from generator import layout, validate
+from generator.render import docstring
+
+LONG = "WebhookMarketplacePurchasePendingChangeCancelledAction"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "default"),
+    [
+        ("WebhookIssuesTypedAction", 'rt.fixed_enum("WebhookIssuesTypedAction", "typed")'),
+        (LONG, f'rt.fixed_enum("{LONG}", "pending_change_cancelled")'),
+        (f"list[{LONG[:30]}] | Unset", f'rt.fixed_enum("{LONG}", "pending_change_cancelled")'),
+        (
+            "AgentTasksListTasksForRepoResponseTasksItemArtifactsItemProvider",
+            'rt.fixed_enum("AgentTasksListTasksForRepoResponseTasksItemArtifactsItemProvider", "github")',
+        ),
+        (
+            "dict[str, int]",
+            '{"a" * 3: 1, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb": 2, "cccccccccccc": 3}',
+        ),
+        ("Name", f'rt.call("{"x" * 70}", "{"y" * 40}", k=1)'),
+    ],
+)
+@pytest.mark.parametrize("trailing", ["", ","])
+def test_call_defaults_are_laid_out_as_black_does(
+    annotation: str, default: str, trailing: str
+) -> None:
+    if trailing:  # a parameter in a signature
+        code = layout.annotated("action", annotation, default, 2, trailing)
+        if "AgentTasks" in annotation:
+            return  # a parameter this long is not a shape render emits
+        assert_black_stable(
+            "class C:\n    def f(\n        self,\n" + code + "\n    ) -> None:\n        pass\n"
+        )
+    else:  # a dataclass field
+        code = layout.annotated("action", annotation, default, 1)
+        assert_black_stable("class C:\n" + code + "\n")
+    assert len(code.splitlines()) > 1
+
+
+# the last word is longer than a line: it stays whole, and the closing quotes cannot follow it
+QUOTED = 'see "[Using pagination in the REST API](https://docs.github.com/' + "r" * 50 + ')."'
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_docstring_ending_in_a_quote_on_a_long_line_is_black_stable(depth: int) -> None:
+    text = "First line.\n\n" + QUOTED
+    body = docstring(text, depth)
+    assert body.endswith('\\"\n' + "    " * depth), body  # closing quotes on their own line
+    code = f'{"    " * depth}"""{body}"""\n'
+    code = ("class C:\n" if depth == 1 else "class C:\n    def f(self) -> None:\n") + code
+    assert_black_stable(code)
+
+
+def test_an_attribute_docstring_ending_in_a_quote_keeps_black_s_pad() -> None:
+    text = "First line.\n" + QUOTED
+    body = docstring(text, 1, attribute=True)
+    code = f'class C:\n    x: int = 1\n    """{body}"""\n'
+    assert_black_stable(code)
+    # black leaves the pad of an attribute's string alone (it is not a real docstring)
+    assert '\\" \n' in body
+
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Shapes, version: "1"}
+paths:
+  /webhooks/marketplace-purchase-pending-change-cancelled:
+    get:
+      operationId: getEvent
+      summary: One event
+      description: |
+        For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+      parameters:
+        - name: page
+          in: query
+          description: |
+            The page number of the results to fetch. For more information, see "[Using pagination in the REST API](https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api)."
+          schema: {type: integer}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/WebhookMarketplacePurchasePendingChangeCancelled"}
+  /other:
+    delete:
+      operationId: deleteOther
+      responses:
+        "204": {description: gone}
+components:
+  schemas:
+    WebhookMarketplacePurchasePendingChangeCancelled:
+      type: object
+      required: [action]
+      properties:
+        action:
+          type: string
+          enum: [pending_change_cancelled]
+        secret_type_display_name:
+          type: string
+          description: |
+            User-friendly name for the detected secret. For a list of built-in patterns, see "[Supported secret scanning patterns](https://docs.github.com/code-security/secret-scanning/introduction/supported-secret-scanning-patterns#supported-secrets)."
+"""
+
+
+def test_a_spec_with_these_shapes_renders_already_formatted(tmp_path: Path) -> None:
+    spec = tmp_path / "shapes.yaml"
+    spec.write_text(SPEC)
+    files = rendered(spec)
+    ops = next(text for path, text in files.items() if path.endswith("/_ops.py"))
+    assert "SCHEMES: dict[str, Scheme] = {}\n" in ops  # no security schemes: one line
+    client = "".join(text for path, text in files.items() if "client" in path)
+    assert '.\\"\n        """' in client  # a method docstring's closing quotes, unpadded
+    assert changed_by_black(files) == []
+
+
+# -- the validator -------------------------------------------------------------------------------
+
+
+def test_the_validator_s_visit_registries_answer_in_constant_time() -> None:
+    """openapi-spec-validator keeps the schemas it visited in lists (`id in list`: quadratic
+    on specs with tens of thousands of schemas); oagen's class swaps in `_Ids`, a list whose
+    `in` is a set lookup, and finds what the stock class finds (test_validate_cache holds the
+    findings to the stock class's)."""
+    ids = validate._Ids()
+    for i in range(5):
+        ids.append(i * 7)
+    assert 14 in ids and 15 not in ids and list(ids) == [0, 7, 14, 21, 28]
+    doc: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            f"/p{i}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/S"}}
+                            },
+                        }
+                    }
+                }
+            }
+            for i in range(3)
+        },
+        "components": {
+            "schemas": {
+                "S": {
+                    "type": "object",
+                    "required": ["missing"],
+                    "properties": {"n": {"type": "integer", "default": "x"}},
+                }
+            }
+        },
+    }
+    cls = validate.spec_validator("3.0")
+    validator = cls(copy.deepcopy(doc))
+    schema_checker = validator.keyword_validators_registry["schema"]
+    assert isinstance(schema_checker.visited_schema_ids, validate._Ids)
+    assert isinstance(schema_checker.meta_checked_schema_ids, validate._Ids)
+    found = validate.findings(copy.deepcopy(doc), "3.0")
+    # once, although three operations reach the schema
+    assert [m for m, _, _ in found] == ["'x' is not of type 'integer'"]
+
+
+def test_black_is_the_formatter_of_record() -> None:
+    assert black.format_str("x = {\n}\n", mode=black.Mode()) == "x = {}\n"
