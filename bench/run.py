@@ -4,6 +4,7 @@
     python bench/run.py --quick     # 1 run each, small specs only
     python bench/run.py --specs seed,vastai --peers opc --runs 5
     python bench/run.py --runs 3 --big-runs 1   # fewer runs on the 1.7-4 MB specs
+    python bench/run.py --scale     # github.json and jira.json only, 1 run, vs opc (minutes)
 
 Stdlib only. The peers live in their own venv, bench/.venv (created on first use, pinned
 versions from PyPI); a peer that cannot be installed or run here is skipped with the reason.
@@ -64,7 +65,8 @@ SPECS: dict[str, str] = {
 }
 SMALL = ("seed", "vastai")  # --quick
 BIG = ("openai", "box", "twilio", "stripe", "github", "jira")  # --big-runs applies to these
-INCREMENTAL = ("seed", "vastai", "openai", "github")
+INCREMENTAL = ("seed", "vastai", "openai", "github", "jira")
+SCALE = ("github", "jira")  # --scale
 PEERS = ("opc", "oag")
 PEER_LABEL = {
     "oagen": "oagen",
@@ -519,6 +521,11 @@ def main(argv: list[str] | None = None) -> int:
         "--peers", default=",".join(PEERS), help="comma-separated subset of opc,oag ('' for none)"
     )
     parser.add_argument("--quick", action="store_true", help="1 run each, small specs only")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help=f"1 run each, {' and '.join(SCALE)} only, against openapi-python-client only",
+    )
     parser.add_argument("--no-incremental", action="store_true", help="skip incremental/no-op")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run (1800)")
     parser.add_argument("--keep", action="store_true", help="keep the output folders")
@@ -546,6 +553,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.runs = 1
         specs = [s for s in specs if s in SMALL]
+    if args.scale:
+        args.runs, args.big_runs = 1, 1
+        specs = [s for s in specs if s in SCALE]
+        peers = [p for p in peers if p == "opc"]
     unknown = [s for s in specs if s not in SPECS] + [p for p in peers if p not in PEERS]
     if unknown:
         parser.error(f"unknown spec or peer: {', '.join(unknown)}")

@@ -187,3 +187,66 @@ def test_the_validator_s_visit_registries_answer_in_constant_time() -> None:
 
 def test_black_is_the_formatter_of_record() -> None:
     assert black.format_str("x = {\n}\n", mode=black.Mode()) == "x = {}\n"
+
+
+# -- locating findings without an index of every node --------------------------------------------
+
+
+def _pointers(node: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = [path]
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node) if isinstance(node, list) else ()
+    )
+    for key, value in items:
+        out += _pointers(value, (*path, str(key)))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["json", "yaml"])
+def test_lines_of_finds_what_line_of_finds(kind: str, tmp_path: Path) -> None:
+    """`SourceMap.lines_of` (one pass, only the asked paths kept) gives every pointer the line
+    `line_of` (the whole index) gives it: present ones, absent ones (their nearest ancestor's
+    line), the root, and keys that need escaping."""
+    import json
+    import random
+
+    from generator import pointer as jsonpointer
+    from generator.document import Document
+    from generator.load import SourceMap, load
+
+    data = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/a/{id}": {"get": {"parameters": [{"name": "id", "in": "path"}, {"name": "x~y"}]}},
+            "/b": {"post": {"requestBody": {"content": {"application/json": {}}}}},
+        },
+        "components": {"schemas": {"S": {"properties": {"a/b": {"type": "string"}}}}},
+        "emoji": "\U0001f44d",
+    }
+    text = json.dumps(data, indent=2) if kind == "json" else __import__("yaml").safe_dump(data)
+    spec = tmp_path / f"s.{kind}"
+    spec.write_text(text)
+    source = load(spec, max_bytes=10**6, display="s").source
+    present = [jsonpointer.join(*p) if p else "#" for p in _pointers(data)]
+    absent = [p + "/missing/deeper" for p in present[::3]] + ["#/nowhere", "#/paths/~1c"]
+    rng = random.Random(7)
+    asked = rng.sample(present, 12) + absent + ["#/components/schemas/S/properties/a~1b"]
+    fresh = SourceMap("s", text)  # no index yet: the one-pass path
+    lines = fresh.lines_of(asked)
+    assert fresh._index is None  # the whole index was never built
+    whole = SourceMap("s", text)
+    assert lines == {p: whole.line_of(p) for p in asked}
+    assert len(set(lines.values())) > 5  # really different lines
+    if kind == "json":
+        assert (
+            lines["#/components/schemas/S/properties/a~1b"]
+            == text[: text.index('"a/b"')].count("\n") + 1
+        )
+    # a Document's findings carry those lines, located when read
+    doc = Document(data, SourceMap("s", text))
+    for p in asked:
+        doc.warn("w", p)
+    assert [d.line for d in doc.diagnostics] == [whole.line_of(p) for p in asked]
+    assert source.line_of("#/paths") == whole.line_of("#/paths")
