@@ -288,6 +288,7 @@ class Pending:
             else:
                 self._found = findings(self._data, self._version)
             _write_cache(self._path, self._found)
+        self._data = {}  # the verdict is in: the document is not needed here any more
         out = []
         for message, ptr, line in self._found:
             if line is None:
