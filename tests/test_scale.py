@@ -11,6 +11,8 @@ the laid-out code unchanged), and a small spec that has all of them renders alre
 from __future__ import annotations
 
 import copy
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +252,54 @@ def test_lines_of_finds_what_line_of_finds(kind: str, tmp_path: Path) -> None:
         doc.warn("w", p)
     assert [d.line for d in doc.diagnostics] == [whole.line_of(p) for p in asked]
     assert source.line_of("#/paths") == whole.line_of("#/paths")
+
+
+# -- incremental runs equal cold runs ------------------------------------------------------------
+
+VASTAI_FULL = Path(__file__).resolve().parents[1].parent / "shared/specs/vastai/vastai-full.yaml"
+_EDITS = {
+    "summary": re.compile(r"^(\s+summary: )(.+)$", re.M),
+    "description": re.compile(r"^(\s+description: )([^>|\n].*)$", re.M),
+    "type": re.compile(r"^(\s+type: )(integer)$", re.M),
+}
+
+
+def _edit(text: str, rng: random.Random, kind: str) -> str:
+    matches = list(_EDITS[kind].finditer(text))
+    match = rng.choice(matches)
+    new = "number" if kind == "type" else f"{match.group(2)} (edited {rng.randrange(10**6)})"
+    return text[: match.start(2)] + new + text[match.end(2) :]
+
+
+@pytest.mark.corpus
+def test_warm_runs_after_random_edits_equal_cold_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every cache a warm run reads (YAML pieces, the validator's verdict, black's output,
+    templates) gives what a run with empty caches gives, edit after edit: text edits and a
+    structural one (a property's type), in random places."""
+    if not VASTAI_FULL.is_file():
+        pytest.skip(f"{VASTAI_FULL} is absent (../shared/specs is not beside this clone)")
+    from generator import pipeline
+    from generator.config import Config
+
+    spec = tmp_path / "spec.yaml"
+    text = VASTAI_FULL.read_text(encoding="utf-8")
+
+    def run(cache: Path) -> tuple[dict[str, str], list[str]]:
+        monkeypatch.setenv("OAGEN_CACHE_DIR", str(cache))
+        result = pipeline.generate(spec, Config(package="pkg"), display="spec.yaml")
+        return dict(result.files), [d.format() for d in result.diagnostics]
+
+    warm = tmp_path / "warm"
+    spec.write_text(text, encoding="utf-8")
+    first, _ = run(warm)
+    rng = random.Random(1617)
+    for n, kind in enumerate(["summary", "description", "type"]):  # each in a random place
+        text = _edit(text, rng, kind)
+        spec.write_text(text, encoding="utf-8")
+        warm_run, cold_run = run(warm), run(tmp_path / f"cold-{n}")
+        assert warm_run == cold_run, kind
+        changed = [p for p in cold_run[0] if first.get(p) != cold_run[0][p]]
+        assert changed, kind  # the edit shows somewhere
+    assert any(warm.rglob("*"))  # the warm runs did read a cache
