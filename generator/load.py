@@ -38,7 +38,9 @@ class SourceMap:
     """
 
     file: str
-    text: str
+    # the spec's text, or its bytes (UTF-8), decoded each time lines are looked up: held as a
+    # `str`, a 13 MB spec with one emoji in it takes 4 bytes per character (github.json: 50 MiB)
+    text: str | bytes
     layout: chunks.Layout | None = field(default=None, repr=False)  # when parsed in pieces
     _index: dict[tuple[str, ...], int] | None = field(default=None, repr=False)
     _by_last: dict[str, list[tuple[str, ...]]] | None = field(default=None, repr=False)
@@ -87,10 +89,15 @@ class SourceMap:
             return {p: self.line_of(p) for p in paths}
         wanted = {path[:n] for path in paths.values() for n in range(len(path) + 1)}
         try:
-            index = _line_index(self.text, wanted)
+            index = _line_index(self.decoded(), wanted)
         except (yaml.YAMLError, RecursionError):
             index = {}
         return {p: _find(index, path) for p, path in paths.items()}
+
+
+    def decoded(self) -> str:
+        """The spec's text."""
+        return self.text if isinstance(self.text, str) else self.text.decode("utf-8-sig")
 
 
 def _find(index: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | None:
@@ -104,7 +111,7 @@ def _find(index: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | Non
 def _piecewise_or_whole(source: SourceMap) -> dict[tuple[str, ...], int]:
     if source.layout is not None:
         return chunks.line_index(source.layout, _line_index)
-    return _line_index(source.text)
+    return _line_index(source.decoded())
 
 
 _SURROGATES = re.compile(
@@ -211,7 +218,7 @@ def load(
     except OSError as exc:
         raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
     data, layout = _parse(raw, name, cache_key=str(path.resolve()))
-    source = SourceMap(name, raw.decode("utf-8-sig"), layout)
+    source = SourceMap(name, raw, layout)
     return LoadedSpec(path, data, hashlib.sha256(raw).hexdigest(), source)
 
 

@@ -252,6 +252,10 @@ def test_lines_of_finds_what_line_of_finds(kind: str, tmp_path: Path) -> None:
         doc.warn("w", p)
     assert [d.line for d in doc.diagnostics] == [whole.line_of(p) for p in asked]
     assert source.line_of("#/paths") == whole.line_of("#/paths")
+    # `load` keeps the spec's bytes, not a str (4 bytes a character once one emoji is in it)
+    assert isinstance(source.text, bytes) and source.decoded() == text
+    held = SourceMap("s", ("\ufeff" + text).encode())  # with a byte-order mark
+    assert held.lines_of(asked) == lines and held.line_of(asked[0]) == whole.line_of(asked[0])
 
 
 # -- incremental runs equal cold runs ------------------------------------------------------------
