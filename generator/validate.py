@@ -178,7 +178,7 @@ class _Ids(list[int]):
 
     openapi-spec-validator's schema checker records the schemas it has visited (and
     meta-checked) in lists and asks `id in list` before each one: quadratic in the number of
-    schemas (github.json: 46,660 visits, 36 of 53 s of the validator's time). Same contents,
+    schemas (github.json: 46,660 visits; the validator's CPU 18.9 -> 11.4 s). Same contents,
     same answers; only the lookup is constant-time."""
 
     def __init__(self) -> None:
