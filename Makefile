@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.oagen-installed
 NODE_STAMP := node_modules/.oagen-installed
 
-.PHONY: generate check test test-unit lint bench clean
+.PHONY: generate check test test-unit lint bench bench-quick bench-scale clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ test-unit: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/scaling.py $(SCALING_ARGS)
+
+# minutes, not the hour of `make bench`: small specs, one run, no scaling
+bench-quick: $(STAMP)
+	$(PY) bench/run.py --quick
+
+# the largest specs (github.json, jira.json) against openapi-python-client, and github.json's
+# growth from 150 to 1,200 operations; one run each (about 10 minutes on 2 cores)
+bench-scale: $(STAMP)
+	$(PY) bench/run.py --scale --output bench/results-scale.md
+	$(PY) bench/scaling.py --source scale/github.json --sizes 150,300,600,1200 --runs 1 \
+		--output bench/scaling-github.md
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -1,6 +1,7 @@
 """How oagen's time and memory grow with the number of operations (issue 6: 100, 300, 700).
 
     python bench/scaling.py [--runs N] [--sizes 100,300,700] [--peers opc]
+    python bench/scaling.py --source scale/github.json --sizes 150,300,600,1200 --runs 1
 
 Cuts `corpus/okta-management` (732 operations, one file) down to its first N operations and
 the components they reach (the `$ref` closure), writes each cut as JSON, and generates it
@@ -77,8 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,300,700")
     parser.add_argument("--peers", default="opc", help="comma-separated subset of opc,oag")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=SOURCE,
+        help=f"the spec to cut, relative to the shared specs folder (default {SOURCE})",
+    )
     args = parser.parse_args(argv)
-    source = shared_specs_dir() / SOURCE
+    source = shared_specs_dir() / args.source
     if not source.is_file():
         log(f"skipped: {source} is absent (../shared/specs is not beside this clone)")
         return 0
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             spec, schemas = cut(doc, size)
-            path = scratch / f"okta-{size}.json"
+            path = scratch / f"cut-{size}.json"
             path.write_text(json.dumps(spec), encoding="utf-8")
             results: dict[str, list[Any]] = {"oagen": [], **{p: [] for p in peers}}
             for run in range(args.runs):
@@ -116,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{size} operations done")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    report = _markdown(rows, list(peers), started, args.runs)
+    report = _markdown(rows, list(peers), started, args.runs, args.source)
     print(report)
     args.output.write_text(report, encoding="utf-8")
     return 0
@@ -132,7 +139,9 @@ def _med(outcomes: list[Any], attr: str) -> float | None:
     return statistics.median(getattr(o, attr) for o in outcomes) if outcomes else None
 
 
-def _markdown(rows: list[dict[str, Any]], peers: list[str], started: str, runs: int) -> str:
+def _markdown(
+    rows: list[dict[str, Any]], peers: list[str], started: str, runs: int, source: Path = SOURCE
+) -> str:
     tools = ["oagen", *peers]
     head = "| operations | schemas | " + " | ".join(
         f"{PEER_LABEL.get(t, t)} wall, cpu, peak memory | {t} ms/op | {t} growth" for t in tools
@@ -141,7 +150,7 @@ def _markdown(rows: list[dict[str, Any]], peers: list[str], started: str, runs: 
         "# oagen scaling",
         "",
         f"Date: {started}. `python bench/scaling.py --runs {runs}`: the first N operations of "
-        f"`{SOURCE}` and the components they reach, generated cold; medians of {runs} run(s), "
+        f"`{source}` and the components they reach, generated cold; medians of {runs} run(s), "
         "tools alternating. Growth: time at N over time at the smallest N, beside the ratio "
         "of operations.",
         "",

@@ -10,6 +10,7 @@ reference is reported and read as an empty mapping. Pointers are written with `g
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from generator import pointer as jsonpointer
@@ -23,16 +24,30 @@ class Document:
     def __init__(self, data: dict[str, Any], source: SourceMap) -> None:
         self.data = data
         self.source = source
-        self.diagnostics: list[Diagnostic] = []
+        self._located: list[Diagnostic] = []
+        self._pending: list[Diagnostic] = []  # not yet located (line None)
 
     # -- diagnostics -------------------------------------------------------------------------
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """The findings so far, in order, each with its line in the spec file.
+
+        Findings are located in batches, when read: one pass over the spec text finds the
+        lines of all of them (`SourceMap.lines_of`), without keeping an index of every node
+        (on github.json that index is 258,000 entries and ~70 MiB)."""
+        if self._pending:
+            lines = self.source.lines_of(d.pointer for d in self._pending)
+            self._located += [replace(d, line=lines[d.pointer]) for d in self._pending]
+            self._pending = []
+        return list(self._located)
+
     def warn(self, message: str, ptr: str) -> None:
         """Record a warning at `ptr` (located in the spec file through the source map)."""
-        self.diagnostics.append(warning(message, ptr, self.source.file, self.source.line_of(ptr)))
+        self._pending.append(warning(message, ptr, self.source.file))
 
     def fail(self, message: str, ptr: str) -> None:
         """Record an error at `ptr` (located in the spec file through the source map)."""
-        self.diagnostics.append(error(message, ptr, self.source.file, self.source.line_of(ptr)))
+        self._pending.append(error(message, ptr, self.source.file))
 
     # -- the tree ----------------------------------------------------------------------------
     def components(self, kind: str) -> dict[str, Any]:

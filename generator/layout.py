@@ -30,13 +30,13 @@ INDENT = "    "
 # -- docstrings ------------------------------------------------------------------------------
 
 
-def docstring_body(text: str, depth: int) -> str:
+def docstring_body(text: str, depth: int, attribute: bool = False) -> str:
     """The inside of a `\"\"\"` docstring at `depth` (indent levels) as black leaves it.
 
     `text` is already escaped for a triple-quoted string. black re-indents continuation lines
     to the docstring's indent (PEP 257 trimming), strips trailing spaces, pads a leading or
     trailing quote, and moves the closing quotes to their own line when the last line would
-    not fit them.
+    not fit them. `attribute`: the string after a class attribute (black keeps the pad there).
     """
     indent = INDENT * depth
     if "\n" in text:
@@ -62,6 +62,10 @@ def docstring_body(text: str, depth: int) -> str:
     lines = body.splitlines()
     last_length = len(lines[-1]) if body and not body.endswith("\n") else 0
     if len(lines) > 1 and last_length + 3 > LINE:
+        # black's first pass pads a closing quote and then moves the quotes to their own
+        # line; its second pass strips the pad, which is now trailing whitespace
+        if body.endswith('" ') and not attribute:
+            body = body[:-1]
         body += "\n" + indent
     return body
 
@@ -279,10 +283,19 @@ def annotated(name: str, annotation: str, default: str, depth: int, trailing: st
     indent = INDENT * depth
     suffix = (f" = {default}" if default else "") + trailing
     if default and len(indent + name + ": " + annotation + suffix) > LINE:
+        split = _split_default(name, annotation, default, depth, trailing)
+        if split is not None:
+            return split
         # black splits the right-hand side first when the rest then fits: `= (`, default, `)`
         head = f"{indent}{name}: {flat(parse(annotation))} = ("
         if len(head) <= LINE and len(indent + INDENT + default) <= LINE:
             return "\n".join([head, indent + INDENT + default, indent + ")" + trailing])
+        node = parse(default)
+        if len(head) <= LINE and not trailing and isinstance(node, Bracket) and node.items:
+            # a field whose default does not fit inside the parentheses either: black splits
+            # the default there in turn
+            inner = lines("", node, "", depth + 1)
+            return "\n".join([head, *inner, indent + ")"])
     return statement(f"{name}: ", annotation, suffix, depth, optional_parens=True)
 
 
@@ -295,6 +308,22 @@ def def_head(name: str, params: str, returns: str, depth: int) -> str:
         return line
     comma = "" if "," in params else ","
     return f"{indent}def {name}(\n{indent}{INDENT}{params}{comma}\n{indent}) -> {returns}:"
+
+
+def _split_default(
+    name: str, annotation: str, default: str, depth: int, trailing: str
+) -> str | None:
+    """`name: annotation = call(...)` split at the default's own brackets, where black prefers
+    that to parenthesising the default (black's `_prefer_split_rhs_oop_over_rhs`): the default
+    is a non-empty call or display and the line up to its opening bracket fits. None otherwise.
+    """
+    node = parse(default)
+    if not isinstance(node, Bracket) or not node.items:
+        return None
+    prefix = f"{name}: {flat(parse(annotation))} = "
+    if len(INDENT * depth + prefix + node.head + node.open) > LINE:
+        return None
+    return "\n".join(_bracket(prefix, node, trailing, depth))
 
 
 def import_from(module: str, names: list[str], depth: int = 0) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,9 @@ class SourceMap:
     """
 
     file: str
-    text: str
+    # the spec's text, or its bytes (UTF-8), decoded each time lines are looked up: held as a
+    # `str`, a 13 MB spec with one emoji in it takes 4 bytes per character (github.json: 50 MiB)
+    text: str | bytes
     layout: chunks.Layout | None = field(default=None, repr=False)  # when parsed in pieces
     _index: dict[tuple[str, ...], int] | None = field(default=None, repr=False)
     _by_last: dict[str, list[tuple[str, ...]]] | None = field(default=None, repr=False)
@@ -75,19 +78,40 @@ class SourceMap:
 
     def line_of(self, pointer: str) -> int | None:
         """The line of `pointer`, else of its nearest existing ancestor; None if unknown."""
-        index = self._lines()
-        if not index:
-            return None
-        path = jsonpointer.split(pointer)
-        while path and path not in index:
-            path = path[:-1]
-        return index.get(path, 1)
+        return _find(self._lines(), jsonpointer.split(pointer))
+
+    def lines_of(self, pointers: Iterable[str]) -> dict[str, int | None]:
+        """`line_of` of each pointer, in one pass over the text that keeps only the lines of
+        these pointers and their ancestors (the whole index is kept only once built, or
+        when the document was parsed in pieces, whose indexes are cached)."""
+        paths = {p: jsonpointer.split(p) for p in pointers}
+        if self._index is not None or self.layout is not None or len(paths) <= 1:
+            return {p: self.line_of(p) for p in paths}
+        wanted = {path[:n] for path in paths.values() for n in range(len(path) + 1)}
+        try:
+            index = _line_index(self.decoded(), wanted)
+        except (yaml.YAMLError, RecursionError):
+            index = {}
+        return {p: _find(index, path) for p, path in paths.items()}
+
+
+    def decoded(self) -> str:
+        """The spec's text."""
+        return self.text if isinstance(self.text, str) else self.text.decode("utf-8-sig")
+
+
+def _find(index: dict[tuple[str, ...], int], path: tuple[str, ...]) -> int | None:
+    if not index:
+        return None
+    while path and path not in index:
+        path = path[:-1]
+    return index.get(path, 1)
 
 
 def _piecewise_or_whole(source: SourceMap) -> dict[tuple[str, ...], int]:
     if source.layout is not None:
         return chunks.line_index(source.layout, _line_index)
-    return _line_index(source.text)
+    return _line_index(source.decoded())
 
 
 _SURROGATES = re.compile(
@@ -103,8 +127,11 @@ def _pair(match: re.Match[str]) -> str:
     return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
 
 
-def _line_index(text: str) -> dict[tuple[str, ...], int]:
-    """path (tuple of pointer tokens) -> 1-based line, for every key and item in the document.
+def _line_index(
+    text: str, wanted: Container[tuple[str, ...]] | None = None
+) -> dict[tuple[str, ...], int]:
+    """path (tuple of pointer tokens) -> 1-based line, for every key and item in the document
+    (only the paths in `wanted`, when given).
 
     JSON's surrogate-pair escapes (`"\\ud83d\\udc4d"`), which YAML's scanner refuses, are read
     as the characters they stand for first (lines do not move).
@@ -128,7 +155,9 @@ def _line_index(text: str) -> dict[tuple[str, ...], int]:
                 if top[2] is None:
                     key = event.value if kind is yaml.ScalarEvent else "?"
                     top[2] = key
-                    index.setdefault((*top[1], key), event.start_mark.line + 1)
+                    keyed = (*top[1], key)
+                    if wanted is None or keyed in wanted:
+                        index.setdefault(keyed, event.start_mark.line + 1)
                     if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
                         continue
                     path = (*top[1], "?")  # a complex key: indexed under "?"
@@ -138,7 +167,8 @@ def _line_index(text: str) -> dict[tuple[str, ...], int]:
             else:
                 path = (*top[1], str(top[2]))
                 top[2] += 1
-                index.setdefault(path, event.start_mark.line + 1)
+                if wanted is None or path in wanted:
+                    index.setdefault(path, event.start_mark.line + 1)
         if kind is yaml.MappingStartEvent:
             stack.append([True, path, None])
         elif kind is yaml.SequenceStartEvent:
@@ -188,7 +218,7 @@ def load(
     except OSError as exc:
         raise SpecError([error(f"cannot read: {exc.strerror or exc}", file=name)]) from None
     data, layout = _parse(raw, name, cache_key=str(path.resolve()))
-    source = SourceMap(name, raw.decode("utf-8-sig"), layout)
+    source = SourceMap(name, raw, layout)
     return LoadedSpec(path, data, hashlib.sha256(raw).hexdigest(), source)
 
 

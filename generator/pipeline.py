@@ -153,10 +153,14 @@ def generate(
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     rendered = render(api, settings)
+    # the validator's verdict before formatting: its forked process ends, and the parsed
+    # document (now held only by the validator's fallback) is released, before black's
+    # helper forks; the peak memory of the process tree is at formatting
+    diagnostics = _finish(analysis, config)
     progress("format", 7, steps, f"{len(rendered)} files")
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
     formatted = format_files(rendered, verbatim=static)
-    diagnostics = _finish(analysis, config)
+    del rendered
     surface = diff.surface(api)
     files = {**formatted, diff.SURFACE_FILE: diff.surface_text(surface)}
     manifest = {

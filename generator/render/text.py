@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 
 
-def docstring(text: str, depth: int = 0) -> str:
-    """Text made safe for the inside of a triple-quoted docstring at `depth` indent levels.
+def docstring(text: str, depth: int = 0, attribute: bool = False) -> str:
+    """Text made safe for the inside of a triple-quoted docstring at `depth` indent levels
+    (`attribute`: the string after a class attribute, which black treats differently).
 
     Long lines are wrapped to fit 88 columns at that indent; the result is laid out as black
     lays out docstrings (`layout.docstring_body`), so black finds nothing to change.
@@ -56,7 +57,7 @@ def docstring(text: str, depth: int = 0) -> str:
     )
     if out.endswith('"'):
         out = out[:-1] + '\\"'
-    return layout.docstring_body(out, depth)
+    return layout.docstring_body(out, depth, attribute)
 
 
 def pyrepr(value: Any) -> str:
