@@ -65,9 +65,13 @@ class ClientContext:
     docstring: str
     imports: str
     group_imports: tuple[str, ...]  # the group classes, imported for type checkers only
-    group_bases: str  # the typed `_Operations`'s bases: every group class, `rt.SyncClient`
+    operations_head: (
+        str  # the typed `class _Operations(<every group class>, rt.SyncClient):`
+    )
     group_table: tuple[str, ...]  # `rt.Groups` entries: "module:Class": (method, ...)
-    async_finder: str  # `rt.Wrapped(...)` of `AsyncClient`'s methods (paged ones their own way)
+    async_finder: (
+        str  # `rt.Wrapped(...)` of `AsyncClient`'s methods (paged ones their own way)
+    )
     client_docstring: str
     async_docstring: str
     settings: tuple[str, ...]  # the class attributes both clients carry
@@ -84,7 +88,9 @@ class ClientContext:
     async_namespaces: tuple[str, ...] = ()
 
 
-def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
+def render(
+    api: Api, settings: Settings, views: list[OpView], header: str
+) -> dict[str, str]:
     """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
     pkg = settings.package
     plan = namespaces.plan([v.op for v in views], settings.group_by)
@@ -98,7 +104,9 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
         c=_ops(api, settings, named if plan.namespaces else views)
     )
     context = _client(api, settings, views, groups, plan)
-    out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(c=context)
+    out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(
+        c=context
+    )
     return out
 
 
@@ -127,7 +135,9 @@ def method_docstring(view: OpView) -> str:
     if view.errors:
         lines += ["", "Raises:"]
         for e in view.errors:
-            lines.append(f"    {e.exception}: {e.status} {one_line(e.description, 100)}")
+            lines.append(
+                f"    {e.exception}: {e.status} {one_line(e.description, 100)}"
+            )
     return docstring("\n".join(lines), 2)
 
 
@@ -178,9 +188,16 @@ def _overloads(view: OpView) -> tuple[str, ...]:
     out = []
     for line, returns in cases:
         params = [line if p is flag else p.code for p in view.params]
-        head = ["    @overload", f"    def {view.op.name}(", "        self,", "        *,"]
+        head = [
+            "    @overload",
+            f"    def {view.op.name}(",
+            "        self,",
+            "        *,",
+        ]
         options = [f"        {o}," for o in _OPTIONS]
-        tail = layout.statement(") -> ", returns, ": ...", 1, optional_parens=True, returns=True)
+        tail = layout.statement(
+            ") -> ", returns, ": ...", 1, optional_parens=True, returns=True
+        )
         out.append("\n".join([*head, *params, *options, tail]))
     return tuple(out)
 
@@ -217,9 +234,13 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
             "_client_" + (naming.snake(tag, fallback="default") if tag else "default")
         )
         cls = class_names.claim(
-            naming.pascal(tag, fallback="Default") + "Operations" if tag else "Operations"
+            naming.pascal(tag, fallback="Default") + "Operations"
+            if tag
+            else "Operations"
         )
-        imports = Imports().add("collections.abc", "Mapping").add(".", "_ops as ops", RT)
+        imports = (
+            Imports().add("collections.abc", "Mapping").add(".", "_ops as ops", RT)
+        )
         imports.add("._runtime", "UNSET", "Timeout", "Unset")
         imports.update(v.returns_imports for v in members)
         imports.update(p.imports for v in members for p in v.params)
@@ -235,7 +256,9 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
             GroupContext(
                 module=module,
                 cls=cls,
-                docstring=docstring(f"Operations {tagged} of {api.title}: part of `Client`."),
+                docstring=docstring(
+                    f"Operations {tagged} of {api.title}: part of `Client`."
+                ),
                 class_docstring=docstring(f"The operations {tagged}.", 1),
                 imports=imports.block(),
                 methods=methods,
@@ -251,7 +274,12 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
 
 def arg_code(p: Parameter, imports: Imports) -> str:
     """The runtime `Arg(...)` descriptor of a parameter."""
-    parts = [pyrepr(p.name), pyrepr(p.wire), pyrepr(p.location), descriptor(p.type, imports)]
+    parts = [
+        pyrepr(p.name),
+        pyrepr(p.wire),
+        pyrepr(p.location),
+        descriptor(p.type, imports),
+    ]
     if p.required and not p.fixed:
         parts.append("required=True")
     if p.style:
@@ -300,7 +328,16 @@ def paging_code(p: Pagination, imports: Imports) -> str:
     item = descriptor(p.item, imports)
     if item != '"any"':
         parts.append(f"item={item}")
-    for key in ("param", "next", "item_key", "before", "has_more", "total", "pages", "limit"):
+    for key in (
+        "param",
+        "next",
+        "item_key",
+        "before",
+        "has_more",
+        "total",
+        "pages",
+        "limit",
+    ):
         value = getattr(p, key)
         if value:
             parts.append(f"{key}={pyrepr(value)}")
@@ -310,14 +347,20 @@ def paging_code(p: Pagination, imports: Imports) -> str:
     return "Paging(" + ", ".join(parts) + ")"
 
 
-def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = False) -> str:
+def op_code(
+    view: OpView, args: list[str], imports: Imports, brackets: bool = False
+) -> str:
     """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
     op: Operation = view.op
     errors = {}
     for response in op.responses:
         if not response.status.startswith("2") and response.type is not None:
             errors[response.status] = descriptor(response.type, imports)
-    parts = [f"name={pyrepr(op.name)}", f"method={pyrepr(op.method)}", f"path={pyrepr(op.path)}"]
+    parts = [
+        f"name={pyrepr(op.name)}",
+        f"method={pyrepr(op.method)}",
+        f"path={pyrepr(op.path)}",
+    ]
     if args:
         parts.append("args=(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")")
     if view.result != "None":
@@ -325,7 +368,9 @@ def op_code(view: OpView, args: list[str], imports: Imports, brackets: bool = Fa
     if view.result_kind != "json":
         parts.append(f"result_kind={pyrepr(view.result_kind)}")
     if errors:
-        parts.append("errors={" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in errors.items()) + "}")
+        parts.append(
+            "errors={" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in errors.items()) + "}"
+        )
     if op.body is not None:
         parts.append(f"body={pyrepr(op.body.kind)}")
         parts.append(f"content_type={pyrepr(op.body.content_type)}")
@@ -410,7 +455,11 @@ def _client(
     plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
-    imports = Imports().add("collections.abc", "Mapping").add("typing", "TYPE_CHECKING", "ClassVar")
+    imports = (
+        Imports()
+        .add("collections.abc", "Mapping")
+        .add("typing", "TYPE_CHECKING", "ClassVar")
+    )
     imports.add("httpx").add(".", RT).add("._runtime", "Scheme")
     typed = Imports()
     for g in groups:
@@ -420,23 +469,33 @@ def _client(
         typed.add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views if not plan.grouped(v.op.name)]
-    paged = sorted(v.op.name for v in views if v.paging is not None and v.op.name in names)
+    paged = sorted(
+        v.op.name for v in views if v.paging is not None and v.op.name in names
+    )
     params = constructor.params(api, s.api_key_env, imports)
     idempotency = s.idempotency_header or None
-    schemes = ", ".join(f"{pyrepr(x.key)}: {_scheme_code(x)}" for x in api.security_schemes)
+    schemes = ", ".join(
+        f"{pyrepr(x.key)}: {_scheme_code(x)}" for x in api.security_schemes
+    )
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
         ),
         imports=imports.block(),
         group_imports=tuple(typed.block().splitlines()),
-        group_bases=", ".join([*(g.cls for g in groups), "rt.SyncClient"]),
+        operations_head=layout.statement(  # at depth 1 (under `if TYPE_CHECKING:`)
+            "class ",
+            f"_Operations({', '.join([*(g.cls for g in groups), 'rt.SyncClient'])})",
+            ":",
+            1,
+        ).removeprefix(layout.INDENT),
         group_table=lazy.group_table(
             [(g.module, g.cls, [m.name for m in g.methods]) for g in groups]
         ),
         client_docstring=docstring(f"Blocking client for {api.title}.", 1),
         async_docstring=docstring(
-            f"asyncio client for {api.title}; the same methods as `Client`, awaitable.", 1
+            f"asyncio client for {api.title}; the same methods as `Client`, awaitable.",
+            1,
         ),
         settings=(
             f"_package: ClassVar[str] = {pyrepr(s.package)}",
@@ -445,7 +504,9 @@ def _client(
             f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
             f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
             constructor.server_entries(api),
-            f"_schemes: ClassVar[Mapping[str, Scheme]] = {{{schemes}}}",
+            layout.statement(
+                "_schemes: ClassVar[Mapping[str, Scheme]] = ", f"{{{schemes}}}", "", 1
+            ).removeprefix(layout.INDENT),
             "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
             f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
             f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
@@ -467,7 +528,9 @@ def _client(
                 "default_query": "query parameters sent with every request.",
             },
         )
-        + ("http_client: an `httpx.Client` to send requests with (not closed by `close()`).",),
+        + (
+            "http_client: an `httpx.Client` to send requests with (not closed by `close()`).",
+        ),
         init_sync=constructor.init(api, params, "httpx.Client"),
         init_async=constructor.init(api, params, "httpx.AsyncClient"),
         namespaces=tuple(_namespace(ns, ns.cls) for ns in plan.namespaces),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from generator import layout
 from generator.render.text import method_alias, pyrepr
 from generator.render.types import Imports
 
@@ -21,7 +22,9 @@ def typed_models(imports: Imports) -> bool:
     imported for type checkers alone, so that importing the module loads no model."""
     if not imports.discard(".", "models"):
         return False
-    imports.add("typing")  # `typing.TYPE_CHECKING`: `_ops` holds no upper-case name but its ops
+    imports.add(
+        "typing"
+    )  # `typing.TYPE_CHECKING`: `_ops` holds no upper-case name but its ops
     return True
 
 
@@ -45,16 +48,27 @@ def aliases(names: Sequence[str], paged: Collection[str]) -> dict[str, Any]:
     special = [n for n in names if n in paged]
     finder = "rt.Wrapped(rt.async_method, Client"
     if special:
-        finder += ", {" + ", ".join(f"{pyrepr(n)}: rt.async_paged_method" for n in special) + "}"
+        finder += (
+            ", {"
+            + ", ".join(f"{pyrepr(n)}: rt.async_paged_method" for n in special)
+            + "}"
+        )
     return {
         "raw_aliases": lines("rt.raw_method", "Client"),
         "async_aliases": tuple(
             method_alias(
-                n, "rt.async_paged_method" if n in paged else "rt.async_method", "Client", 2
+                n,
+                "rt.async_paged_method" if n in paged else "rt.async_method",
+                "Client",
+                2,
             )
             for n in names
         ),
-        "async_finder": finder + ")",
+        # as black lays out `_lazy = <finder>` in a class under `else:` (depth 2); the template
+        # writes the `_lazy = ` this drops
+        "async_finder": layout.statement("_lazy = ", finder + ")", "", 2).removeprefix(
+            layout.INDENT * 2 + "_lazy = "
+        ),
         "async_raw_aliases": lines("rt.async_raw_method", "AsyncClient"),
         "streaming_aliases": lines("rt.streaming_method", "Client"),
         "async_streaming_aliases": lines("rt.async_streaming_method", "Client"),

@@ -18,7 +18,8 @@ from typing import Any
 
 import black
 import pytest
-from test_layout import assert_black_stable, changed_by_black, rendered
+from black_checks import assert_black_stable, changed_by_black, rendered
+from conftest import SHARED_SPECS
 
 from generator import layout, validate
 from generator.render import docstring
@@ -260,7 +261,7 @@ def test_lines_of_finds_what_line_of_finds(kind: str, tmp_path: Path) -> None:
 
 # -- incremental runs equal cold runs ------------------------------------------------------------
 
-VASTAI_FULL = Path(__file__).resolve().parents[1].parent / "shared/specs/vastai/vastai-full.yaml"
+VASTAI_FULL = SHARED_SPECS / "vastai" / "vastai-full.yaml"
 _EDITS = {
     "summary": re.compile(r"^(\s+summary: )(.+)$", re.M),
     "description": re.compile(r"^(\s+description: )([^>|\n].*)$", re.M),

@@ -6,42 +6,9 @@ render on the seed spec and on two large specs and hold every rendered Python fi
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import black
 import pytest
+from black_checks import changed_by_black, rendered
 from conftest import ROOT, SHARED_SPECS
-
-from generator import pipeline
-from generator.config import Config
-from generator.format import split_header
-
-MODE = black.Mode()
-
-
-def rendered(spec: Path) -> dict[str, str]:
-    captured: dict[str, str] = {}
-
-    def grab(files: dict[str, str], **_: object) -> dict[str, str]:
-        captured.update(files)
-        return files
-
-    original = pipeline.format_files
-    pipeline.format_files = grab  # type: ignore[assignment]
-    try:
-        pipeline.generate(spec, Config(package="p"))
-    finally:
-        pipeline.format_files = original  # type: ignore[assignment]
-    return {k: v for k, v in captured.items() if k.endswith(".py")}
-
-
-def changed_by_black(files: dict[str, str]) -> list[str]:
-    out = []
-    for path, text in sorted(files.items()):
-        body = split_header(text)[1]
-        if black.format_str(body, mode=MODE) != body:
-            out.append(path)
-    return out
 
 
 def test_seed_package_is_rendered_already_formatted() -> None:

@@ -9,25 +9,12 @@ are held to the same in tests/golden/test_layout_packages.py).
 
 from __future__ import annotations
 
-import difflib
-
 import black
 import pytest
+from black_checks import MODE, assert_black_stable
 
 from generator import layout
 from generator.render import docstring, pyrepr
-
-MODE = black.Mode()
-
-
-def assert_black_stable(code: str) -> None:
-    formatted = black.format_str(code, mode=MODE)
-    assert formatted == code, "\n".join(
-        difflib.unified_diff(
-            code.splitlines(), formatted.splitlines(), "layout", "black", lineterm=""
-        )
-    )
-
 
 LONG = "VeryLongModelNameForTesting"
 
