@@ -71,11 +71,21 @@ def requires_shared() -> pytest.MarkDecorator:
 
 
 def generate_package(
-    tmp_path: Path, spec: str | dict[str, Any], *, package: str | None = None, **config: Any
+    tmp_path: Path,
+    spec: str | dict[str, Any],
+    *,
+    package: str | None = None,
+    load: bool = True,
+    **config: Any,
 ) -> tuple[ModuleType, Path]:
     """Write `spec` (YAML text or a dict) to tmp_path, generate a uniquely named package, import it.
 
-    Returns (the imported package, the output folder).
+    Returns (the imported package, the output folder); with `load=False` (a package only run
+    in subprocesses, such as one named like the committed `vastai_api`) nothing is imported.
+
+    Generated packages load their modules lazily, by name: importing a second package under a
+    name already imported replaces the first one's modules for both, so a test that needs the
+    name of another package must not load it in this process.
     """
     import json
 
@@ -89,6 +99,8 @@ def generate_package(
     result = pipeline.generate(spec_path, cfg, display=spec_path.name)
     the_plan = write.plan(out, result.files)
     write.apply(out, result.files, the_plan, {"oagen": "test"})
+    if not load:  # only run in subprocesses: importing it here could mix up two same-named ones
+        return None, out  # type: ignore[return-value]
     return import_from(out, name), out
 
 

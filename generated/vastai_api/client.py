@@ -62,7 +62,7 @@ class Client(_Operations):
         rt.Server("https://console.vast.ai", "Production server"),
     )
     _schemes: ClassVar[Mapping[str, Scheme]] = {
-        "BearerAuth": Scheme("bearer", "header", "Authorization")
+        "BearerAuth": Scheme("bearer", "header", "Authorization"),
     }
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2
@@ -175,7 +175,7 @@ class AsyncClient(_AsyncOperations):
         rt.Server("https://console.vast.ai", "Production server"),
     )
     _schemes: ClassVar[Mapping[str, Scheme]] = {
-        "BearerAuth": Scheme("bearer", "header", "Authorization")
+        "BearerAuth": Scheme("bearer", "header", "Authorization"),
     }
     _default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout(60.0, connect=5.0)
     _default_max_retries: ClassVar[int] = 2

@@ -61,6 +61,7 @@ def test_the_with_options_example_runs(tmp_path: Path, server: Recorder) -> None
         tmp_path,
         (ROOT / "openapi.yaml").read_text(),
         package="vastai_api",
+        load=False,  # run in a subprocess; `vastai_api` here is the committed package
         api_key_env="VAST_API_KEY",
         base_url_env="VAST_URL",
     )
