@@ -51,6 +51,9 @@ bench-scale: $(STAMP)
 	$(PY) bench/run.py --scale --output bench/results-scale.md
 	$(PY) bench/scaling.py --source scale/github.json --sizes 150,300,600,1200 --runs 1 \
 		--output bench/scaling-github.md
+	$(PY) bench/imports.py --generate scale/github.json $(or $(TMPDIR),/tmp)/oagen-bench-imports \
+		github_api repos_get '{"owner": "o", "repo": "r"}' --cli repos get-2 \
+		--output bench/results-imports.md
 
 clean:
 	rm -rf $(VENV) node_modules

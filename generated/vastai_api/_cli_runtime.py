@@ -568,6 +568,7 @@ def _execute(
     dry_run = bool(getattr(ns, "dry_run", False))
     try:
         with client_factory(**options) as client:
+            client._credentials.for_cli = True  # a 401's note names --api-key
             every = bool(getattr(ns, "cli_all", False))
             view = _Call(client, getattr(ns, "cli_body", UNSET), dry_run, every)
             result = getattr(type(client), command.method)(view, **kwargs)

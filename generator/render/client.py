@@ -11,14 +11,13 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, replace
 
-from generator import contract, layout, naming
-from generator.media import accept_header
-from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
-from generator.render import constructor, lazy, namespaces
+from generator import layout, naming
+from generator.model import Api
+from generator.render import constructor, lazy, namespaces, ops
 from generator.render.common import Settings, template
 from generator.render.operations import OpView
 from generator.render.text import docstring, one_line, pyrepr
-from generator.render.types import RT, Imports, descriptor
+from generator.render.types import RT, Imports
 
 
 @dataclass(frozen=True)
@@ -44,17 +43,6 @@ class GroupContext:
     imports: str
     methods: tuple[Method, ...]
     cli_help: tuple[str, ...]  # the entries of the class's `_cli_help` table
-    typed_models: bool = False  # `models` imported for type checkers only
-
-
-@dataclass(frozen=True)
-class OpsContext:
-    """`_ops.py`: the security schemes, shared argument descriptors and one `Op` per operation."""
-
-    imports: str
-    scheme_entries: tuple[str, ...]
-    shared_arg_lines: tuple[str, ...]
-    op_codes: tuple[str, ...]
     typed_models: bool = False  # `models` imported for type checkers only
 
 
@@ -101,7 +89,7 @@ def render(
     # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
     named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=_ops(api, settings, named if plan.namespaces else views)
+        c=ops.context(api, settings, named if plan.namespaces else views)
     )
     context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(
@@ -269,181 +257,6 @@ def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
     return out
 
 
-# -- _ops.py ---------------------------------------------------------------------------------
-
-
-def arg_code(p: Parameter, imports: Imports) -> str:
-    """The runtime `Arg(...)` descriptor of a parameter."""
-    parts = [
-        pyrepr(p.name),
-        pyrepr(p.wire),
-        pyrepr(p.location),
-        descriptor(p.type, imports),
-    ]
-    if p.required and not p.fixed:
-        parts.append("required=True")
-    if p.style:
-        parts.append(f"style={pyrepr(p.style)}")
-    if p.explode is not None:
-        parts.append(f"explode={pyrepr(p.explode)}")
-    for key in contract.CONSTRAINTS:
-        value = getattr(p.constraints, key)
-        if value is not None:
-            parts.append(f"{key}={pyrepr(value)}")
-    imports.add("._runtime", "Arg")
-    return "Arg(" + ", ".join(parts) + ")"
-
-
-def share_args(codes: list[tuple[Parameter, str]]) -> list[tuple[str, str]]:
-    """(constant, `Arg(...)` code) for each argument descriptor used by several operations.
-
-    APIs repeat their path and paging parameters across operations (Twilio: 1,672 arguments,
-    588 distinct); each such descriptor is written once, as a private module constant.
-    """
-    uses: dict[str, int] = {}
-    for _, code in codes:
-        uses[code] = uses.get(code, 0) + 1
-    taken: set[str] = set()
-    done: set[str] = set()
-    out: list[tuple[str, str]] = []
-    for param, code in codes:
-        if uses[code] < 2 or code in done:
-            continue
-        done.add(code)
-        base = "_" + param.name.upper().strip("_")
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}"
-        taken.add(name)
-        out.append((name, code))
-    return out
-
-
-def paging_code(p: Pagination, imports: Imports) -> str:
-    """The runtime `Paging(...)` descriptor of a paginated operation (defaults left out)."""
-    parts = [pyrepr(p.kind)]
-    if p.items:
-        parts.append(f"items={pyrepr(p.items)}")
-    item = descriptor(p.item, imports)
-    if item != '"any"':
-        parts.append(f"item={item}")
-    for key in (
-        "param",
-        "next",
-        "item_key",
-        "before",
-        "has_more",
-        "total",
-        "pages",
-        "limit",
-    ):
-        value = getattr(p, key)
-        if value:
-            parts.append(f"{key}={pyrepr(value)}")
-    if p.start != 1:
-        parts.append(f"start={p.start}")
-    imports.add("._runtime", "Paging")
-    return "Paging(" + ", ".join(parts) + ")"
-
-
-def op_code(
-    view: OpView, args: list[str], imports: Imports, brackets: bool = False
-) -> str:
-    """The operation's `NAME: Op[<result>] = Op(...)` statement, laid out."""
-    op: Operation = view.op
-    errors = {}
-    for response in op.responses:
-        if not response.status.startswith("2") and response.type is not None:
-            errors[response.status] = descriptor(response.type, imports)
-    parts = [
-        f"name={pyrepr(op.name)}",
-        f"method={pyrepr(op.method)}",
-        f"path={pyrepr(op.path)}",
-    ]
-    if args:
-        parts.append("args=(" + ", ".join(args) + ("," if len(args) == 1 else "") + ")")
-    if view.result != "None":
-        parts.append(f"result={view.result}")
-    if view.result_kind != "json":
-        parts.append(f"result_kind={pyrepr(view.result_kind)}")
-    if errors:
-        parts.append(
-            "errors={" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in errors.items()) + "}"
-        )
-    if op.body is not None:
-        parts.append(f"body={pyrepr(op.body.kind)}")
-        parts.append(f"content_type={pyrepr(op.body.content_type)}")
-        if op.body.flattened:
-            parts.append("flattened=True")
-        if op.body.part_types:
-            parts.append(f"part_types={pyrepr(dict(op.body.part_types))}")
-        if op.body.kind == "multipart" and brackets:
-            parts.append("array_brackets=True")
-    if view.events != "None":
-        parts.append(f"events={view.events}")
-    accept = accept_header(op)
-    if accept != "application/json":
-        parts.append(f"accept={pyrepr(accept)}")
-    if op.security:
-        parts.append(f"security={pyrepr(op.security)}")
-    if op.servers:
-        parts.append(f"servers={pyrepr(op.servers)}")
-    if op.deprecated:
-        parts.append("deprecated=True")
-    if view.paging is not None:
-        parts.append(f"paging={paging_code(view.paging, imports)}")
-    imports.update([view.returns_imports, view.result_imports]).add("._runtime", "Op")
-    source = "Op(" + ", ".join(parts) + ")"
-    head = f"{view.const}: Op[{view.returns}] = "
-    if len(head) + 1 <= layout.LINE:
-        return layout.statement(head, source, "", 0, optional_parens=True)
-    # not even `... = (` fits: black breaks the annotation's subscript
-    inner = layout.lines("", layout.parse(view.returns), "", 1)
-    call = layout.lines("] = ", layout.parse(source), "", 0)
-    return "\n".join([f"{view.const}: Op[", *inner, *call])
-
-
-def _scheme_code(scheme: SecurityScheme) -> str:
-    parts = [pyrepr(scheme.kind), pyrepr(scheme.location), pyrepr(scheme.wire)]
-    if scheme.arg != "api_key":
-        parts.append(pyrepr(scheme.arg))
-    if scheme.token_url:
-        parts.append(f"token_url={pyrepr(scheme.token_url)}")
-    return "Scheme(" + ", ".join(parts) + ")"
-
-
-def _ops(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
-    imports = Imports().add("._runtime", "Scheme")
-    codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
-    shared = share_args(codes)
-    names = {code: name for name, code in shared}
-    op_codes, i = [], 0
-    for view in views:
-        args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
-        i += len(view.params)
-        op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
-    typed = lazy.typed_models(imports)
-    return OpsContext(
-        typed_models=typed,
-        imports=imports.block(),
-        scheme_entries=tuple(
-            layout.statement(
-                f"{pyrepr(scheme.key)}: ",
-                _scheme_code(scheme),
-                ",",
-                1,
-            )
-            for scheme in api.security_schemes
-        ),
-        shared_arg_lines=tuple(
-            layout.statement(f"{name} = ", code, "", 0, optional_parens=True)
-            for name, code in shared
-        ),
-        op_codes=tuple(op_codes),
-    )
-
-
 # -- client.py -------------------------------------------------------------------------------
 
 
@@ -473,10 +286,6 @@ def _client(
         v.op.name for v in views if v.paging is not None and v.op.name in names
     )
     params = constructor.params(api, s.api_key_env, imports)
-    idempotency = s.idempotency_header or None
-    schemes = ", ".join(
-        f"{pyrepr(x.key)}: {_scheme_code(x)}" for x in api.security_schemes
-    )
     return ClientContext(
         docstring=docstring(
             f"Clients for {api.title}: `Client` (blocking) and `AsyncClient` (asyncio)."
@@ -497,22 +306,7 @@ def _client(
             f"asyncio client for {api.title}; the same methods as `Client`, awaitable.",
             1,
         ),
-        settings=(
-            f"_package: ClassVar[str] = {pyrepr(s.package)}",
-            f"_version: ClassVar[str] = {pyrepr(api.version)}",
-            f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
-            f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
-            f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
-            constructor.server_entries(api),
-            layout.statement(
-                "_schemes: ClassVar[Mapping[str, Scheme]] = ", f"{{{schemes}}}", "", 1
-            ).removeprefix(layout.INDENT),
-            "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
-            f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
-            f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
-            f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
-            f"_idempotency_header: ClassVar[str | None] = {pyrepr(idempotency)}",
-        ),
+        settings=_class_settings(api, s),
         **lazy.aliases(names, paged),
         args_doc=constructor.args_doc(
             params,
@@ -535,6 +329,28 @@ def _client(
         init_async=constructor.init(api, params, "httpx.AsyncClient"),
         namespaces=tuple(_namespace(ns, ns.cls) for ns in plan.namespaces),
         async_namespaces=tuple(_namespace(ns, ns.async_cls) for ns in plan.namespaces),
+    )
+
+
+def _class_settings(api: Api, s: Settings) -> tuple[str, ...]:
+    """The class attributes `Client` and `AsyncClient` both carry: the configured defaults."""
+    idempotency = s.idempotency_header or None
+    schemes = ", ".join(f"{pyrepr(x.key)}: {ops.scheme_code(x)}" for x in api.security_schemes)
+    return (
+        f"_package: ClassVar[str] = {pyrepr(s.package)}",
+        f"_version: ClassVar[str] = {pyrepr(api.version)}",
+        f"_api_key_env: ClassVar[str | None] = {pyrepr(s.api_key_env)}",
+        f"_base_url_env: ClassVar[str | None] = {pyrepr(s.base_url_env)}",
+        f"_servers: ClassVar[tuple[str, ...]] = {pyrepr(api.servers)}",
+        constructor.server_entries(api),
+        layout.statement(
+            "_schemes: ClassVar[Mapping[str, Scheme]] = ", f"{{{schemes}}}", "", 1
+        ).removeprefix(layout.INDENT),
+        "_default_timeout: ClassVar[httpx.Timeout] = httpx.Timeout("
+        f"{pyrepr(s.timeout)}, connect={pyrepr(s.connect_timeout)})",
+        f"_default_max_retries: ClassVar[int] = {pyrepr(s.max_retries)}",
+        f"_default_retry_after_cap: ClassVar[float] = {pyrepr(s.retry_after_cap)}",
+        f"_idempotency_header: ClassVar[str | None] = {pyrepr(idempotency)}",
     )
 
 

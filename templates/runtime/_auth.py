@@ -136,6 +136,9 @@ class TokenSource:
                 self.accept(response)
 
 
+_NONE_SENT = "No credentials were configured, so none were sent"
+
+
 class Credentials:
     """The credentials a client was given, and how each security scheme sends them."""
 
@@ -145,6 +148,7 @@ class Credentials:
         self.schemes = schemes
         self.values = {k: v for k, v in values.items() if v is not None and v != ""}
         self.tokens: dict[str, TokenSource] = {}
+        self.for_cli = False  # set by the generated CLI: a 401's note names its flag
         client_id, secret = self.values.get("client_id"), self.values.get(
             "client_secret"
         )
@@ -241,7 +245,8 @@ class Credentials:
 
     def note(self, op: Op[Any], client: str, env: str | None) -> str | None:
         """Why a 401/403 may have happened: `op` declares security and the client had no
-        credential for any of its requirements (so the request carried none)."""
+        credential for any of its requirements (so the request carried none). `client` names
+        the class whose arguments to suggest (the CLI's `--api-key` when `for_cli`)."""
         needed: list[Scheme] = []
         for requirement in op.security:
             keys = [k for k in requirement if k in self.schemes]
@@ -250,6 +255,11 @@ class Credentials:
             needed += [self.schemes[k] for k in keys]
         if not needed:
             return None
+        if self.for_cli:  # the generated CLI: its flag (token kinds), else the variable
+            tokens = any(s.kind in _TOKEN_KINDS for s in needed)
+            ways = ["pass --api-key"] if tokens else []
+            ways += [f"set the environment variable {env}"] if env else []
+            return f"{_NONE_SENT}: {' or '.join(ways)}" if ways else None
         if all(s.kind == "basic" for s in needed):
             how = f"pass username= and password= to {client}()"
         else:
@@ -260,4 +270,4 @@ class Credentials:
             how = f"pass {' or '.join(names)} to {client}()"
             if env:
                 how += f" or set the environment variable {env}"
-        return f"No credentials were configured, so none were sent: {how}"
+        return f"{_NONE_SENT}: {how}"

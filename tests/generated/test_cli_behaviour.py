@@ -317,6 +317,7 @@ def test_missing_key_sends_without_it_and_a_401_names_the_variable(cli: Harness)
     assert out == ""
     assert "401" in err and "no key" in err
     assert "No credentials were configured" in err and "VAST_API_KEY" in err
+    assert "pass --api-key or set" in err and "api_key=" not in err  # the CLI's flag
     [request] = cli.requests
     assert "authorization" not in request.headers
 
