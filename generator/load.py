@@ -94,7 +94,6 @@ class SourceMap:
             index = {}
         return {p: _find(index, path) for p, path in paths.items()}
 
-
     def decoded(self) -> str:
         """The spec's text."""
         return self.text if isinstance(self.text, str) else self.text.decode("utf-8-sig")

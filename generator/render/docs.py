@@ -164,29 +164,23 @@ def _python(
     stdlib = "".join(f"import {m}\n" for m in ("datetime", "decimal", "uuid") if imports.has(m))
     names = "Client, models" if imports.has(".", "models") else "Client"
     async_names = "AsyncClient, models" if imports.has(".", "models") else "AsyncClient"
+    call = f"client.{op_name}({call_args})"
+    if paged:  # every item of every page
+        body = f"    for item in {call}:\n        print(item)\n"
+        async_body = f"        async for item in {call}:\n            print(item)\n"
+    else:
+        body = f"    result = {call}\n    print(result)\n"
+        async_body = f"        result = await {call}\n        print(result)\n"
     python = (
         (stdlib + "\n" if stdlib else "") + f"from {settings.package} import {names}\n\n"
-        f"with Client() as client:  # API key from ${settings.api_key_env}\n"
-        f"    result = client.{op_name}({call_args})\n"
-        f"    print(result)\n"
+        f"with Client() as client:  # API key from ${settings.api_key_env}\n" + body
     )
-    if paged:  # every item of every page
-        python = python.replace("    result = client", "    for item in client").replace(
-            f"({call_args})\n    print(result)", f"({call_args}):\n        print(item)"
-        )
     async_python = (
         f"import asyncio\n{stdlib}\nfrom {settings.package} import {async_names}\n\n\n"
-        f"async def main() -> None:\n"
-        f"    async with AsyncClient() as client:\n"
-        f"        result = await client.{op_name}({call_args})\n"
-        f"        print(result)\n\n\n"
-        f"asyncio.run(main())\n"
+        "async def main() -> None:\n    async with AsyncClient() as client:\n"
+        + async_body
+        + "\n\nasyncio.run(main())\n"
     )
-    if paged:
-        async_python = async_python.replace(
-            f"        result = await client.{op_name}({call_args})\n        print(result)",
-            f"        async for item in client.{op_name}({call_args}):\n            print(item)",
-        )
     return python, async_python
 
 
