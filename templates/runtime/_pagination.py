@@ -61,9 +61,7 @@ class Paging:
     param: str | None = None  # the argument the next request sets
     next: Path = ()  # cursor: the next cursor; url: the next URL
     item_key: Path = ()  # cursor: the field of the last item that is the next cursor
-    before: str | None = (
-        None  # cursor: the argument that pages backwards (first item's key)
-    )
+    before: str | None = None  # cursor: pages backwards from the first item's key
     has_more: Path = ()
     total: Path = ()  # the number of items in all pages
     pages: Path = ()  # the number of pages
