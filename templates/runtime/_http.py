@@ -256,17 +256,16 @@ class BaseClient:
         max_retries: int | None,
     ) -> tuple[httpx.Request, int]:
         """The request to send (validated, timeout attached) and how many retries it gets."""
-        if (
-            "self" in args
-        ):  # a generated method's `locals()`: its parameters and options
+        if "self" in args:  # a generated method's `locals()`: parameters, options
             scope = args
             args = {k: v for k, v in scope.items() if k not in _SCOPE_NAMES}
             extra_headers = scope.get("extra_headers", extra_headers)
             extra_query = scope.get("extra_query", extra_query)
             timeout = scope.get("timeout", timeout)
             max_retries = scope.get("max_retries", max_retries)
-        if max_retries is not None:
-            checked_retries(max_retries)
+        retries = (
+            self.max_retries if max_retries is None else checked_retries(max_retries)
+        )
         # build_request <- _prepare <- _send <- _call <- the generated method <- the caller
         request = self.build_request(
             op,
@@ -286,7 +285,6 @@ class BaseClient:
             # one key per call, the same on each of its retries: the server can tell a
             # retry from a new request (a key given in the headers is kept)
             request.headers[header] = str(uuid.uuid4())
-        retries = self.max_retries if max_retries is None else max_retries
         return request, retries
 
     def _transport_retry(
