@@ -109,10 +109,8 @@ def security_schemes(doc: Document) -> tuple[SecurityScheme, ...]:
         desc = _text(scheme.get("description"))
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             out.append(SecurityScheme(str(key), "basic", description=desc))
-        elif kind == "oauth2" and _token_url(scheme):
-            out.append(
-                SecurityScheme(str(key), "oauth2", description=desc, token_url=_token_url(scheme))
-            )
+        elif kind == "oauth2" and (token_url := _token_url(scheme)):
+            out.append(SecurityScheme(str(key), "oauth2", description=desc, token_url=token_url))
         elif kind in ("http", "oauth2", "openIdConnect"):
             out.append(SecurityScheme(str(key), "bearer", description=desc))
         elif kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie"):
