@@ -190,6 +190,10 @@ class _Reader:
             raise _Unusable(f"no field {_text(path)} ({what}) in the success response")
         return path
 
+    def declared(self, raw: dict[str, Any], key: str, root: str = "$") -> tuple[PathStep, ...]:
+        """The field of the success response that `raw[key]` names, () when it names none."""
+        return self.field(parse_path(raw[key], root), key) if key in raw else ()
+
     def find(
         self, names: tuple[str, ...], kind: str | None = None
     ) -> tuple[tuple[str, ...], Field] | None:
@@ -249,10 +253,7 @@ def _oagen(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) -
         raise _Unusable("`kind` must be cursor, offset, page, link or url")
     items = parse_path(raw.get("items", "$"))
     item = reader.items(items)
-    has_more, total, pages = (
-        reader.field(parse_path(raw[k]), k) if k in raw else ()
-        for k in ("has_more", "total", "pages")
-    )
+    has_more, total, pages = (reader.declared(raw, k) for k in ("has_more", "total", "pages"))
     next_path = parse_path(raw["next"]) if "next" in raw else ()
     if kind in ("cursor", "url") and not next_path:
         raise _Unusable(f"kind {kind} needs `next` (where the next cursor or URL is)")
@@ -291,7 +292,7 @@ def _speakeasy(raw: dict[str, Any], reader: _Reader, params: _Params, source: st
     if kind == "url":
         if "nextUrl" not in outputs:
             raise _Unusable("type url needs outputs.nextUrl")
-        next_url = reader.field(parse_path(outputs["nextUrl"]), "nextUrl")
+        next_url = reader.declared(outputs, "nextUrl")
         return Pagination("url", source, "url", items, reader.items(items), next=next_url)
     if kind == "cursor":
         if "cursor" not in inputs or "nextCursor" not in outputs:
@@ -306,11 +307,7 @@ def _speakeasy(raw: dict[str, Any], reader: _Reader, params: _Params, source: st
         page_kind: PagingKind = "offset" if "offset" in inputs else "page"
         if page_kind not in inputs:
             raise _Unusable("type offsetLimit needs an input of type offset or page")
-        pages = (
-            reader.field(parse_path(outputs["numPages"]), "numPages")
-            if "numPages" in outputs
-            else ()
-        )
+        pages = reader.declared(outputs, "numPages")
         item = reader.items(items)
         param, limit = inputs[page_kind], inputs.get("limit")
         return Pagination(
@@ -331,7 +328,7 @@ def _fern(raw: dict[str, Any], reader: _Reader, params: _Params, source: str) ->
     if "cursor" in raw:
         if "next_cursor" not in raw:
             raise _Unusable("cursor pagination needs next_cursor")
-        next_path = reader.field(parse_path(raw["next_cursor"], "$response"), "next_cursor")
+        next_path = reader.declared(raw, "next_cursor", "$response")
         next_path, key = _last_item(items, next_path)
         return Pagination(
             "cursor", source, "cursor", items, item, request("cursor"), next_path, key
