@@ -311,7 +311,7 @@ def _client(
         args_doc=constructor.args_doc(
             params,
             {
-                "base_url": f"default: `{s.base_url_env}`, else {docstring(server)}.",
+                "base_url": f"default: `{s.base_url_env}`, else {server}.",  # escaped by args_doc
                 "timeout": "seconds or an `httpx.Timeout` (default: connect "
                 f"{pyrepr(s.connect_timeout)} s, read {pyrepr(s.timeout)} s).",
                 "max_retries": "retries on connection errors, 408, 429, 502-504 "
