@@ -190,7 +190,7 @@ _exports = _all_parts("_runtime.py")
 RUNTIME_EXPORTS: tuple[str, ...] = tuple(_exports[0])
 RUNTIME_NAMES: tuple[str, ...] = tuple(n for part in _exports for n in part)
 CLIENT_ATTRIBUTES = _client_attributes()
-CALL_OPTIONS: tuple[str, ...] = tuple(_literal("_http.py", "CALL_OPTIONS"))
+CALL_OPTIONS: tuple[str, ...] = tuple(_literal("_validation.py", "CALL_OPTIONS"))
 # What `BaseClient(...)` takes: `base_url`, `timeout`, ..., `credentials`, `server_variables`.
 CLIENT_PARAMETERS: tuple[str, ...] = _client_parameters()
 STATUS_ERRORS = _status_errors()

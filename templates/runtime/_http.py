@@ -55,17 +55,14 @@ from ._retry import (
 )
 from ._servers import Server, server_url
 from ._streaming import AsyncStream, Stream, keeps_open, streams
+from ._validation import CALL_OPTIONS
 
-if (
-    TYPE_CHECKING
-):  # only for the type checker: at run time annotations stay strings (3.10+)
+# only for the type checker: at run time annotations stay strings (3.10+)
+if TYPE_CHECKING:
     from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
 
 T = TypeVar("T")
 
-# The options every generated method takes besides the operation's own arguments (the
-# keyword-only parameters of `_call` after `args`).
-CALL_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
 # A generated method calls `self._call(ops.<OP>, locals())`: these names in that mapping are
 # the method's own `self` and the per-call options, not arguments of the operation.
 _SCOPE_NAMES = frozenset({"self", *CALL_OPTIONS})

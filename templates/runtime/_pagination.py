@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urljoin
 import httpx
 
 from ._descriptors import UNSET, Descriptor, decode
-from ._validation import Arg
+from ._validation import CALL_OPTIONS, Arg
 
 if TYPE_CHECKING:
     from ._operation import Op
@@ -46,9 +46,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = ParamSpec("P")
 Path = tuple[str | int, ...]  # wire names, and indexes into arrays (-1: the last item)
-
-# the per-call options a next request repeats (`_http.CALL_OPTIONS`)
-_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +100,8 @@ def split_call(
     `locals()` holds both, and its `self`."""
     scope = dict(args)
     if "self" in scope:
-        options = {**options, **{k: scope[k] for k in _OPTIONS if k in scope}}
-    plain = {k: v for k, v in scope.items() if k != "self" and k not in _OPTIONS}
+        options = {**options, **{k: scope[k] for k in CALL_OPTIONS if k in scope}}
+    plain = {k: v for k, v in scope.items() if k != "self" and k not in CALL_OPTIONS}
     return plain, options
 
 
@@ -379,7 +376,7 @@ def page_of(
     holds the call's options by name (the `locals()` of the client's `_call`)."""
     if op.paging is None:
         return None
-    options = {k: scope[k] for k in _OPTIONS if k in scope}
+    options = {k: scope[k] for k in CALL_OPTIONS if k in scope}
     plain, chosen = split_call(args, options)
     return functools.partial(page, client, op, plain, chosen)
 

@@ -62,7 +62,6 @@ from ._errors import (
     error_class,
 )
 from ._http import (
-    CALL_OPTIONS,
     AsyncClient,
     BaseClient,
     SyncClient,
@@ -114,6 +113,7 @@ from ._streaming import (
     streaming_method,
 )
 from ._validation import (
+    CALL_OPTIONS,
     CONSTRAINTS,
     Arg,
     validate,
