@@ -38,13 +38,37 @@ def group_table(groups: Sequence[tuple[str, str, Sequence[str]]]) -> tuple[str, 
     return tuple(table)
 
 
+def alias_lines(
+    names: Sequence[str], paged: Collection[str], owner: str, async_owner: str, depth: int
+) -> dict[str, tuple[str, ...]]:
+    """The typed alias lines (`name = rt.<wrapper>(<owner>.name)`) of the raw, streaming and
+    asyncio classes of `owner` (a client or a namespace), at `depth`: each reuses `owner`'s
+    method but the async raw one, which reuses `async_owner`'s (a paged method is wrapped by
+    `rt.async_paged_method`)."""
+
+    def lines(wrapper: str, cls: str = owner) -> tuple[str, ...]:
+        return tuple(method_alias(n, wrapper, cls, depth) for n in names)
+
+    return {
+        "raw_aliases": lines("rt.raw_method"),
+        "async_aliases": tuple(
+            method_alias(
+                n,
+                "rt.async_paged_method" if n in paged else "rt.async_method",
+                owner,
+                depth,
+            )
+            for n in names
+        ),
+        "async_raw_aliases": lines("rt.async_raw_method", async_owner),
+        "streaming_aliases": lines("rt.streaming_method"),
+        "async_streaming_aliases": lines("rt.async_streaming_method"),
+    }
+
+
 def aliases(names: Sequence[str], paged: Collection[str]) -> dict[str, Any]:
-    """The typed alias lines of the raw, streaming and asyncio classes, and the finder of
-    `AsyncClient`'s methods (a paged one is wrapped by `rt.async_paged_method`)."""
-
-    def lines(wrapper: str, owner: str) -> tuple[str, ...]:
-        return tuple(method_alias(n, wrapper, owner, 2) for n in names)
-
+    """The typed alias lines of the client's raw, streaming and asyncio classes, and the
+    finder of `AsyncClient`'s methods (a paged one is wrapped by `rt.async_paged_method`)."""
     special = [n for n in names if n in paged]
     finder = "rt.Wrapped(rt.async_method, Client"
     if special:
@@ -54,22 +78,10 @@ def aliases(names: Sequence[str], paged: Collection[str]) -> dict[str, Any]:
             + "}"
         )
     return {
-        "raw_aliases": lines("rt.raw_method", "Client"),
-        "async_aliases": tuple(
-            method_alias(
-                n,
-                "rt.async_paged_method" if n in paged else "rt.async_method",
-                "Client",
-                2,
-            )
-            for n in names
-        ),
+        **alias_lines(names, paged, "Client", "AsyncClient", 2),
         # as black lays out `_lazy = <finder>` in a class under `else:` (depth 2); the template
         # writes the `_lazy = ` this drops
         "async_finder": layout.statement("_lazy = ", finder + ")", "", 2).removeprefix(
             layout.INDENT * 2 + "_lazy = "
         ),
-        "async_raw_aliases": lines("rt.async_raw_method", "AsyncClient"),
-        "streaming_aliases": lines("rt.streaming_method", "Client"),
-        "async_streaming_aliases": lines("rt.async_streaming_method", "Client"),
     }

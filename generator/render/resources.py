@@ -19,7 +19,7 @@ from generator.render.client import Method, _cli_help, _method, method_docstring
 from generator.render.common import Settings, template
 from generator.render.namespaces import Namespace, Plan
 from generator.render.operations import OpView
-from generator.render.text import docstring, method_alias
+from generator.render.text import docstring
 from generator.render.types import RT, Imports
 
 
@@ -90,16 +90,7 @@ def _context(api: Api, ns: Namespace, views: list[OpView], plan: Plan) -> Resour
         ),
         methods=tuple(methods),
         cli_help=cli_help,
-        raw_aliases=tuple(method_alias(n, "rt.raw_method", cls) for n in names),
-        streaming_aliases=tuple(method_alias(n, "rt.streaming_method", cls) for n in names),
-        async_aliases=tuple(
-            method_alias(n, "rt.async_paged_method" if n in paged else "rt.async_method", cls)
-            for n in names
-        ),
-        async_raw_aliases=tuple(method_alias(n, "rt.async_raw_method", async_cls) for n in names),
-        async_streaming_aliases=tuple(
-            method_alias(n, "rt.async_streaming_method", cls) for n in names
-        ),
+        **lazy.alias_lines(names, paged, cls, async_cls, 1),
         heads=_heads(cls, async_cls),
     )
 
