@@ -47,8 +47,8 @@ from ._request import (
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_AFTER_CAP,
-    IDEMPOTENT,
     checked_retries,
+    idempotent,
     parse_retry_after,
     retry_delay,
     transport_retry_delay,
@@ -274,11 +274,7 @@ class BaseClient:
         chosen = self.timeout if timeout is UNSET or timeout is None else timeout
         request.extensions["timeout"] = _to_timeout(chosen).as_dict()
         header = self._idempotency_header
-        if (
-            header
-            and op.method.upper() not in IDEMPOTENT
-            and header not in request.headers
-        ):
+        if header and not idempotent(op.method) and header not in request.headers:
             # one key per call, the same on each of its retries: the server can tell a
             # retry from a new request (a key given in the headers is kept)
             request.headers[header] = str(uuid.uuid4())
