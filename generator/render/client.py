@@ -129,17 +129,19 @@ def method_docstring(view: OpView) -> str:
     return docstring("\n".join(lines), 2)
 
 
-def _method(view: OpView) -> Method:
+def _method(view: OpView, name: str | None = None) -> Method:
+    """The method of `view`'s operation, named `name` (a namespace's) or as the operation."""
+    name = name or view.op.name
     call = f"self._call(ops.{view.const}, locals())"
     return Method(
-        name=view.op.name,
+        name=name,
         params=tuple(p.code for p in view.params),
         returns_line=layout.statement(
             ") -> ", view.returns, ":", 1, optional_parens=True, returns=True
         ),
         docstring=method_docstring(view),
         body_line=layout.statement("return ", call, "", 2, optional_parens=True),
-        overloads=_overloads(view),
+        overloads=_overloads(view, name),
     )
 
 
@@ -151,7 +153,7 @@ _OPTIONS = (
 )
 
 
-def _overloads(view: OpView) -> tuple[str, ...]:
+def _overloads(view: OpView, name: str) -> tuple[str, ...]:
     """`@overload` stubs where a boolean `stream` body property picks the answer's type, as
     OpenAI's `stream: true` does: `Stream[T]` for `stream=True`, the model for `False` or
     none given, either for a `bool`. Empty for every other operation."""
@@ -178,7 +180,7 @@ def _overloads(view: OpView) -> tuple[str, ...]:
         params = [line if p is flag else p.code for p in view.params]
         head = [
             "    @overload",
-            f"    def {view.op.name}(",
+            f"    def {name}(",
             "        self,",
             "        *,",
         ]

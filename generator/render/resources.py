@@ -9,13 +9,12 @@ their base, `Resource`, which hands each call to the client. `namespaces.plan` n
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from generator import layout
 from generator.model import Api
 from generator.render import lazy, namespaces
-from generator.render.client import Method, _cli_help, _method, method_docstring
+from generator.render.client import Method, _cli_help, _method
 from generator.render.common import Settings, template
 from generator.render.namespaces import Namespace, Plan
 from generator.render.operations import OpView
@@ -64,11 +63,7 @@ def _context(api: Api, ns: Namespace, views: list[OpView], plan: Plan) -> Resour
     imports.add("._runtime", "UNSET", "Timeout", "Unset").add("._resource", "Resource")
     imports.update(v.returns_imports for v in views)
     imports.update(p.imports for v in views for p in v.params)
-    methods = []
-    for view in views:
-        renamed = dataclasses.replace(view.op, name=plan.method(view.op.name))
-        method = _method(dataclasses.replace(view, op=renamed))
-        methods.append(dataclasses.replace(method, docstring=method_docstring(view)))
+    methods = [_method(view, plan.method(view.op.name)) for view in views]
     if any(m.overloads for m in methods):
         imports.add("typing", "Literal", "overload")
     cli_help = _cli_help(views)
