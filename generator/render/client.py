@@ -284,9 +284,7 @@ def _client(
         typed.add("." + ns.module, ns.cls, ns.async_cls)
     server = api.servers[0] if api.servers else "none"
     names = [v.op.name for v in views if not plan.grouped(v.op.name)]
-    paged = sorted(
-        v.op.name for v in views if v.paging is not None and v.op.name in names
-    )
+    paged = {v.op.name for v in views if v.paging is not None} & set(names)
     params = constructor.params(api, s.api_key_env, imports)
     return ClientContext(
         docstring=docstring(

@@ -132,11 +132,8 @@ def init(api: Api, all_params: list[Param], http_client: str) -> str:
         lines.append(layout.annotated(p.name, p.annotation, p.default, 2, ","))
     lines.append("    ) -> None:")
     own = [p.name for p in all_params if p.name in _OWN]
-    credentials = [
-        p.name
-        for p in all_params
-        if p.name in access.credential_args(api.security_schemes) and p.name not in _OWN
-    ]
+    args = access.credential_args(api.security_schemes)
+    credentials = [p.name for p in all_params if p.name in args and p.name not in _OWN]
     variables = [v.name for s in api.server_entries for v in s.variables]
     call = [f"{n}={n}" for n in own]
     if credentials:
