@@ -56,7 +56,6 @@ class TokenSource:
         self.clock = clock
         self._token: str | None = None
         self._expires_at: float | None = None
-        self.fetches = 0
         self.lock = threading.Lock()
         self.async_lock = asyncio.Lock()
 
@@ -92,7 +91,6 @@ class TokenSource:
 
     def accept(self, response: httpx.Response) -> None:
         """Keep the token of a token endpoint's answer; an error answer raises `ApiError`."""
-        self.fetches += 1
         try:
             data = response.json()
         except ValueError:
@@ -151,9 +149,8 @@ class Credentials:
         self.values = {k: v for k, v in values.items() if v is not None and v != ""}
         self.tokens: dict[str, TokenSource] = {}
         self.for_cli = False  # set by the generated CLI: a 401's note names its flag
-        client_id, secret = self.values.get("client_id"), self.values.get(
-            "client_secret"
-        )
+        client_id = self.values.get("client_id")
+        secret = self.values.get("client_secret")
         for key, scheme in schemes.items():
             if scheme.kind == "oauth2" and scheme.token_url and client_id and secret:
                 self.tokens[key] = TokenSource(scheme.token_url, client_id, secret)

@@ -49,25 +49,22 @@ from ._request import (
 from ._retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RETRY_AFTER_CAP,
-    IDEMPOTENT,
     checked_retries,
+    idempotent,
     parse_retry_after,
     retry_delay,
     transport_retry_delay,
 )
 from ._servers import Server, server_url
 from ._streaming import AsyncStream, Stream, keeps_open, streams
+from ._validation import CALL_OPTIONS
 
-if (
-    TYPE_CHECKING
-):  # only for the type checker: at run time annotations stay strings (3.10+)
+# only for the type checker: at run time annotations stay strings (3.10+)
+if TYPE_CHECKING:
     from typing_extensions import Self  # noqa: UP035 (typing.Self is 3.11+)
 
 T = TypeVar("T")
 
-# The options every generated method takes besides the operation's own arguments (the
-# keyword-only parameters of `_call` after `args`).
-CALL_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
 # A generated method calls `self._call(ops.<OP>, locals())`: these names in that mapping are
 # the method's own `self` and the per-call options, not arguments of the operation.
 _SCOPE_NAMES = frozenset({"self", *CALL_OPTIONS})
@@ -258,17 +255,16 @@ class BaseClient:
         max_retries: int | None,
     ) -> tuple[httpx.Request, int]:
         """The request to send (validated, timeout attached) and how many retries it gets."""
-        if (
-            "self" in args
-        ):  # a generated method's `locals()`: its parameters and options
+        if "self" in args:  # a generated method's `locals()`: parameters, options
             scope = args
             args = {k: v for k, v in scope.items() if k not in _SCOPE_NAMES}
             extra_headers = scope.get("extra_headers", extra_headers)
             extra_query = scope.get("extra_query", extra_query)
             timeout = scope.get("timeout", timeout)
             max_retries = scope.get("max_retries", max_retries)
-        if max_retries is not None:
-            checked_retries(max_retries)
+        retries = (
+            self.max_retries if max_retries is None else checked_retries(max_retries)
+        )
         # build_request <- _prepare <- _send <- _call <- the generated method <- the caller
         request = self.build_request(
             op,
@@ -280,15 +276,10 @@ class BaseClient:
         chosen = self.timeout if timeout is UNSET or timeout is None else timeout
         request.extensions["timeout"] = _to_timeout(chosen).as_dict()
         header = self._idempotency_header
-        if (
-            header
-            and op.method.upper() not in IDEMPOTENT
-            and header not in request.headers
-        ):
+        if header and not idempotent(op.method) and header not in request.headers:
             # one key per call, the same on each of its retries: the server can tell a
             # retry from a new request (a key given in the headers is kept)
             request.headers[header] = str(uuid.uuid4())
-        retries = self.max_retries if max_retries is None else max_retries
         return request, retries
 
     def _transport_retry(

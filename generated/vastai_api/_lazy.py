@@ -92,17 +92,17 @@ class Wrapped(_Finder):
         return value
 
 
-def _finder(cls: type) -> _Finder:
+def _holder(cls: type) -> type:
+    """The class of `cls`'s MRO that declares the lazy table (found methods are kept there)."""
     for klass in cls.__mro__:
-        finder = klass.__dict__.get("_lazy")
-        if isinstance(finder, _Finder):
-            return finder
+        if isinstance(klass.__dict__.get("_lazy"), _Finder):
+            return klass
     raise AttributeError("_lazy")
 
 
-def _holder(cls: type) -> type:
-    """The class of `cls`'s MRO that declares the lazy table (found methods are kept there)."""
-    return next(k for k in cls.__mro__ if isinstance(k.__dict__.get("_lazy"), _Finder))
+def _finder(cls: type) -> _Finder:
+    finder: _Finder = _holder(cls).__dict__["_lazy"]
+    return finder
 
 
 class LazyMethods(type):
@@ -115,7 +115,8 @@ class LazyMethods(type):
                 f"type object {cls.__name__!r} has no attribute {name!r}"
             )
         try:
-            return _finder(cls).find(_holder(cls), name)
+            holder = _holder(cls)
+            return _finder(holder).find(holder, name)
         except AttributeError:
             raise AttributeError(
                 f"type object {cls.__name__!r} has no attribute {name!r}"

@@ -51,9 +51,8 @@ class Op(Generic[T]):
     security: tuple[tuple[str, ...], ...] = ()
     servers: tuple[str, ...] = ()
     deprecated: bool = False
-    paging: Paging | None = (
-        None  # a list whose pages follow one another (`_pagination`)
-    )
+    # a list whose pages follow one another (`_pagination`)
+    paging: Paging | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, urljoin
 import httpx
 
 from ._descriptors import UNSET, Descriptor, decode
-from ._validation import Arg
+from ._validation import CALL_OPTIONS, Arg
 
 if TYPE_CHECKING:
     from ._operation import Op
@@ -48,9 +48,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 P = ParamSpec("P")
 Path = tuple[str | int, ...]  # wire names, and indexes into arrays (-1: the last item)
-
-# the per-call options a next request repeats (`_http.CALL_OPTIONS`)
-_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,9 +60,7 @@ class Paging:
     param: str | None = None  # the argument the next request sets
     next: Path = ()  # cursor: the next cursor; url: the next URL
     item_key: Path = ()  # cursor: the field of the last item that is the next cursor
-    before: str | None = (
-        None  # cursor: the argument that pages backwards (first item's key)
-    )
+    before: str | None = None  # cursor: pages backwards from the first item's key
     has_more: Path = ()
     total: Path = ()  # the number of items in all pages
     pages: Path = ()  # the number of pages
@@ -107,8 +102,8 @@ def split_call(
     `locals()` holds both, and its `self`."""
     scope = dict(args)
     if "self" in scope:
-        options = {**options, **{k: scope[k] for k in _OPTIONS if k in scope}}
-    plain = {k: v for k, v in scope.items() if k != "self" and k not in _OPTIONS}
+        options = {**options, **{k: scope[k] for k in CALL_OPTIONS if k in scope}}
+    plain = {k: v for k, v in scope.items() if k != "self" and k not in CALL_OPTIONS}
     return plain, options
 
 
@@ -383,7 +378,7 @@ def page_of(
     holds the call's options by name (the `locals()` of the client's `_call`)."""
     if op.paging is None:
         return None
-    options = {k: scope[k] for k in _OPTIONS if k in scope}
+    options = {k: scope[k] for k in CALL_OPTIONS if k in scope}
     plain, chosen = split_call(args, options)
     return functools.partial(page, client, op, plain, chosen)
 

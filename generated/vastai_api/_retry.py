@@ -78,11 +78,17 @@ def backoff(attempt: int) -> float:
     return delay * (1 - 0.25 * random.random())
 
 
+def idempotent(method: str) -> bool:
+    """Does sending `method` twice do what sending it once does (RFC 9110 9.2.2)? Retries
+    of other methods are limited, and their calls carry an idempotency key."""
+    return method.upper() in IDEMPOTENT
+
+
 def should_retry_status(method: str, status: int) -> bool:
     """Is an answer with `status` worth another try (ignoring how many were made)?"""
     if status in RETRY_STATUSES:
         return True
-    return status >= 500 and method.upper() in IDEMPOTENT
+    return status >= 500 and idempotent(method)
 
 
 def retry_delay(
@@ -120,6 +126,6 @@ def transport_retry_delay(
     unsent = isinstance(
         exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
     )
-    if not unsent and method.upper() not in IDEMPOTENT:
+    if not unsent and not idempotent(method):
         return None
     return backoff(attempt)

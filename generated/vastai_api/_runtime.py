@@ -64,7 +64,6 @@ from ._errors import (
     error_class,
 )
 from ._http import (
-    CALL_OPTIONS,
     AsyncClient,
     BaseClient,
     SyncClient,
@@ -116,6 +115,7 @@ from ._streaming import (
     streaming_method,
 )
 from ._validation import (
+    CALL_OPTIONS,
     CONSTRAINTS,
     Arg,
     validate,

@@ -23,6 +23,9 @@ from ._scalars import SCALARS, accepts
 
 # The schema constraints `Arg` accepts, as keyword names (JSON Schema's `minLength` is
 # `min_length`); the generator writes them in this order.
+# The options every generated method takes besides the operation's own arguments (the
+# keyword-only parameters of `_call` after `args`; a next page repeats them).
+CALL_OPTIONS = ("extra_headers", "extra_query", "timeout", "max_retries")
 CONSTRAINTS = (
     "minimum",
     "maximum",
