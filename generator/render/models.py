@@ -155,7 +155,10 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
     pkg = settings.package
     planned = modules.plan(api)
     page = template("package/models.py.jinja")
-    out = {f"{pkg}/{m.name}.py": header + page.render(c=_module(api, m)) for m in planned}
+    enums = {e.name: e for e in api.enums}
+    out = {
+        f"{pkg}/{m.name}.py": header + page.render(c=_module(api, m, enums)) for m in planned
+    }
     if planned and planned[0].name != "models":
         index = modules.index(planned)
         context = IndexContext(
@@ -171,7 +174,7 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
     return out
 
 
-def _module(api: Api, module: ModelModule) -> ModelsContext:
+def _module(api: Api, module: ModelModule, enums: Mapping[str, Enum]) -> ModelsContext:
     imports = Imports()
     if module.models:
         imports.add("dataclasses").add("._runtime", "Model")
@@ -180,7 +183,6 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
     if module.deferred:
         imports.add("typing", "TYPE_CHECKING")
     models = []
-    enums = {e.name: e for e in api.enums}
     local = {e.name for e in module.enums}
     for m in module.models:
         fields = field_views(m, module_aliases(m), enums, local)
