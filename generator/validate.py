@@ -76,7 +76,22 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
     # and that backend words findings differently and reports others (Rust regexes): pin the
     # pure-Python one, so the findings depend on the spec and oagen's pins alone.
     os.environ[_BACKEND_ENV] = "jsonschema"
-    cls = spec_validator(version)
+    found, stopped = _run(spec_validator(version), data)
+    if isinstance(stopped, RecursionError):
+        # the memoized class nests one frame deeper per `$ref`: where it runs out of stack,
+        # the class without the memo decides, as deep as the stock class goes
+        found, stopped = _run(spec_validator(version, memo=False), data)
+    if isinstance(stopped, RecursionError):
+        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
+    elif stopped is not None and not found:  # the validator can fail on what it has flagged
+        text = str(stopped).split(" within {", 1)[0]  # never echo the whole document
+        text = _shorten(f"{type(stopped).__name__}: {text}", 200)
+        found.append((f"validator stopped: {text}", "#", 1))
+    return found
+
+
+def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException | None]:
+    """The findings of `cls(data)`, located and deduplicated, and what stopped it (if anything)."""
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
@@ -92,25 +107,20 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
                 continue
             seen.add((ptr, message))
             found.append((message, ptr, None))
-    except RecursionError:
-        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
-    except Exception as exc:  # the validator itself can fail on documents it has already flagged
-        if not found:
-            text = str(exc).split(" within {", 1)[0]  # never echo the whole document
-            text = _shorten(f"{type(exc).__name__}: {text}", 200)
-            found.append((f"validator stopped: {text}", "#", 1))
-    return found
+    except Exception as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
+        return found, exc
+    return found, None
 
 
 @functools.cache
-def spec_validator(version: str) -> Any:
+def spec_validator(version: str, memo: bool = True) -> Any:
     """openapi-spec-validator's validator class for `version`, made cheaper, same findings.
 
     Each instance validates with a `validate_memo.Memo` of its own: the check against the OAS
     JSON Schema and each Schema Object's meta-check run over registries crawled once, each
     distinct value checked once (`validate_memo`); the schemas visited are recorded in sets
     (`_Ids`); `$ref`s met by the keyword walkers are resolved once per path. Findings are
-    located where they are written (`_locating`).
+    located where they are written (`_locating`). With `memo=False`, only the last two.
     """
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -119,11 +129,11 @@ def spec_validator(version: str) -> Any:
         name: _visiting(_locating(checker, ("default",) if name == "default" else ()))
         for name, checker in base.keyword_validators.items()
     }
+    if not memo:
+        return type(base.__name__, (base,), {"keyword_validators": keywords})
     keywords["schema"] = _meta_memo(keywords["schema"])
     return type(
-        base.__name__,
-        (base,),
-        {"keyword_validators": keywords, "__init__": _memo_init(base)},
+        base.__name__, (base,), {"keyword_validators": keywords, "__init__": _memo_init(base)}
     )
 
 

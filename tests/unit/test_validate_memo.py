@@ -349,3 +349,33 @@ def test_each_run_memoizes_and_the_document_check_is_memoized() -> None:
     assert 0 < len(memo._found) and len(memo.shapes._ids) > 0
     again = validate.spec_validator("3.0")(copy.deepcopy(doc))
     assert again.keyword_validators_registry.oagen_memo is not memo  # one memo per run
+
+
+def _nested(depth: int, version: str, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"p": schema}}
+    doc = base(version)
+    at(doc, *SCHEMAS)["Deep"] = schema
+    return doc
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_deep_documents_stop_where_the_stock_class_stops(version: str) -> None:
+    """The memo adds a frame per `$ref`, so the memoized class runs out of stack on documents
+    the stock class still validates; there the class without the memo decides. At each depth,
+    oagen reports what the stock class reports: its findings, or that it stopped."""
+    from validator_twin import run, stock_class
+
+    verdicts = set()
+    for depth in range(30, 131, 10):
+        doc = _nested(depth, version, {"type": "integr"})
+        stock_errors, stopped = run(stock_class(version), copy.deepcopy(doc))
+        found = validate.findings(copy.deepcopy(doc), version)
+        stuck = stopped is not None and stopped.startswith("RecursionError")
+        verdicts.add(stuck)
+        expected = [validate._shorten(m) for m, _ in stock_errors]
+        if stuck:
+            expected.append("validator stopped: the document nests too deeply or a $ref loops")
+        assert [m for m, _, _ in found] == expected, depth
+    assert verdicts == {True, False}  # the depths cross the stock class's limit
