@@ -5,8 +5,9 @@
 For each spec and each checkout (default: this one), N times, interleaved (A, B, A, B, ...: the
 machine's load falls on both alike): a fresh process loads and bundles the spec with that
 checkout's generator, then runs `validate.findings` (the validator of `oagen generate`, in
-this process, no verdict cache) and reports its CPU seconds and finding count. Prints one line
-per spec and checkout: min and median CPU, findings. Run with the project venv; compare
+this process, no verdict cache) and reports its CPU seconds, finding count and peak RSS. Prints
+one line per spec and checkout: min and median CPU, findings, the peak RSS and how much of it
+the validation added. Run with the project venv; compare
 `--root ../main --root .` for before/after.
 """
 
@@ -31,19 +32,29 @@ spec = Path(sys.argv[2])
 loaded = load(spec, max_bytes=1 << 30, display=spec.name)
 version = validate.check_version(loaded.data, loaded.source)
 data = resolve(loaded.data, spec, loaded.source)
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+try:
+    open("/proc/self/clear_refs", "w").write("5")  # peak RSS := RSS now
+except OSError:
+    pass
+before = status("VmRSS")
 start = time.process_time()
 found = validate.findings(data, version)
-print(json.dumps({"cpu": time.process_time() - start, "findings": len(found)}))
+cpu = time.process_time() - start
+peak = status("VmHWM")
+print(json.dumps({"cpu": cpu, "findings": len(found), "mib": peak, "grew": peak - before}))
 """
 
 
 def measure(root: Path, spec: Path) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(root), str(spec)],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", _CHILD, str(root), str(spec)], capture_output=True, text=True
     )
+    if done.returncode:
+        raise SystemExit(f"{root}, {spec}:\n{done.stderr}")
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -63,9 +74,12 @@ def main() -> None:
         for root in roots:
             cpu = [r["cpu"] for r in runs[root]]
             found = {int(r["findings"]) for r in runs[root]}
+            grew = max(r["grew"] for r in runs[root])
             print(
                 f"{spec.name:16} {str(root):24} min {min(cpu):6.2f} s  "
-                f"median {statistics.median(cpu):6.2f} s  findings {sorted(found)}",
+                f"median {statistics.median(cpu):6.2f} s  findings {sorted(found)}  "
+                f"peak RSS {max(r['mib'] for r in runs[root]):5.0f} MiB "
+                f"(+{grew:.0f} while validating)",
                 flush=True,
             )
 

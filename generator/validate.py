@@ -95,8 +95,9 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
+    validator = cls(data)
     try:
-        for err in cls(data).iter_errors():
+        for err in validator.iter_errors():
             tokens = list(err.path)
             if tokens and isinstance(tokens[0], _At):
                 nodes = _node_pointers(data) if nodes is None else nodes
@@ -109,6 +110,12 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
             found.append((message, ptr, None))
     except Exception as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
         return found, exc
+    finally:
+        # openapi-spec-validator's `iter_errors` is an `lru_cache`d method: the validator, and
+        # so its memo, outlive the run unless emptied
+        memo = getattr(validator.keyword_validators_registry, "oagen_memo", None)
+        if isinstance(memo, Memo):
+            memo.clear()
     return found, None
 
 
@@ -118,9 +125,9 @@ def spec_validator(version: str, memo: bool = True) -> Any:
 
     Each instance validates with a `validate_memo.Memo` of its own: the check against the OAS
     JSON Schema and each Schema Object's meta-check run over registries crawled once, each
-    distinct value checked once (`validate_memo`); the schemas visited are recorded in sets
-    (`_Ids`); `$ref`s met by the keyword walkers are resolved once per path. Findings are
-    located where they are written (`_locating`). With `memo=False`, only the last two.
+    distinct value checked once (`validate_memo`). The schemas visited are recorded in sets
+    (`_Ids`), and findings are located where they are written (`_locating`); with
+    `memo=False`, only these two.
     """
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
@@ -138,32 +145,17 @@ def spec_validator(version: str, memo: bool = True) -> Any:
 
 
 def _memo_init(base: type[Any]) -> Any:
-    """`base.__init__`, then the run's `Memo`: the document check goes through it, the keyword
-    validators find it on their registry, and the document's paths cache every resolution.
-    """
+    """`base.__init__`, then the run's `Memo`: the document check goes through it, and the
+    keyword validators find it on their registry."""
 
     def init(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
-        from jsonschema_path import SchemaPath
-
         base.__init__(self, schema, *args, **kwargs)
         memo = Memo()
         try:
             self.schema_validator = memo.validator(self.schema_validator)
-        except (
-            AttributeError,
-            TypeError,
-        ):  # pragma: no cover - a jsonschema API change
+        except (AttributeError, TypeError):  # pragma: no cover - a jsonschema API change
             pass
         self.keyword_validators_registry.oagen_memo = memo
-        if not isinstance(schema, SchemaPath):
-            # the stock path caches 128 resolved paths: github's walkers ask 477,403 times,
-            # 79,067 of them resolved again from the root (a cache: the same nodes either way)
-            self.schema_path = SchemaPath.from_dict(
-                self.schema,
-                base_uri=self.base_uri,
-                handlers=self.resolver_handlers,
-                resolved_cache_maxsize=1 << 30,
-            )
 
     return init
 

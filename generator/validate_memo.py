@@ -109,6 +109,13 @@ class Memo:
         self._first: dict[Hashable, Any] = {}
         self._meta: dict[tuple[Any, Any], Any] = {}
 
+    def clear(self) -> None:
+        """Forget everything (the run is over)."""
+        self.shapes = Shapes()
+        self._found.clear()
+        self._first.clear()
+        self._meta.clear()
+
     def replaying(self, key: Hashable, check: Callable[[], Iterator[Any]]) -> Iterator[Any]:
         """The errors of `check()`, replayed when `key` was checked to the end before."""
         known = self._found.get(key)
