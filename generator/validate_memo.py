@@ -228,9 +228,8 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
     keyword, its dynamic scope (the URIs it went through); annotations do not flow out of a
     reference (jsonschema's `unevaluated*` recompute them from the schemas). Evolving into a
     schema whose `$schema` names `base`'s own dialect keeps the memoizing class."""
-    from attrs import fields
     from jsonschema import _keywords  # type: ignore[import-untyped]
-    from jsonschema.validators import extend, validator_for
+    from jsonschema.validators import extend
 
     stock = {"$ref": _keywords.ref, "$dynamicRef": _keywords.dynamicRef}
     used = {k: f for k, f in stock.items() if k in base.VALIDATORS}
@@ -263,15 +262,43 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
         return run
 
     ours: type[Any] = extend(base, {k: memoized(k, f) for k, f in used.items()})
-    init = [(f.name, f.alias) for f in fields(ours) if f.init]
+    ours.evolve = _evolve(ours, base, scoped)
+    return ours
 
-    def evolve(self: Any, **changes: Any) -> Any:  # jsonschema's, but `base` stays `ours`
+
+def _evolve(ours: type[Any], base: type[Any], scoped: bool) -> Callable[..., Any]:
+    """jsonschema's `evolve` for `ours`, except that a schema whose `$schema` names `base`'s
+    dialect keeps `ours`, and that each evolved validator of `ours` (immutable, a function of
+    its schema, resolver state, registry and format checker) is made once."""
+    from attrs import fields
+    from jsonschema.validators import validator_for
+
+    init = [(f.name, f.alias) for f in fields(ours) if f.init]
+    made: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def evolve(self: Any, **changes: Any) -> Any:
         schema = changes.setdefault("schema", self.schema)
         cls = validator_for(schema, default=ours)
         for name, alias in init:
             if alias not in changes:
                 changes[alias] = getattr(self, name)
-        return (ours if cls is base else cls)(**changes)
+        if cls is not base and cls is not ours:
+            return cls(**changes)
+        resolver = changes.get("_resolver")
+        if resolver is None or changes.get("resolver") is not None:
+            return ours(**changes)
+        key = (
+            id(schema),
+            resolver._base_uri,
+            tuple(resolver._previous) if scoped else (),
+            id(resolver._registry),
+            id(changes.get("format_checker")),
+            id(changes.get("registry")),
+        )
+        known = made.get(key)
+        if known is None:
+            known = (changes, ours(**changes))  # `changes` holds what the ids are of
+            made[key] = known
+        return known[1]
 
-    ours.evolve = evolve
-    return ours
+    return evolve
