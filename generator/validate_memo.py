@@ -10,13 +10,13 @@ an identity by content (type-exact and order-exact: `1`, `1.0` and `True` differ
 `{"a", "b"}` keys in another order); a check whose outcome is a function of the value's content
 alone is then run once per shape and replayed for the other occurrences:
 
-- the check of the document against the OAS JSON Schema, at each `$ref` of that schema (draft 4:
-  a `$ref`'s outcome depends on the reference, the resolver's base URI, the format checker and
-  the instance, nothing else -- no dynamic scope, no annotations);
-- the check of each Schema Object against its dialect's meta-schema (`check_schema`), per
-  Schema Object, by a validator built once over a registry crawled once (the stock check
-  builds a new one per schema, whose uncrawled registry is crawled again at every
-  `$dynamicRef`).
+- the check of the document against the OAS JSON Schema, and each Schema Object's check against
+  its dialect's meta-schema, at each `$ref` and `$dynamicRef` of those schemas (a reference's
+  outcome depends on the reference, the resolver's base URI and dynamic scope, the format
+  checker and the instance, nothing else: `memoizing`);
+- each Schema Object's meta-check (`check_schema`) as a whole, by one validator per dialect
+  built over a registry crawled once (the stock check builds a new one per schema, whose
+  uncrawled registry is crawled again at every `$dynamicRef`).
 
 Replayed errors are copies (fresh paths: callers prepend to them), so a finding's message and
 path are what the check itself would have produced.
