@@ -199,6 +199,13 @@ EDITS: dict[str, Edit] = {
     ),
     "unknown $schema dialect": lambda d: at(d, *SCHEMAS, "User").__setitem__("$schema", "urn:x"),
     "schema is a number": lambda d: at(d, *SCHEMAS).__setitem__("Bad", 5),
+    "a 2020-12 $schema and a bad type": lambda d: at(d, *SCHEMAS).__setitem__(
+        "Other", {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "integr"}
+    ),
+    "the OAS dialect's $schema and a bad type": lambda d: at(d, *SCHEMAS).__setitem__(
+        "Oas",
+        {"$schema": "https://spec.openapis.org/oas/3.1/dialect/base", "type": "integr"},
+    ),
     "the same broken schema in many places": lambda d: [
         at(d, *SCHEMAS).__setitem__(
             f"Copy{i}", {"type": "object", "properties": {"n": {"type": "integr", "default": "x"}}}
@@ -220,7 +227,7 @@ def test_each_kind_of_error_is_found_as_the_stock_class_finds_it(kind: str, vers
 
 # edits the validator accepts in one of the versions (their findings are still compared)
 _NOT_AN_ERROR = {
-    "3.0": {"exclusiveMinimum is a boolean", "unknown $schema dialect"},
+    "3.0": {"exclusiveMinimum is a boolean", "unknown $schema dialect"},  # $schema: ignored
     "3.1": {"nullable is a string", "enum is empty", "no responses"},
 }
 
