@@ -95,8 +95,9 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
-    validator = cls(data)
+    validator: Any = None
     try:
+        validator = cls(data)
         for err in validator.iter_errors():
             tokens = list(err.path)
             if tokens and isinstance(tokens[0], _At):
@@ -113,7 +114,8 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
     finally:
         # openapi-spec-validator's `iter_errors` is an `lru_cache`d method: the validator, and
         # so its memo, outlive the run unless emptied
-        memo = getattr(validator.keyword_validators_registry, "oagen_memo", None)
+        registry = getattr(validator, "keyword_validators_registry", None)
+        memo = getattr(registry, "oagen_memo", None)
         if isinstance(memo, Memo):
             memo.clear()
     return found, None
