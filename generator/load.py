@@ -242,7 +242,8 @@ def _parse(
         bad_line = raw[: exc.start].count(b"\n") + 1
         raise SpecError([error("not valid UTF-8 text", file=name, line=bad_line)]) from None
     data: Any
-    if text.lstrip().startswith(("{", "[")):
+    is_json = text.lstrip().startswith(("{", "["))
+    if is_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -272,7 +273,8 @@ def _parse(
         raise SpecError(
             [error(f"expected a mapping at the top level, found {kind}", file=name, line=1)]
         )
-    _check_size(data, name)
+    if not is_json:  # JSON has no aliases: its tree is as large as its text (`max_bytes`)
+        _check_size(data, name)
     return data, layout
 
 

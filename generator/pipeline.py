@@ -15,14 +15,15 @@ along in the result (`strict` turns them into errors).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, diff, naming
+from generator import __version__, diff, naming, reuse
 from generator import validate as validate_stage
-from generator.build import build_api
+from generator.cache import Memo, cache_dir
 from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
@@ -115,7 +116,9 @@ def _analyse(
     pending = validate_stage.start(data, version, background=background)
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
-    api, found = build_api(data, loaded.source)
+    folder = cache_dir()
+    scope = None if folder is None else folder / "memo" / f"build-{_scope(spec_path)}"
+    api, found = reuse.build(data, loaded.source, scope)
     analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
     if any(d.severity is Severity.ERROR for d in found):
         _finish(analysis, config)  # raises, with the validator's findings listed too
@@ -130,6 +133,17 @@ def _finish(analysis: _Analysis, config: Config) -> list[Diagnostic]:
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SpecError(diagnostics)
     return diagnostics
+
+
+def _scope(spec_path: Path) -> str:
+    """Memos are kept per spec file, so two projects do not evict each other's entries."""
+    return hashlib.sha256(str(spec_path.resolve()).encode()).hexdigest()[:16]
+
+
+def _memo(spec_path: Path, kind: str) -> Memo | None:
+    """The user cache's memo of `kind` for this spec, or None when the cache is disabled."""
+    folder = cache_dir()
+    return None if folder is None else Memo(folder / "memo", f"{kind}-{_scope(spec_path)}")
 
 
 def _fields(d: Diagnostic) -> tuple[str, str, str, int | None, int | None]:
@@ -152,7 +166,10 @@ def generate(
     )
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
-    rendered = render(api, settings)
+    memo = _memo(spec_path, "render")
+    rendered = render(api, settings, memo)
+    if memo is not None:
+        memo.save()
     # the validator's verdict before formatting: its forked process ends, and the parsed
     # document (now held only by the validator's fallback) is released, before black's
     # helper forks; the peak memory of the process tree is at formatting

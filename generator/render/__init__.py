@@ -17,6 +17,7 @@ out the strings of one frozen context object each. The modules of this package:
 
 from __future__ import annotations
 
+from generator.cache import Memo
 from generator.model import Api
 from generator.render import cli, client, docs, models, operations, package, resources
 from generator.render.common import Settings
@@ -26,14 +27,18 @@ from generator.render.text import docstring, header, pyrepr
 __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 
-def render(api: Api, settings: Settings) -> dict[str, str]:
-    """Every output file, keyed by its path relative to the output folder."""
+def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, str]:
+    """Every output file, keyed by its path relative to the output folder.
+
+    `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
+    modules, the client's group modules, the docs pages); the result is the same with or
+    without it."""
     views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
-    out.update(client.render(api, settings, views, py))
+    out.update(client.render(api, settings, views, py, memo))
     out.update(resources.render(api, settings, views, py))
-    out.update(models.render(api, settings, py))
+    out.update(models.render(api, settings, py, memo))
     out.update(package.render(api, settings, py))
     out.update(cli.render(api, settings, views, py))
     out.update(docs.render(api, settings, views, header(settings, "md")))

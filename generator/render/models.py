@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from generator import layout, modules
+from generator.cache import Memo, key_of
 from generator.model import Api, Enum, EnumRef, Model, TypeRef
 from generator.modules import ModelModule
 from generator.render.common import Settings, template
@@ -150,12 +151,24 @@ def _discriminator(model: Model) -> str:
     )
 
 
-def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
-    """The model modules, keyed by path."""
+def render(api: Api, settings: Settings, header: str, memo: Memo | None = None) -> dict[str, str]:
+    """The model modules, keyed by path. With a `memo`, a module whose inputs (its classes,
+    the enums its fixed fields name, the title and the header) are unchanged is not laid out
+    again."""
     pkg = settings.package
     planned = modules.plan(api)
-    page = template("package/models.py.jinja")
-    out = {f"{pkg}/{m.name}.py": header + page.render(c=_module(api, m)) for m in planned}
+    enums = {e.name: e for e in api.enums}
+    out = {}
+    for m in planned:
+        if memo is None:
+            out[f"{pkg}/{m.name}.py"] = header + _text(api.title, m, enums)
+            continue
+        used = sorted({t.name for t in _fixed_enums(m) if t.name in enums})
+        key = key_of("models", header, api.title, m, [enums[name] for name in used])
+        text = memo.get(key)
+        if text is None:
+            text = memo.put(key, header + _text(api.title, m, enums))
+        out[f"{pkg}/{m.name}.py"] = text
     if planned and planned[0].name != "models":
         index = modules.index(planned)
         context = IndexContext(
@@ -171,7 +184,21 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
     return out
 
 
-def _module(api: Api, module: ModelModule) -> ModelsContext:
+def _fixed_enums(module: ModelModule) -> list[EnumRef]:
+    """The enums the fixed fields of `module`'s models name (their defaults read them)."""
+    return [
+        f.type
+        for m in module.models
+        for f in m.fields
+        if f.fixed and isinstance(f.type, EnumRef)
+    ]
+
+
+def _text(title: str, module: ModelModule, enums: Mapping[str, Enum]) -> str:
+    return template("package/models.py.jinja").render(c=_module(title, module, enums))
+
+
+def _module(title: str, module: ModelModule, enums: Mapping[str, Enum]) -> ModelsContext:
     imports = Imports()
     if module.models:
         imports.add("dataclasses").add("._runtime", "Model")
@@ -180,7 +207,6 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
     if module.deferred:
         imports.add("typing", "TYPE_CHECKING")
     models = []
-    enums = {e.name: e for e in api.enums}
     local = {e.name for e in module.enums}
     for m in module.models:
         fields = field_views(m, module_aliases(m), enums, local)
@@ -198,11 +224,11 @@ def _module(api: Api, module: ModelModule) -> ModelsContext:
                 discriminator=discriminator,
             )
         )
-    title = f"Data models of {api.title}."
+    text = f"Data models of {title}."
     if module.part:
-        title = f"Data models of {api.title}, part {module.part}: import them from `models`."
+        text = f"Data models of {title}, part {module.part}: import them from `models`."
     return ModelsContext(
-        docstring=docstring(title),
+        docstring=docstring(text),
         part=module.part,
         imports=imports.block(),
         deferred=tuple(module.deferred),
