@@ -40,8 +40,9 @@ _TEXTS = ("summary", "description")
 
 def _blind_operation(op: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in op.items() if k not in _TEXTS or not isinstance(v, str)}
-    if isinstance(op.get("description"), str):
-        out["\0usage"] = cli_usage.usage_line(op["description"], op.get("x-cli-usage"))
+    description = op.get("description")
+    text = description if isinstance(description, str) else ""  # as `cli_usage` reads it
+    out["\0usage"] = cli_usage.usage_line(text, op.get("x-cli-usage"))
     operation_id = op.get("operationId")
     named = isinstance(operation_id, str) and bool(naming.words(operation_id))
     if isinstance(op.get("summary"), str) and not named:
