@@ -186,6 +186,7 @@ def _is_json(text: str) -> bool:
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SKIP = json.JSONDecoder().raw_decode
+_STRING: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - untyped in typeshed
 
 
 def _json_line_index(text: str, wanted: Container[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
@@ -214,7 +215,7 @@ def _json_line_index(text: str, wanted: Container[tuple[str, ...]]) -> dict[tupl
             if opener == "{":
                 if text[pos] != '"':
                     raise ValueError("a key must be a string")
-                key, after = json.decoder.scanstring(text, pos + 1)
+                key, after = _STRING(text, pos + 1)
                 item = (*path, key)
                 if item in wanted:
                     index.setdefault(item, line_at(pos))
