@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import pickle
@@ -69,10 +70,15 @@ _CODE: str | None = None
 
 
 def key_of(*parts: object) -> str:
-    """A content key of `parts` (IR nodes, views, strings): sha256 of their pickle. Equal
-    pickles mean equal values; equal values may pickle apart (object sharing differs), which
-    only costs a miss."""
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    """A content key of `parts` (IR nodes, views, strings; no cycles): sha256 of their pickle,
+    made without the pickler's memo, so that it does not depend on which equal objects are
+    shared (an unpickled IR shares otherwise than a freshly built one). Equal pickles mean
+    equal values."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: every object written out in full, wherever it recurs
+    pickler.dump(parts)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
 
 
 class Memo:

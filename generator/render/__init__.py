@@ -41,5 +41,5 @@ def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, 
     out.update(models.render(api, settings, py, memo))
     out.update(package.render(api, settings, py))
     out.update(cli.render(api, settings, views, py))
-    out.update(docs.render(api, settings, views, header(settings, "md")))
+    out.update(docs.render(api, settings, views, header(settings, "md"), memo))
     return out

@@ -102,7 +102,7 @@ def render(
     # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
     named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=ops.context(api, settings, named if plan.namespaces else views)
+        c=ops.context(api, settings, named if plan.namespaces else views, memo)
     )
     context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(

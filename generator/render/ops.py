@@ -8,9 +8,11 @@ methods pass these descriptors to the runtime, which does the rest.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from generator import contract, layout
+from generator.cache import Memo, key_of
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
 from generator.render import lazy
@@ -174,7 +176,28 @@ def scheme_code(scheme: SecurityScheme) -> str:
     return "Scheme(" + ", ".join(parts) + ")"
 
 
-def context(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
+def _memo_op_code(
+    view: OpView, args: list[str], imports: Imports, brackets: bool, memo: Memo | None
+) -> str:
+    """`op_code`, from `memo` when its inputs (the view, the arguments' code) are unchanged."""
+    if memo is None:
+        return op_code(view, args, imports, brackets)
+    key = key_of("op", view, args, brackets)
+    stored = memo.get(key)
+    if stored is not None:
+        code, pairs = json.loads(stored)
+        imports.update([Imports.of((str(m), str(n)) for m, n in pairs)])
+        return str(code)
+    own = Imports()
+    code = op_code(view, args, own, brackets)
+    imports.update([own])
+    memo.put(key, json.dumps([code, own.__getstate__()]))
+    return code
+
+
+def context(
+    api: Api, settings: Settings, views: list[OpView], memo: Memo | None = None
+) -> OpsContext:
     """The `_ops.py` template's context: every descriptor, laid out, and their imports."""
     imports = Imports().add("._runtime", "Scheme")
     codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
@@ -184,7 +207,8 @@ def context(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
     for view in views:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
-        op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
+        brackets = settings.multipart_array_brackets
+        op_codes.append(_memo_op_code(view, args, imports, brackets, memo))
     typed = lazy.typed_models(imports)
     return OpsContext(
         typed_models=typed,
