@@ -17,10 +17,10 @@ out the strings of one frozen context object each. The modules of this package:
 
 from __future__ import annotations
 
-from generator.cache import Memo
+from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import cli, client, docs, models, operations, package, resources
-from generator.render.common import Settings
+from generator.render.common import Keys, Settings
 from generator.render.package import STATIC_FILES
 from generator.render.text import docstring, header, pyrepr
 
@@ -36,10 +36,12 @@ def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, 
     views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
-    out.update(client.render(api, settings, views, py, memo))
+    # each view keyed once (pickling is most of a memo's cost), the models by their modules
+    keys = Keys({id(v): key_of(v) for v in views}) if memo is not None else None
+    out.update(models.render(api, settings, py, memo, keys.models if keys else None))
+    out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
-    out.update(models.render(api, settings, py, memo))
     out.update(package.render(api, settings, py))
     out.update(cli.render(api, settings, views, py))
-    out.update(docs.render(api, settings, views, header(settings, "md"), memo))
+    out.update(docs.render(api, settings, views, header(settings, "md"), memo, keys))
     return out

@@ -16,7 +16,7 @@ from generator import layout, naming
 from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import constructor, lazy, namespaces, ops
-from generator.render.common import Settings, template
+from generator.render.common import Keys, Settings, template
 from generator.render.operations import OpView
 from generator.render.text import docstring, one_line, pyrepr
 from generator.render.types import RT, Imports
@@ -79,7 +79,12 @@ class ClientContext:
 
 
 def render(
-    api: Api, settings: Settings, views: list[OpView], header: str, memo: Memo | None = None
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    header: str,
+    memo: Memo | None = None,
+    keys: Keys | None = None,
 ) -> dict[str, str]:
     """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path. With a `memo`, a
     group module whose inputs (its operations' views, its names, the title) are unchanged is
@@ -90,7 +95,10 @@ def render(
     groups = _groups(flat)
     out = {}
     for g in groups:
-        key = key_of("group", header, api.title, g) if memo is not None else ""
+        key = ""
+        if memo is not None and keys is not None:
+            members = [keys.view(v) for v in g.members]
+            key = key_of("group", header, api.title, g.tag, g.module, g.cls, members)
         text = memo.get(key) if memo is not None else None
         if text is None:
             text = header + template("package/client_group.py.jinja").render(
@@ -102,7 +110,7 @@ def render(
     # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
     named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=ops.context(api, settings, named if plan.namespaces else views, memo)
+        c=ops.context(api, settings, named if plan.namespaces else views, memo, keys)
     )
     context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(

@@ -7,16 +7,33 @@ frozen context object, `c`, whose fields are strings and lists computed in Pytho
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import jinja2
 
-from generator.cache import cache_dir
+from generator.cache import cache_dir, key_of
 from generator.render.settings import Settings
 from generator.render.text import docstring, md, pyrepr
 from generator.templates import templates_dir
 
-__all__ = ["Settings", "environment", "template"]
+__all__ = ["Keys", "Settings", "environment", "template"]
+
+
+@dataclass
+class Keys:
+    """Memo keys made once per run (pickling is most of a memo's cost): each operation view's,
+    by the view's `id` (the views live through the whole render), and the model modules'
+    (`models.render` adds them; together they cover every model and enum)."""
+
+    views: dict[int, str]
+    models: list[str] = field(default_factory=list)
+
+    def view(self, view: Any) -> str:
+        """The key of `view` (made now if it is not one of the run's views)."""
+        known = self.views.get(id(view))
+        return known if known is not None else key_of(view)
 
 
 @cache

@@ -30,7 +30,7 @@ from generator.model import (
     UnionOf,
 )
 from generator.render import namespaces
-from generator.render.common import Settings, template
+from generator.render.common import Keys, Settings, template
 from generator.render.examples import ExampleValues
 from generator.render.operations import OpView
 from generator.render.text import md
@@ -341,7 +341,12 @@ def _scheme_label(api: Api, key: str) -> str:
 
 
 def render(
-    api: Api, settings: Settings, views: list[OpView], header: str, memo: Memo | None = None
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    header: str,
+    memo: Memo | None = None,
+    keys: Keys | None = None,
 ) -> dict[str, str]:
     """README.md, and with `settings.docs` the docs folder, keyed by path. With a `memo`, an
     operation's page whose inputs (its view, the settings, everything in the API but the other
@@ -388,14 +393,17 @@ def render(
     out[f"{pkg}/docs/index.md"] = header + template("docs/index.md.jinja").render(c=index)
     page = template("docs/operation.md.jinja")
     # what every page may read besides its own operation
-    shared = key_of(header, settings, replace(api, operations=())) if memo is not None else ""
+    shared = ""
+    if memo is not None and keys is not None:
+        rest = replace(api, operations=(), models=(), enums=())
+        shared = key_of(header, settings, rest, keys.models)
     for view in views:
         call = plan.path(view.op.name)
-        key = key_of("page", shared, view, call) if memo is not None else ""
-        text = memo.get(key) if memo is not None else None
+        key = key_of("page", shared, keys.view(view), call) if keys is not None else ""
+        text = memo.get(key) if memo is not None and keys is not None else None
         if text is None:
             text = header + page.render(c=_page(api, settings, view, values, call))
-            if memo is not None:
+            if memo is not None and keys is not None:
                 memo.put(key, text)
         out[f"{pkg}/docs/{view.doc_file}"] = text
     return out

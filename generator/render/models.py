@@ -151,10 +151,16 @@ def _discriminator(model: Model) -> str:
     )
 
 
-def render(api: Api, settings: Settings, header: str, memo: Memo | None = None) -> dict[str, str]:
+def render(
+    api: Api,
+    settings: Settings,
+    header: str,
+    memo: Memo | None = None,
+    keys: list[str] | None = None,
+) -> dict[str, str]:
     """The model modules, keyed by path. With a `memo`, a module whose inputs (its classes,
     the enums its fixed fields name, the title and the header) are unchanged is not laid out
-    again."""
+    again; `keys` then receives keys that together cover every model and enum of `api`."""
     pkg = settings.package
     planned = modules.plan(api)
     enums = {e.name: e for e in api.enums}
@@ -169,6 +175,10 @@ def render(api: Api, settings: Settings, header: str, memo: Memo | None = None) 
         if text is None:
             text = memo.put(key, header + _text(api.title, m, enums))
         out[f"{pkg}/{m.name}.py"] = text
+        if keys is not None:
+            keys.append(key)
+    if keys is not None and not _covers(planned, api):
+        keys.append(key_of(api.models, api.enums))
     if planned and planned[0].name != "models":
         index = modules.index(planned)
         context = IndexContext(
@@ -182,6 +192,12 @@ def render(api: Api, settings: Settings, header: str, memo: Memo | None = None) 
             c=context
         )
     return out
+
+
+def _covers(planned: list[ModelModule], api: Api) -> bool:
+    """Whether the modules hold every model and enum of `api` (their keys then cover them)."""
+    held = {id(x) for m in planned for x in [*m.models, *m.enums]}
+    return held == {id(x) for x in [*api.models, *api.enums]}
 
 
 def _fixed_enums(module: ModelModule) -> list[EnumRef]:

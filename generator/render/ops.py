@@ -16,7 +16,7 @@ from generator.cache import Memo, key_of
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
 from generator.render import lazy
-from generator.render.common import Settings
+from generator.render.common import Keys, Settings
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
 from generator.render.types import Imports, descriptor
@@ -177,12 +177,13 @@ def scheme_code(scheme: SecurityScheme) -> str:
 
 
 def _memo_op_code(
-    view: OpView, args: list[str], imports: Imports, brackets: bool, memo: Memo | None
+    view: OpView, args: list[str], imports: Imports, brackets: bool, keys: Keys | None,
+    memo: Memo | None,
 ) -> str:
     """`op_code`, from `memo` when its inputs (the view, the arguments' code) are unchanged."""
-    if memo is None:
+    if memo is None or keys is None:
         return op_code(view, args, imports, brackets)
-    key = key_of("op", view, args, brackets)
+    key = key_of("op", keys.view(view), args, brackets)
     stored = memo.get(key)
     if stored is not None:
         code, pairs = json.loads(stored)
@@ -196,7 +197,11 @@ def _memo_op_code(
 
 
 def context(
-    api: Api, settings: Settings, views: list[OpView], memo: Memo | None = None
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    memo: Memo | None = None,
+    keys: Keys | None = None,
 ) -> OpsContext:
     """The `_ops.py` template's context: every descriptor, laid out, and their imports."""
     imports = Imports().add("._runtime", "Scheme")
@@ -208,7 +213,7 @@ def context(
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
         brackets = settings.multipart_array_brackets
-        op_codes.append(_memo_op_code(view, args, imports, brackets, memo))
+        op_codes.append(_memo_op_code(view, args, imports, brackets, keys, memo))
     typed = lazy.typed_models(imports)
     return OpsContext(
         typed_models=typed,
