@@ -133,6 +133,10 @@ def _read(path: Path | None, key: str | None) -> tuple[Api, Found] | None:
     except Exception:  # noqa: BLE001 - a damaged entry is a miss
         return None
     finally:
+        # the IR (and the parsed spec) live to the end of the run: out of the collector's
+        # sight, so that each full collection does not walk them again (freed objects are
+        # still freed by their reference counts; neither holds a cycle)
+        gc.freeze()
         gc.enable()
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Api)):
         return None
