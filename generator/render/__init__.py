@@ -42,6 +42,6 @@ def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, 
     out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
     out.update(package.render(api, settings, py))
-    out.update(cli.render(api, settings, views, py))
+    out.update(cli.render(api, settings, views, py, memo, keys))
     out.update(docs.render(api, settings, views, header(settings, "md"), memo, keys))
     return out

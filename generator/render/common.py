@@ -7,18 +7,20 @@ frozen context object, `c`, whose fields are strings and lists computed in Pytho
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import jinja2
 
-from generator.cache import cache_dir, key_of
+from generator.cache import Memo, cache_dir, key_of
 from generator.render.settings import Settings
 from generator.render.text import docstring, md, pyrepr
+from generator.render.types import Imports
 from generator.templates import templates_dir
 
-__all__ = ["Keys", "Settings", "environment", "template"]
+__all__ = ["Keys", "Settings", "environment", "memo_code", "template"]
 
 
 @dataclass
@@ -66,3 +68,20 @@ def environment() -> jinja2.Environment:
 def template(name: str) -> jinja2.Template:
     """The template at `templates/<name>`."""
     return environment().get_template(name)
+
+
+def memo_code(memo: Memo | None, key: str, imports: Imports, make: Callable[[Imports], str]) -> str:
+    """`make(imports)` (code that records the imports it uses), from `memo` under `key` (a key
+    of everything `make` reads) when an earlier run stored it: the code and its imports."""
+    if memo is None:
+        return make(imports)
+    stored = memo.get(key)
+    if stored is not None:
+        code, pairs = json.loads(stored)
+        imports.update([Imports.of((str(m), str(n)) for m, n in pairs)])
+        return str(code)
+    own = Imports()
+    code = make(own)
+    imports.update([own])
+    memo.put(key, json.dumps([code, own.__getstate__()]))
+    return code

@@ -8,7 +8,6 @@ methods pass these descriptors to the runtime, which does the rest.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from generator import contract, layout
@@ -16,7 +15,7 @@ from generator.cache import Memo, key_of
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
 from generator.render import lazy
-from generator.render.common import Keys, Settings
+from generator.render.common import Keys, Settings, memo_code
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
 from generator.render.types import Imports, descriptor
@@ -177,23 +176,21 @@ def scheme_code(scheme: SecurityScheme) -> str:
 
 
 def _memo_op_code(
-    view: OpView, args: list[str], imports: Imports, brackets: bool, keys: Keys | None,
+    view: OpView,
+    args: list[str],
+    imports: Imports,
+    brackets: bool,
+    keys: Keys | None,
     memo: Memo | None,
 ) -> str:
     """`op_code`, from `memo` when its inputs (the view, the arguments' code) are unchanged."""
-    if memo is None or keys is None:
-        return op_code(view, args, imports, brackets)
-    key = key_of("op", keys.view(view), args, brackets)
-    stored = memo.get(key)
-    if stored is not None:
-        code, pairs = json.loads(stored)
-        imports.update([Imports.of((str(m), str(n)) for m, n in pairs)])
-        return str(code)
-    own = Imports()
-    code = op_code(view, args, own, brackets)
-    imports.update([own])
-    memo.put(key, json.dumps([code, own.__getstate__()]))
-    return code
+    key = key_of("op", keys.view(view), args, brackets) if keys is not None else ""
+    return memo_code(
+        memo if keys is not None else None,
+        key,
+        imports,
+        lambda own: op_code(view, args, own, brackets),
+    )
 
 
 def context(
