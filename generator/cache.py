@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
 import pickle
@@ -70,15 +69,12 @@ _CODE: str | None = None
 
 
 def key_of(*parts: object) -> str:
-    """A content key of `parts` (IR nodes, views, strings; no cycles): sha256 of their pickle,
-    made without the pickler's memo, so that it does not depend on which equal objects are
-    shared (an unpickled IR shares otherwise than a freshly built one). Equal pickles mean
-    equal values."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: every object written out in full, wherever it recurs
-    pickler.dump(parts)
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+    """A content key of `parts` (IR nodes, views, strings): sha256 of their pickle. Equal
+    pickles mean equal values. The pickle also records which equal objects are one object, so
+    equal values built otherwise may key apart (a miss, never a wrong hit): `reuse` hands the
+    renderers an IR that went through pickle either way, so that a stored IR and a fresh
+    one share alike."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
 
 
 class Memo:

@@ -105,11 +105,22 @@ def build(
         api, raw = stored
         api = patch_texts(api, data)
     else:
-        api, unlocated = build_unlocated(data, source)
+        built, unlocated = build_unlocated(data, source)
         raw = [(d.severity.value, d.message, d.pointer) for d in unlocated]
+        blob = None
         if path is not None and key is not None:
             if not any(d.severity is Severity.ERROR for d in unlocated):
-                _write(path, key, api, raw)
+                blob = _write(path, key, built, raw)
+        if blob is not None and key is not None:
+            # the IR as read back from what was stored: equal to the one built, its equal
+            # objects shared as a stored IR shares them (the render memos' keys are pickles,
+            # which see that sharing); the built one is let go first (peak memory)
+            del built
+            stored = _read_blob(blob, key)
+            assert stored is not None
+            api = stored[0]
+        else:
+            api = built
     lines = source.lines_of(pointer for _, _, pointer in raw)
     found = [
         Diagnostic(Severity(severity), message, pointer, source.file, lines[pointer])
@@ -125,6 +136,10 @@ def _read(path: Path | None, key: str | None) -> tuple[Api, Found] | None:
         blob = path.read_bytes()
     except OSError:
         return None
+    return _read_blob(blob, key)
+
+
+def _read_blob(blob: bytes, key: str) -> tuple[Api, Found] | None:
     if blob[:64] != key.encode():
         return None
     gc.disable()  # unpickling makes ~10^6 objects and frees none: collecting is pure cost
@@ -143,15 +158,20 @@ def _read(path: Path | None, key: str | None) -> tuple[Api, Found] | None:
     return value[0], value[1]
 
 
-def _write(path: Path, key: str, api: Api, raw: Found) -> None:
-    """Store the build (atomically; best effort), the key in its first 64 bytes."""
+def _write(path: Path, key: str, api: Api, raw: Found) -> bytes | None:
+    """Store the build (atomically; best effort), the key in its first 64 bytes; what was
+    stored, or None if it could not be pickled."""
     import os
 
     try:
         blob = key.encode() + pickle.dumps((api, raw), protocol=5)
+    except (pickle.PicklingError, RecursionError):
+        return None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temp.write_bytes(blob)
         os.replace(temp, path)
-    except (OSError, pickle.PicklingError, RecursionError):
+    except OSError:
         pass
+    return blob

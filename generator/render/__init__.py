@@ -17,6 +17,8 @@ out the strings of one frozen context object each. The modules of this package:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import cli, client, docs, models, operations, package, resources
@@ -33,6 +35,9 @@ def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, 
     `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
     modules, the client's group modules, the docs pages); the result is the same with or
     without it."""
+    # no file shows the spec's sha256 (the manifest holds it): blanked, so that the memo keys
+    # that include the settings do not change with every edit of the spec
+    settings = replace(settings, spec_sha256="")
     views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
