@@ -15,6 +15,7 @@ along in the result (`strict` turns them into errors).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any
 
 from generator import __version__, diff, naming, reuse
 from generator import validate as validate_stage
-from generator.cache import Memo, cache_dir
+from generator.cache import Memo, cache_dir, key_of
 from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
@@ -51,8 +52,12 @@ class GenerationResult:
     diagnostics: list[Diagnostic]
     api: Api
     settings: Settings
-    surface: dict[str, Any]  # the API surface (also in `files`, as `diff.SURFACE_FILE`)
     single_file: bool = True  # no external file references (the no-op fast path needs this)
+
+    @functools.cached_property
+    def surface(self) -> dict[str, Any]:
+        """The API surface (its text is in `files`, as `diff.SURFACE_FILE`), made when asked."""
+        return diff.surface(self.api)
 
     @property
     def package_files(self) -> dict[str, str]:
@@ -167,7 +172,9 @@ def generate(
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     memo = _memo(spec_path, "render")
-    rendered = render(api, settings, memo)
+    digest: list[str] = []  # a key of all of `api` (made from the render's memo keys)
+    rendered = render(api, settings, memo, digest)
+    surface_text = _surface_text(api, memo, digest)
     if memo is not None:
         memo.save()
     # the validator's verdict before formatting: its forked process ends, and the parsed
@@ -178,14 +185,21 @@ def generate(
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
     formatted = format_files(rendered, verbatim=static)
     del rendered
-    surface = diff.surface(api)
-    files = {**formatted, diff.SURFACE_FILE: diff.surface_text(surface)}
+    files = {**formatted, diff.SURFACE_FILE: surface_text}
     manifest = {
         "oagen": __version__,
         "spec": settings.spec_name,
         "spec_sha256": settings.spec_sha256,
         "config": config.fingerprint(),
     }
-    return GenerationResult(
-        files, manifest, diagnostics, api, settings, surface, analysis.single_file
-    )
+    return GenerationResult(files, manifest, diagnostics, api, settings, analysis.single_file)
+
+
+def _surface_text(api: Api, memo: Memo | None, digest: list[str]) -> str:
+    """`diff.surface_text(api)`, from the memo when `api` is unchanged (the surface reads
+    the title, the version, every operation, model and enum: all in the digest)."""
+    if memo is None or not digest:
+        return diff.surface_text(api)
+    key = key_of("surface", diff.SURFACE_FORMAT, digest)
+    text = memo.get(key)
+    return text if text is not None else memo.put(key, diff.surface_text(api))

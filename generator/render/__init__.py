@@ -29,12 +29,15 @@ from generator.render.text import docstring, header, pyrepr
 __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 
-def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, str]:
+def render(
+    api: Api, settings: Settings, memo: Memo | None = None, digest: list[str] | None = None
+) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder.
 
     `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
     modules, the client's group modules, the docs pages); the result is the same with or
-    without it."""
+    without it. `digest` (with a memo) receives one key of all of `api`, made from those keys
+    (the pipeline memoizes the API surface by it)."""
     # no file shows the spec's sha256 (the manifest holds it): blanked, so that the memo keys
     # that include the settings do not change with every edit of the spec
     settings = replace(settings, spec_sha256="")
@@ -49,4 +52,7 @@ def render(api: Api, settings: Settings, memo: Memo | None = None) -> dict[str, 
     out.update(package.render(api, settings, py))
     out.update(cli.render(api, settings, views, py, memo, keys))
     out.update(docs.render(api, settings, views, header(settings, "md"), memo, keys))
+    if keys is not None and digest is not None:
+        rest = replace(api, operations=(), models=(), enums=())
+        digest.append(key_of("api", rest, keys.models, list(keys.views.values())))
     return out

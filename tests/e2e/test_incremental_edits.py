@@ -164,8 +164,9 @@ def _rounds(
         assert warm_found == cold_found, f"round {n}: other findings"
         if kinds == {"text"}:
             assert reused, f"round {n}: a text-only edit built the IR again"
-            # an edited operation's group module, `Op(...)`, CLI entry and docs page, no more
-            assert misses <= 4 * edits, f"round {n}: {misses} texts laid out again"
+            # an edited operation's group module, `Op(...)`, CLI entry and docs page, and the
+            # API surface's text (its key covers every operation), no more
+            assert misses <= 4 * edits + 1, f"round {n}: {misses} texts laid out again"
             hits += 1
         else:
             assert not reused, f"round {n} ({kinds}): the IR was reused after a build edit"
