@@ -177,6 +177,7 @@ def generate(
     surface_text = _surface_text(api, memo, digest)
     if memo is not None:
         memo.save()
+        del memo  # its texts are not needed while formatting (peak memory)
     # the validator's verdict before formatting: its forked process ends, and the parsed
     # document (now held only by the validator's fallback) is released, before black's
     # helper forks; the peak memory of the process tree is at formatting
