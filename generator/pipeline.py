@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +173,7 @@ def generate(
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     memo = _memo(spec_path, "render")
-    digest: list[str] = []  # a key of all of `api` (made from the render's memo keys)
+    digest: list[str] = []  # a key of the models and enums (made from the render's keys)
     rendered = render(api, settings, memo, digest)
     surface_text = _surface_text(api, memo, digest)
     if memo is not None:
@@ -197,10 +198,15 @@ def generate(
 
 
 def _surface_text(api: Api, memo: Memo | None, digest: list[str]) -> str:
-    """`diff.surface_text(api)`, from the memo when `api` is unchanged (the surface reads
-    the title, the version, every operation, model and enum: all in the digest)."""
+    """`diff.surface_text(api)`, its models and enums (most of it) from the memo while they
+    are unchanged (`digest`: a key of the title, models and enums, from the render's keys)."""
     if memo is None or not digest:
         return diff.surface_text(api)
     key = key_of("surface", diff.SURFACE_FORMAT, digest)
-    text = memo.get(key)
-    return text if text is not None else memo.put(key, diff.surface_text(api))
+    stored = memo.get(key)
+    if stored is not None:
+        known = json.loads(stored)
+    else:
+        known = diff.section_texts(api, ("enums", "models"))
+        memo.put(key, json.dumps(known))
+    return diff.surface_text(api, known)
