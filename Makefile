@@ -37,23 +37,30 @@ test-unit: $(STAMP)
 
 # BENCH_ARGS: e.g. --quick, or --runs 3 --big-runs 1 (see python bench/run.py --help);
 # SCALING_ARGS: e.g. --runs 1 --peers "" (see python bench/scaling.py --help)
+IMPORTS_BENCH = $(PY) bench/imports.py --generate scale/github.json \
+	$(or $(TMPDIR),/tmp)/oagen-bench-imports github_api repos_get '{"owner": "o", "repo": "r"}' \
+	--cli repos get-2 --output bench/results-imports.md
+SCALING_GITHUB = $(PY) bench/scaling.py --source scale/github.json --sizes 150,300,600,1200 \
+	--runs 1 --output bench/scaling-github.md
+
+# everything: all specs (github.json and jira.json included) against both peers, the growth
+# curves, and the import and --help times of the generated github package
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/scaling.py $(SCALING_ARGS)
+	$(SCALING_GITHUB)
+	$(IMPORTS_BENCH)
 
 # minutes, not the hour of `make bench`: small specs, one run, no scaling
 bench-quick: $(STAMP)
 	$(PY) bench/run.py --quick
 
-# the largest specs (github.json, jira.json) against openapi-python-client, and github.json's
-# growth from 150 to 1,200 operations; one run each (about 10 minutes on 2 cores)
+# the largest specs (github.json, jira.json) against both peers, and github.json's growth
+# from 150 to 1,200 operations; one run each (about 15 minutes on 2 cores)
 bench-scale: $(STAMP)
 	$(PY) bench/run.py --scale --output bench/results-scale.md
-	$(PY) bench/scaling.py --source scale/github.json --sizes 150,300,600,1200 --runs 1 \
-		--output bench/scaling-github.md
-	$(PY) bench/imports.py --generate scale/github.json $(or $(TMPDIR),/tmp)/oagen-bench-imports \
-		github_api repos_get '{"owner": "o", "repo": "r"}' --cli repos get-2 \
-		--output bench/results-imports.md
+	$(SCALING_GITHUB)
+	$(IMPORTS_BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -21,6 +21,7 @@ from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.load import SourceMap
 from generator.pointer import join as pointer
+from generator.validate_memo import Memo
 
 
 def check_version(data: dict[str, Any], source: SourceMap) -> str:
@@ -75,12 +76,29 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
     # and that backend words findings differently and reports others (Rust regexes): pin the
     # pure-Python one, so the findings depend on the spec and oagen's pins alone.
     os.environ[_BACKEND_ENV] = "jsonschema"
-    cls = spec_validator(version)
+    found, stopped = _run(spec_validator(version), data)
+    if isinstance(stopped, RecursionError):
+        # the memoized class nests one frame deeper per `$ref`: where it runs out of stack,
+        # the class without the memo decides, as deep as the stock class goes
+        found, stopped = _run(spec_validator(version, memo=False), data)
+    if isinstance(stopped, RecursionError):
+        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
+    elif stopped is not None and not found:  # the validator can fail on what it has flagged
+        text = str(stopped).split(" within {", 1)[0]  # never echo the whole document
+        text = _shorten(f"{type(stopped).__name__}: {text}", 200)
+        found.append((f"validator stopped: {text}", "#", 1))
+    return found
+
+
+def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException | None]:
+    """The findings of `cls(data)`, located and deduplicated, and what stopped it (if anything)."""
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
+    validator: Any = None
     try:
-        for err in cls(data).iter_errors():
+        validator = cls(data)
+        for err in validator.iter_errors():
             tokens = list(err.path)
             if tokens and isinstance(tokens[0], _At):
                 nodes = _node_pointers(data) if nodes is None else nodes
@@ -91,50 +109,69 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
                 continue
             seen.add((ptr, message))
             found.append((message, ptr, None))
-    except RecursionError:
-        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
-    except Exception as exc:  # the validator itself can fail on documents it has already flagged
-        if not found:
-            text = str(exc).split(" within {", 1)[0]  # never echo the whole document
-            text = _shorten(f"{type(exc).__name__}: {text}", 200)
-            found.append((f"validator stopped: {text}", "#", 1))
-    return found
+    except Exception as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
+        return found, exc
+    finally:
+        # openapi-spec-validator's `iter_errors` is an `lru_cache`d method: the validator, and
+        # so its memo, outlive the run unless emptied
+        registry = getattr(validator, "keyword_validators_registry", None)
+        memo = getattr(registry, "oagen_memo", None)
+        if isinstance(memo, Memo):
+            memo.clear()
+    return found, None
 
 
 @functools.cache
-def spec_validator(version: str) -> Any:
-    """openapi-spec-validator's validator class for `version`, with a pre-crawled registry.
+def spec_validator(version: str, memo: bool = True) -> Any:
+    """openapi-spec-validator's validator class for `version`, made cheaper, same findings.
 
-    The stock class checks the document against the OAS JSON Schema with a `referencing`
-    registry whose root schema is never marked crawled, so every `$dynamicRef` lookup that
-    misses crawls the whole OAS schema again (491 times on vastai-full). Giving the same
-    jsonschema validator a registry crawled once, and a resolver over it, halves the time
-    (vastai-full 1.04 -> 0.48 s, openai 5.9 -> 3.8 s) and checks the same rules. If
-    jsonschema's (private) `_resolver` argument goes away, the stock class is used.
+    Each instance validates with a `validate_memo.Memo` of its own: the check against the OAS
+    JSON Schema and each Schema Object's meta-check run over registries crawled once, each
+    distinct value checked once (`validate_memo`). The schemas visited are recorded in sets
+    (`_Ids`), and findings are located where they are written (`_locating`); with
+    `memo=False`, only these two.
     """
-    import jsonschema_specifications  # type: ignore[import-untyped]
-    import referencing.jsonschema
-    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from openapi_spec_validator.schemas import schema_v30, schema_v31
 
     base = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     keywords = {
         name: _visiting(_locating(checker, ("default",) if name == "default" else ()))
         for name, checker in base.keyword_validators.items()
     }
-    located = type(base.__name__, (base,), {"keyword_validators": keywords})
-    schema = dict(schema_v31 if version == "3.1" else schema_v30)
-    try:
-        checker = validator_for(schema)
-        dialect = referencing.jsonschema.specification_with(checker.META_SCHEMA["$schema"])
-        resource = dialect.create_resource(schema)
-        uri = resource.id() or ""
-        registry = jsonschema_specifications.REGISTRY.with_resource(uri, resource).crawl()
-        crawled = checker(schema, registry=registry, _resolver=registry.resolver(base_uri=uri))
-    except (TypeError, LookupError, ValueError):  # pragma: no cover - a jsonschema API change
-        return located
-    return type(base.__name__, (located,), {"schema_validator": crawled})
+    if not memo:
+        return type(base.__name__, (base,), {"keyword_validators": keywords})
+    keywords["schema"] = _meta_memo(keywords["schema"])
+    return type(
+        base.__name__, (base,), {"keyword_validators": keywords, "__init__": _memo_init(base)}
+    )
+
+
+def _memo_init(base: type[Any]) -> Any:
+    """`base.__init__`, then the run's `Memo`: the document check goes through it, and the
+    keyword validators find it on their registry."""
+
+    def init(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+        base.__init__(self, schema, *args, **kwargs)
+        memo = Memo()
+        try:
+            self.schema_validator = memo.validator(self.schema_validator)
+        except (AttributeError, TypeError):  # pragma: no cover - a jsonschema API change
+            pass
+        self.keyword_validators_registry.oagen_memo = memo
+
+    return init
+
+
+def _meta_memo(checker: type[Any]) -> type[Any]:
+    """The schema keyword validator `checker`, its meta-check of each Schema Object run through
+    the run's `Memo` (once per distinct schema, by one validator per dialect)."""
+
+    def schema_checker(self: Any, schema: Any, schema_value: Any) -> Any:
+        check = checker._get_schema_checker(self, schema, schema_value)
+        memo = getattr(self.registry, "oagen_memo", None)
+        return check if memo is None else memo.schema_check(check)
+
+    return type(checker.__name__, (checker,), {"_get_schema_checker": schema_checker})
 
 
 # Where a finding is. The check against the OAS JSON Schema gives each error its path from the
