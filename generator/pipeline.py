@@ -16,6 +16,7 @@ along in the result (`strict` turns them into errors).
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 from collections.abc import Callable
@@ -194,6 +195,9 @@ def generate(
         "spec_sha256": settings.spec_sha256,
         "config": config.fingerprint(),
     }
+    # `reuse` froze the long-lived objects (the IR, the parsed spec) out of the collector's
+    # sight for the run; given back, so that a caller in the same process loses nothing
+    gc.unfreeze()
     return GenerationResult(files, manifest, diagnostics, api, settings, analysis.single_file)
 
 
