@@ -86,7 +86,7 @@ def log(message: str) -> None:
 class Sample:
     tool: str
     spec: str
-    case: str  # cold | floor | bare | incremental | noop
+    case: str  # cold | floor | bare | incremental | schema-edit | noop
     run: int
     wall: float
     cpu: float
@@ -438,6 +438,27 @@ def edit_summary(text: str, n: int) -> str:
     return text[: match.start(2)] + new + text[match.end(2) :]
 
 
+def edit_schema(text: str, n: int) -> str:
+    """Add an integer property to the first component schema with `properties` (a schema edit,
+    as text: YAML in block style or JSON); ValueError when there is none to edit."""
+    if text.lstrip().startswith("{"):
+        start = text.find('"schemas"', max(text.find('"components"'), 0))
+        found = re.compile(r'"properties"\s*:\s*\{\s*').search(text, max(start, 0))
+        if start < 0 or found is None:
+            raise ValueError("no component schema with properties to edit")
+        at = found.end()
+        comma = "" if text[at] == "}" else ", "
+        return text[:at] + f'"zz_added_{n}": {{"type": "integer"}}{comma}' + text[at:]
+    start = text.find("\n  schemas:", max(text.find("\ncomponents:"), 0))
+    pattern = re.compile(r"^[ \t]+properties:[ \t]*\n(?=([ \t]+)\S)", re.M)
+    found = pattern.search(text, start) if start >= 0 else None
+    if found is None:
+        raise ValueError("no component schema with block-style properties to edit")
+    indent = found.group(1)
+    added = f"{indent}zz_added_{n}:\n{indent}  type: integer\n"
+    return text[: found.end()] + added + text[found.end() :]
+
+
 # ---------------------------------------------------------------- running the plan
 
 
@@ -529,6 +550,17 @@ class Runner:
             log_path = work / f"inc{run}.txt"
             outcome = measure(cmd, work, env, self.args.timeout, log_path)
             _written(self.record("oagen", spec_name, "incremental", run, outcome), log_path, out)
+        try:
+            edited = [edit_schema(original, run) for run in range(1, runs + 1)]
+        except ValueError as exc:
+            log(f"{spec_name}: no schema-edit numbers: {exc}")
+            edited = []
+        for run, text in enumerate(edited, 1):  # a schema's property added (the IR changes)
+            copy.write_text(text)
+            log_path = work / f"schema{run}.txt"
+            outcome = measure(cmd, work, env, self.args.timeout, log_path)
+            _written(self.record("oagen", spec_name, "schema-edit", run, outcome), log_path, out)
+        copy.write_text(original)
         for run in range(1, runs + 1):
             log_path = work / f"noop{run}.txt"
             outcome = measure(cmd, work, env, self.args.timeout, log_path)
@@ -787,22 +819,25 @@ def markdown(
             "## oagen incremental and no-op",
             "",
             "Incremental: one operation's summary edited in a copy of the spec, output already "
-            "generated, caches warm. No-op: same spec, output intact.",
+            "generated, caches warm. Schema edit: the same, a property added to the first "
+            "component schema with properties instead (the IR changes; so does the validator's "
+            "input). No-op: same spec, output intact.",
             "",
             "Files written: what the incremental run wrote, of the files oagen owns there; "
             "surface: the size of `.oagen-surface.json`.",
             "",
-            "| spec | cold | incremental | incremental/floor | no-op | no-op/bare python "
-            "| files written | surface |",
-            "|---|---|---|---|---|---|---|---|",
+            "| spec | cold | incremental | incremental/floor | schema edit | no-op "
+            "| no-op/bare python | files written | surface |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for spec in inc_specs:
             inc, noop = pick("oagen", spec, "incremental"), pick("oagen", spec, "noop")
             floor = pick("floor", spec, "floor")
+            schema = pick("oagen", spec, "schema-edit")
             lines.append(
                 f"| {spec} | {_cell(pick('oagen', spec, 'cold'))} | {_cell(inc)} | "
-                f"{_ratios(inc, floor)} | {_cell(noop)} | {_ratios(noop, bare)} "
-                f"| {_files_cell(inc)} | {_surface_cell(inc)} |"
+                f"{_ratios(inc, floor)} | {_cell(schema) if schema else '–'} | {_cell(noop)} "
+                f"| {_ratios(noop, bare)} | {_files_cell(inc)} | {_surface_cell(inc)} |"
             )
     lines += ["", "## Specs", ""]
     for spec in specs:

@@ -53,6 +53,12 @@ def build_api(data: dict[str, Any], source: SourceMap) -> tuple[Api, list[Diagno
     return _Builder(doc).build(), doc.diagnostics
 
 
+def build_unlocated(data: dict[str, Any], source: SourceMap) -> tuple[Api, list[Diagnostic]]:
+    """`build_api`, its findings not yet located (line None): `reuse` stores them so."""
+    doc = Document(data, source)
+    return _Builder(doc).build(), doc.unlocated()
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 

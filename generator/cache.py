@@ -1,5 +1,6 @@
 """The user cache folder oagen keeps between runs (black output, validator verdicts, compiled
-templates, no-op records): where it is, and reading and writing its entries.
+templates, no-op records, memos of rendered text and of the IR): where it is, and reading and
+writing its entries.
 
 Every entry is keyed by a content hash of everything it depends on, so an entry can be missing
 but never wrong; writes are atomic and best effort (a cache that cannot be written is not used).
@@ -8,7 +9,12 @@ Standard library only: the no-op fast path imports this before anything heavy.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import os
+import pickle
+import sys
 from pathlib import Path
 
 
@@ -37,3 +43,77 @@ def write_text(path: Path, text: str) -> None:
         os.replace(temp, path)
     except OSError:
         pass
+
+
+def code_fingerprint() -> str:
+    """sha256 of oagen's own code: every file of `generator/` and `templates/` (content, not
+    stat), Python's version and jinja2's; a memo made by other code is never read."""
+    global _CODE
+    if _CODE is None:
+        root = Path(__file__).resolve().parent
+        digest = hashlib.sha256(sys.version.encode())
+        try:
+            digest.update(importlib.metadata.version("jinja2").encode())
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+            digest.update(b"no jinja2")
+        for folder in (root, root.parent / "templates"):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(f"\0{path.relative_to(root.parent)}\0".encode())
+                    digest.update(path.read_bytes())
+        _CODE = digest.hexdigest()
+    return _CODE
+
+
+_CODE: str | None = None
+
+
+def key_of(*parts: object) -> str:
+    """A content key of `parts` (IR nodes, views, strings): sha256 of their pickle. Equal
+    pickles mean equal values. The pickle also records which equal objects are one object, so
+    equal values built otherwise may key apart (a miss, never a wrong hit): `reuse` hands the
+    renderers an IR that went through pickle either way, so that a stored IR and a fresh
+    one share alike."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
+class Memo:
+    """Texts by content key, kept between runs in one JSON file (`folder/<name>.json`).
+
+    Each key is a hash of everything the text is made from, and the file name includes
+    `code_fingerprint()`, so an entry can be missing but never wrong. `save()` keeps only the
+    entries asked for in this run (the file does not grow with stale entries) and writes only
+    when that set changed. A Memo without a folder remembers nothing.
+    """
+
+    def __init__(self, folder: Path | None, name: str) -> None:
+        self.path = None if folder is None else folder / f"{name}-{code_fingerprint()[:24]}.json"
+        self.stored: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        if self.path is not None:
+            try:
+                data = json.loads(read_text(self.path) or "{}")
+            except ValueError:
+                data = {}
+            if isinstance(data, dict):
+                self.stored = {k: v for k, v in data.items() if isinstance(v, str)}
+
+    def get(self, key: str) -> str | None:
+        text = self.stored.get(key)
+        if text is not None:
+            self.used[key] = text
+        return text
+
+    def put(self, key: str, text: str) -> str:
+        self.used[key] = text
+        return text
+
+    def save(self) -> None:
+        """Keep this run's entries; drop the files of this memo made by other code."""
+        if self.path is None or self.used.keys() == self.stored.keys():
+            return
+        write_text(self.path, json.dumps(self.used))
+        stem = self.path.name.rsplit("-", 1)[0]
+        for other in self.path.parent.glob(f"{stem}-*.json"):
+            if other != self.path:
+                other.unlink(missing_ok=True)

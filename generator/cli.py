@@ -280,7 +280,10 @@ def _write(config: Config, result: GenerationResult, exit_non_zero_on_change: bo
     out_dir = Path(config.output)
     the_plan = write.plan(out_dir, result.files, diffs=False)
     _print(the_plan.diagnostics)
-    old_surface = _stored_surface(out_dir / diff.SURFACE_FILE)
+    # an unchanged surface (the usual edit) is neither parsed nor compared
+    surface_path = out_dir / diff.SURFACE_FILE
+    unchanged = diff.SURFACE_FILE in the_plan.unchanged
+    old_surface = None if unchanged else _stored_surface(surface_path)
     write.apply(out_dir, result.files, the_plan, result.manifest)
     _remember(config, result)
     changed = len(the_plan.write) + len(the_plan.delete)

@@ -41,6 +41,11 @@ class Document:
             self._pending = []
         return list(self._located)
 
+    def unlocated(self) -> list[Diagnostic]:
+        """The findings so far, in order, without their lines (for callers that locate them
+        in another text)."""
+        return [replace(d, line=None) for d in self._located] + list(self._pending)
+
     def warn(self, message: str, ptr: str) -> None:
         """Record a warning at `ptr` (located in the spec file through the source map)."""
         self._pending.append(warning(message, ptr, self.source.file))

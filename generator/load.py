@@ -88,8 +88,13 @@ class SourceMap:
         if self._index is not None or self.layout is not None or len(paths) <= 1:
             return {p: self.line_of(p) for p in paths}
         wanted = {path[:n] for path in paths.values() for n in range(len(path) + 1)}
+        text = self.decoded()
         try:
-            index = _line_index(self.decoded(), wanted)
+            index = _json_line_index(text, wanted) if _is_json(text) else None
+        except (ValueError, IndexError, RecursionError):  # not JSON after all: read as YAML
+            index = None
+        try:
+            index = _line_index(text, wanted) if index is None else index
         except (yaml.YAMLError, RecursionError):
             index = {}
         return {p: _find(index, path) for p, path in paths.items()}
@@ -175,6 +180,66 @@ def _line_index(
     return index
 
 
+def _is_json(text: str) -> bool:
+    return text.lstrip().startswith(("{", "["))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SKIP = json.JSONDecoder().raw_decode
+_STRING: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - untyped in typeshed
+
+
+def _json_line_index(text: str, wanted: Container[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """`_line_index(text, wanted)` for JSON text, without reading all of it in Python: the
+    walk enters only the objects and arrays on the way to a wanted path and skips every other
+    value with `json`'s C decoder (on github.json about 10x faster than the YAML events).
+    Raises ValueError (or IndexError) where the text is not JSON."""
+    index: dict[tuple[str, ...], int] = {(): 1}
+    counted = [0, 1]  # [position, its line]: positions are visited in increasing order
+
+    def line_at(pos: int) -> int:
+        counted[1] += text.count("\n", counted[0], pos)
+        counted[0] = pos
+        return counted[1]
+
+    def value(pos: int, path: tuple[str, ...]) -> int:
+        """Walk the value at `pos` (no space before it); the position after it."""
+        opener = text[pos]
+        if opener not in "{[":
+            return _SKIP(text, pos)[1]
+        closer, n = ("}" if opener == "{" else "]"), 0
+        pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+        if text[pos] == closer:
+            return pos + 1
+        while True:
+            if opener == "{":
+                if text[pos] != '"':
+                    raise ValueError("a key must be a string")
+                key, after = _STRING(text, pos + 1)
+                item = (*path, key)
+                if item in wanted:
+                    index.setdefault(item, line_at(pos))
+                pos = _SPACE.match(text, after).end()  # type: ignore[union-attr]
+                if text[pos] != ":":
+                    raise ValueError("':' expected")
+                pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+            else:
+                item = (*path, str(n))
+                n += 1
+                if item in wanted:
+                    index.setdefault(item, line_at(pos))
+            pos = value(pos, item) if item in wanted else _SKIP(text, pos)[1]
+            pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] == closer:
+                return pos + 1
+            if text[pos] != ",":
+                raise ValueError("',' expected")
+            pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+
+    value(_SPACE.match(text).end(), ())  # type: ignore[union-attr]
+    return index
+
+
 _NODE_EVENTS = (
     yaml.ScalarEvent,
     yaml.AliasEvent,
@@ -242,7 +307,8 @@ def _parse(
         bad_line = raw[: exc.start].count(b"\n") + 1
         raise SpecError([error("not valid UTF-8 text", file=name, line=bad_line)]) from None
     data: Any
-    if text.lstrip().startswith(("{", "[")):
+    is_json = _is_json(text)
+    if is_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -272,7 +338,8 @@ def _parse(
         raise SpecError(
             [error(f"expected a mapping at the top level, found {kind}", file=name, line=1)]
         )
-    _check_size(data, name)
+    if not is_json:  # JSON has no aliases: its tree is as large as its text (`max_bytes`)
+        _check_size(data, name)
     return data, layout
 
 

@@ -19,6 +19,7 @@ classes is first used (`from <package>.models import X`, `models.X`, or a respon
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -55,7 +56,9 @@ class ModelModule:
         return self.name.removeprefix("_models_") if self.name != "models" else ""
 
 
+@functools.cache  # the same names are sorted several times a run (plan, index, imports)
 def natural(text: str) -> list[str | int]:
+    """`text` as a natural sort key (shared between calls: do not mutate it)."""
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
 
 

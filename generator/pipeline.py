@@ -15,14 +15,18 @@ along in the result (`strict` turns them into errors).
 
 from __future__ import annotations
 
+import functools
+import gc
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, diff, naming
+from generator import __version__, diff, naming, reuse
 from generator import validate as validate_stage
-from generator.build import build_api
+from generator.cache import Memo, cache_dir, key_of
 from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
@@ -50,8 +54,12 @@ class GenerationResult:
     diagnostics: list[Diagnostic]
     api: Api
     settings: Settings
-    surface: dict[str, Any]  # the API surface (also in `files`, as `diff.SURFACE_FILE`)
     single_file: bool = True  # no external file references (the no-op fast path needs this)
+
+    @functools.cached_property
+    def surface(self) -> dict[str, Any]:
+        """The API surface (its text is in `files`, as `diff.SURFACE_FILE`), made when asked."""
+        return diff.surface(self.api)
 
     @property
     def package_files(self) -> dict[str, str]:
@@ -115,7 +123,9 @@ def _analyse(
     pending = validate_stage.start(data, version, background=background)
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
-    api, found = build_api(data, loaded.source)
+    folder = cache_dir()
+    scope = None if folder is None else folder / "memo" / f"build-{_scope(spec_path)}"
+    api, found = reuse.build(data, loaded.source, scope)
     analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
     if any(d.severity is Severity.ERROR for d in found):
         _finish(analysis, config)  # raises, with the validator's findings listed too
@@ -130,6 +140,17 @@ def _finish(analysis: _Analysis, config: Config) -> list[Diagnostic]:
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SpecError(diagnostics)
     return diagnostics
+
+
+def _scope(spec_path: Path) -> str:
+    """Memos are kept per spec file, so two projects do not evict each other's entries."""
+    return hashlib.sha256(str(spec_path.resolve()).encode()).hexdigest()[:16]
+
+
+def _memo(spec_path: Path, kind: str) -> Memo | None:
+    """The user cache's memo of `kind` for this spec, or None when the cache is disabled."""
+    folder = cache_dir()
+    return None if folder is None else Memo(folder / "memo", f"{kind}-{_scope(spec_path)}")
 
 
 def _fields(d: Diagnostic) -> tuple[str, str, str, int | None, int | None]:
@@ -152,7 +173,13 @@ def generate(
     )
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
-    rendered = render(api, settings)
+    memo = _memo(spec_path, "render")
+    digest: list[str] = []  # a key of the models and enums (made from the render's keys)
+    rendered = render(api, settings, memo, digest)
+    surface_text = _surface_text(api, memo, digest)
+    if memo is not None:
+        memo.save()
+        del memo  # its texts are not needed while formatting (peak memory)
     # the validator's verdict before formatting: its forked process ends, and the parsed
     # document (now held only by the validator's fallback) is released, before black's
     # helper forks; the peak memory of the process tree is at formatting
@@ -161,14 +188,29 @@ def generate(
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
     formatted = format_files(rendered, verbatim=static)
     del rendered
-    surface = diff.surface(api)
-    files = {**formatted, diff.SURFACE_FILE: diff.surface_text(surface)}
+    files = {**formatted, diff.SURFACE_FILE: surface_text}
     manifest = {
         "oagen": __version__,
         "spec": settings.spec_name,
         "spec_sha256": settings.spec_sha256,
         "config": config.fingerprint(),
     }
-    return GenerationResult(
-        files, manifest, diagnostics, api, settings, surface, analysis.single_file
-    )
+    # `reuse` froze the long-lived objects (the IR, the parsed spec) out of the collector's
+    # sight for the run; given back, so that a caller in the same process loses nothing
+    gc.unfreeze()
+    return GenerationResult(files, manifest, diagnostics, api, settings, analysis.single_file)
+
+
+def _surface_text(api: Api, memo: Memo | None, digest: list[str]) -> str:
+    """`diff.surface_text(api)`, its models and enums (most of it) from the memo while they
+    are unchanged (`digest`: a key of the title, models and enums, from the render's keys)."""
+    if memo is None or not digest:
+        return diff.surface_text(api)
+    key = key_of("surface", diff.SURFACE_FORMAT, digest)
+    stored = memo.get(key)
+    if stored is not None:
+        known = json.loads(stored)
+    else:
+        known = diff.section_texts(api, ("enums", "models"))
+        memo.put(key, json.dumps(known))
+    return diff.surface_text(api, known)

@@ -17,24 +17,41 @@ out the strings of one frozen context object each. The modules of this package:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import cli, client, docs, models, operations, package, resources
-from generator.render.common import Settings
+from generator.render.common import Keys, Settings
 from generator.render.package import STATIC_FILES
 from generator.render.text import docstring, header, pyrepr
 
 __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 
-def render(api: Api, settings: Settings) -> dict[str, str]:
-    """Every output file, keyed by its path relative to the output folder."""
+def render(
+    api: Api, settings: Settings, memo: Memo | None = None, digest: list[str] | None = None
+) -> dict[str, str]:
+    """Every output file, keyed by its path relative to the output folder.
+
+    `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
+    modules, the client's group modules, the docs pages); the result is the same with or
+    without it. `digest` (with a memo) receives one key of all the models and enums, made
+    from those keys (the pipeline memoizes most of the API surface by it)."""
+    # no file shows the spec's sha256 (the manifest holds it): blanked, so that the memo keys
+    # that include the settings do not change with every edit of the spec
+    settings = replace(settings, spec_sha256="")
     views = operations.build(api, settings.pagination)
     py = header(settings)
     out: dict[str, str] = {}
-    out.update(client.render(api, settings, views, py))
+    # each view keyed once (pickling is most of a memo's cost), the models by their modules
+    keys = Keys({id(v): key_of(v) for v in views}) if memo is not None else None
+    out.update(models.render(api, settings, py, memo, keys.models if keys else None))
+    out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
-    out.update(models.render(api, settings, py))
     out.update(package.render(api, settings, py))
-    out.update(cli.render(api, settings, views, py))
-    out.update(docs.render(api, settings, views, header(settings, "md")))
+    out.update(cli.render(api, settings, views, py, memo, keys))
+    out.update(docs.render(api, settings, views, header(settings, "md"), memo, keys))
+    if keys is not None and digest is not None:
+        digest.append(key_of("models", keys.models))
     return out

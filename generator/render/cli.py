@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import cli_usage, layout
+from generator.cache import Memo, key_of
 from generator.model import MISSING, Api, Operation, Parameter
 from generator.render import namespaces
-from generator.render.common import Settings, template
+from generator.render.common import Keys, Settings, memo_code, template
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
 from generator.render.types import Imports
@@ -95,14 +96,38 @@ def command_code(
     return layout.statement("", "Command(" + ", ".join(parts) + ")", ",", 1)
 
 
-def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
-    """`_cli.py` and `__main__.py`, keyed by path."""
+def _command(
+    view: OpView,
+    imports: Imports,
+    overflow: tuple[str, ...] | None,
+    memo: Memo | None,
+    keys: Keys | None,
+) -> str:
+    key = key_of("command", keys.view(view), overflow) if keys is not None else ""
+    return memo_code(
+        memo if keys is not None else None,
+        key,
+        imports,
+        lambda own: command_code(view, own, overflow),
+    )
+
+
+def render(
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    header: str,
+    memo: Memo | None = None,
+    keys: Keys | None = None,
+) -> dict[str, str]:
+    """`_cli.py` and `__main__.py`, keyed by path (with a `memo`, each command's entry is
+    reused when its view and overflow are unchanged)."""
     s = settings
     imports = Imports().add("collections.abc", "Sequence")
     imports.add("._cli_runtime", "Command", "run").add(".client", "Client")
     ordered = sorted(views, key=lambda v: v.op.cli_words)
     shared = overflows([v.op for v in views])
-    commands = tuple(command_code(v, imports, shared.get(v.op.name)) for v in ordered)
+    commands = tuple(_command(v, imports, shared.get(v.op.name), memo, keys) for v in ordered)
     commands_class = _commands_class(views, namespaces.plan([v.op for v in views], s.group_by))
     if commands_class:
         imports.update([commands_class[1]])

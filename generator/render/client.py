@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from generator import layout, naming
+from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import constructor, lazy, namespaces, ops
-from generator.render.common import Settings, template
+from generator.render.common import Keys, Settings, template
 from generator.render.operations import OpView
 from generator.render.text import docstring, one_line, pyrepr
 from generator.render.types import RT, Imports
@@ -77,19 +79,38 @@ class ClientContext:
 
 
 def render(
-    api: Api, settings: Settings, views: list[OpView], header: str
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    header: str,
+    memo: Memo | None = None,
+    keys: Keys | None = None,
 ) -> dict[str, str]:
-    """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path."""
+    """`client.py`, the `_client_*` modules and `_ops.py`, keyed by path. With a `memo`, a
+    group module whose inputs (its operations' views, its names, the title) are unchanged is
+    not laid out again."""
     pkg = settings.package
     plan = namespaces.plan([v.op for v in views], settings.group_by)
     flat = [v for v in views if not plan.grouped(v.op.name)]
-    groups = _groups(api, flat)
-    group_template = template("package/client_group.py.jinja")
-    out = {f"{pkg}/{g.module}.py": header + group_template.render(c=g) for g in groups}
+    groups = _groups(flat)
+    out = {}
+    for g in groups:
+        key = ""
+        if memo is not None and keys is not None:
+            members = [keys.view(v) for v in g.members]
+            key = key_of("group", header, api.title, g.tag, g.module, g.cls, members)
+        text = memo.get(key) if memo is not None else None
+        if text is None:
+            text = header + template("package/client_group.py.jinja").render(
+                c=_group(api.title, g)
+            )
+            if memo is not None:
+                memo.put(key, text)
+        out[f"{pkg}/{g.module}.py"] = text
     # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
     named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
     out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=ops.context(api, settings, named if plan.namespaces else views)
+        c=ops.context(api, settings, named if plan.namespaces else views, memo, keys)
     )
     context = _client(api, settings, views, groups, plan)
     out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(
@@ -212,51 +233,61 @@ def _cli_help(views: list[OpView]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _groups(api: Api, views: list[OpView]) -> list[GroupContext]:
+class Group(NamedTuple):
+    """The operations of one tag, and the module and class that hold their methods."""
+
+    tag: str
+    module: str
+    cls: str
+    members: tuple[OpView, ...]
+
+
+def _groups(views: list[OpView]) -> list[Group]:
     """Operations grouped by their first tag, in the spec's order."""
     by_tag: dict[str, list[OpView]] = {}
     for view in views:
         by_tag.setdefault(view.op.tags[0] if view.op.tags else "", []).append(view)
     module_names, class_names = naming.Namer(), naming.Namer(sep="")
-    out = []
-    for tag, members in by_tag.items():
-        module = module_names.claim(
-            "_client_" + (naming.snake(tag, fallback="default") if tag else "default")
+    return [
+        Group(
+            tag,
+            module_names.claim(
+                "_client_" + (naming.snake(tag, fallback="default") if tag else "default")
+            ),
+            class_names.claim(
+                naming.pascal(tag, fallback="Default") + "Operations" if tag else "Operations"
+            ),
+            tuple(members),
         )
-        cls = class_names.claim(
-            naming.pascal(tag, fallback="Default") + "Operations"
-            if tag
-            else "Operations"
-        )
-        imports = (
-            Imports().add("collections.abc", "Mapping").add(".", "_ops as ops", RT)
-        )
-        imports.add("._runtime", "UNSET", "Timeout", "Unset")
-        imports.update(v.returns_imports for v in members)
-        imports.update(p.imports for v in members for p in v.params)
-        methods = tuple(_method(v) for v in members)
-        if any(m.overloads for m in methods):
-            imports.add("typing", "Literal", "overload")
-        cli_help = _cli_help(members)
-        if cli_help:
-            imports.add("typing", "ClassVar")
-        tagged = f"tagged {tag}" if tag else "without a tag"
-        typed = lazy.typed_models(imports)
-        out.append(
-            GroupContext(
-                module=module,
-                cls=cls,
-                docstring=docstring(
-                    f"Operations {tagged} of {api.title}: part of `Client`."
-                ),
-                class_docstring=docstring(f"The operations {tagged}.", 1),
-                imports=imports.block(),
-                methods=methods,
-                cli_help=cli_help,
-                typed_models=typed,
-            )
-        )
-    return out
+        for tag, members in by_tag.items()
+    ]
+
+
+def _group(title: str, group: Group) -> GroupContext:
+    """The context of one group module."""
+    tag, members = group.tag, group.members
+    imports = Imports().add("collections.abc", "Mapping").add(".", "_ops as ops", RT)
+    imports.add("._runtime", "UNSET", "Timeout", "Unset")
+    imports.update(v.returns_imports for v in members)
+    imports.update(p.imports for v in members for p in v.params)
+    methods = tuple(_method(v) for v in members)
+    if any(m.overloads for m in methods):
+        imports.add("typing", "Literal", "overload")
+    cli_help = _cli_help(list(members))
+    if cli_help:
+        imports.add("typing", "ClassVar")
+    tagged = f"tagged {tag}" if tag else "without a tag"
+    typed = lazy.typed_models(imports)
+    return GroupContext(
+        module=group.module,
+        cls=group.cls,
+        docstring=docstring(f"Operations {tagged} of {title}: part of `Client`."),
+        class_docstring=docstring(f"The operations {tagged}.", 1),
+        imports=imports.block(),
+        methods=methods,
+        cli_help=cli_help,
+        typed_models=typed,
+    )
 
 
 # -- client.py -------------------------------------------------------------------------------
@@ -266,7 +297,7 @@ def _client(
     api: Api,
     settings: Settings,
     views: list[OpView],
-    groups: list[GroupContext],
+    groups: list[Group],
     plan: namespaces.Plan,
 ) -> ClientContext:
     s = settings
@@ -299,7 +330,7 @@ def _client(
             1,
         ).removeprefix(layout.INDENT),
         group_table=lazy.group_table(
-            [(g.module, g.cls, [m.name for m in g.methods]) for g in groups]
+            [(g.module, g.cls, [v.op.name for v in g.members]) for g in groups]
         ),
         client_docstring=docstring(f"Blocking client for {api.title}.", 1),
         async_docstring=docstring(

@@ -7,16 +7,35 @@ frozen context object, `c`, whose fields are strings and lists computed in Pytho
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import jinja2
 
-from generator.cache import cache_dir
+from generator.cache import Memo, cache_dir, key_of
 from generator.render.settings import Settings
 from generator.render.text import docstring, md, pyrepr
+from generator.render.types import Imports
 from generator.templates import templates_dir
 
-__all__ = ["Settings", "environment", "template"]
+__all__ = ["Keys", "Settings", "environment", "memo_code", "template"]
+
+
+@dataclass
+class Keys:
+    """Memo keys made once per run (pickling is most of a memo's cost): each operation view's,
+    by the view's `id` (the views live through the whole render), and the model modules'
+    (`models.render` adds them; together they cover every model and enum)."""
+
+    views: dict[int, str]
+    models: list[str] = field(default_factory=list)
+
+    def view(self, view: Any) -> str:
+        """The key of `view` (made now if it is not one of the run's views)."""
+        known = self.views.get(id(view))
+        return known if known is not None else key_of(view)
 
 
 @cache
@@ -49,3 +68,20 @@ def environment() -> jinja2.Environment:
 def template(name: str) -> jinja2.Template:
     """The template at `templates/<name>`."""
     return environment().get_template(name)
+
+
+def memo_code(memo: Memo | None, key: str, imports: Imports, make: Callable[[Imports], str]) -> str:
+    """`make(imports)` (code that records the imports it uses), from `memo` under `key` (a key
+    of everything `make` reads) when an earlier run stored it: the code and its imports."""
+    if memo is None:
+        return make(imports)
+    stored = memo.get(key)
+    if stored is not None:
+        code, pairs = json.loads(stored)
+        imports.update([Imports.of((str(m), str(n)) for m, n in pairs)])
+        return str(code)
+    own = Imports()
+    code = make(own)
+    imports.update([own])
+    memo.put(key, json.dumps([code, own.__getstate__()]))
+    return code

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import shlex
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import __version__, contract
+from generator.cache import Memo, key_of
 from generator.model import (
     MISSING,
     AnyType,
@@ -29,7 +30,7 @@ from generator.model import (
     UnionOf,
 )
 from generator.render import namespaces
-from generator.render.common import Settings, template
+from generator.render.common import Keys, Settings, template
 from generator.render.examples import ExampleValues
 from generator.render.operations import OpView
 from generator.render.text import md
@@ -339,8 +340,17 @@ def _scheme_label(api: Api, key: str) -> str:
     return f"{md(key)} ({args})"
 
 
-def render(api: Api, settings: Settings, views: list[OpView], header: str) -> dict[str, str]:
-    """README.md, and with `settings.docs` the docs folder, keyed by path."""
+def render(
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    header: str,
+    memo: Memo | None = None,
+    keys: Keys | None = None,
+) -> dict[str, str]:
+    """README.md, and with `settings.docs` the docs folder, keyed by path. With a `memo`, an
+    operation's page whose inputs (its view, the settings, everything in the API but the other
+    operations: examples read the models) are unchanged is not laid out again."""
     s, pkg = settings, settings.package
     values = ExampleValues(api)
     plan = namespaces.plan([v.op for v in views], s.group_by)
@@ -382,10 +392,20 @@ def render(api: Api, settings: Settings, views: list[OpView], header: str) -> di
     )
     out[f"{pkg}/docs/index.md"] = header + template("docs/index.md.jinja").render(c=index)
     page = template("docs/operation.md.jinja")
+    # what every page may read besides its own operation
+    shared = ""
+    if memo is not None and keys is not None:
+        rest = replace(api, operations=(), models=(), enums=())
+        shared = key_of(header, settings, rest, keys.models)
     for view in views:
-        out[f"{pkg}/docs/{view.doc_file}"] = header + page.render(
-            c=_page(api, settings, view, values, plan.path(view.op.name))
-        )
+        call = plan.path(view.op.name)
+        key = key_of("page", shared, keys.view(view), call) if keys is not None else ""
+        text = memo.get(key) if memo is not None and keys is not None else None
+        if text is None:
+            text = header + page.render(c=_page(api, settings, view, values, call))
+            if memo is not None and keys is not None:
+                memo.put(key, text)
+        out[f"{pkg}/docs/{view.doc_file}"] = text
     return out
 
 

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from generator import layout, modules
+from generator.cache import Memo, key_of
 from generator.model import Api, Enum, EnumRef, Model, TypeRef
 from generator.modules import ModelModule
 from generator.render.common import Settings, template
@@ -150,15 +151,34 @@ def _discriminator(model: Model) -> str:
     )
 
 
-def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
-    """The model modules, keyed by path."""
+def render(
+    api: Api,
+    settings: Settings,
+    header: str,
+    memo: Memo | None = None,
+    keys: list[str] | None = None,
+) -> dict[str, str]:
+    """The model modules, keyed by path. With a `memo`, a module whose inputs (its classes,
+    the enums its fixed fields name, the title and the header) are unchanged is not laid out
+    again; `keys` then receives keys that together cover every model and enum of `api`."""
     pkg = settings.package
     planned = modules.plan(api)
-    page = template("package/models.py.jinja")
     enums = {e.name: e for e in api.enums}
-    out = {
-        f"{pkg}/{m.name}.py": header + page.render(c=_module(api, m, enums)) for m in planned
-    }
+    out = {}
+    for m in planned:
+        if memo is None:
+            out[f"{pkg}/{m.name}.py"] = header + _text(api.title, m, enums)
+            continue
+        used = sorted({t.name for t in _fixed_enums(m) if t.name in enums})
+        key = key_of("models", header, api.title, m, [enums[name] for name in used])
+        text = memo.get(key)
+        if text is None:
+            text = memo.put(key, header + _text(api.title, m, enums))
+        out[f"{pkg}/{m.name}.py"] = text
+        if keys is not None:
+            keys.append(key)
+    if keys is not None and not _covers(planned, api):
+        keys.append(key_of(api.models, api.enums))
     if planned and planned[0].name != "models":
         index = modules.index(planned)
         context = IndexContext(
@@ -174,7 +194,27 @@ def render(api: Api, settings: Settings, header: str) -> dict[str, str]:
     return out
 
 
-def _module(api: Api, module: ModelModule, enums: Mapping[str, Enum]) -> ModelsContext:
+def _covers(planned: list[ModelModule], api: Api) -> bool:
+    """Whether the modules hold every model and enum of `api` (their keys then cover them)."""
+    held = {id(x) for m in planned for x in [*m.models, *m.enums]}
+    return held == {id(x) for x in [*api.models, *api.enums]}
+
+
+def _fixed_enums(module: ModelModule) -> list[EnumRef]:
+    """The enums the fixed fields of `module`'s models name (their defaults read them)."""
+    return [
+        f.type
+        for m in module.models
+        for f in m.fields
+        if f.fixed and isinstance(f.type, EnumRef)
+    ]
+
+
+def _text(title: str, module: ModelModule, enums: Mapping[str, Enum]) -> str:
+    return template("package/models.py.jinja").render(c=_module(title, module, enums))
+
+
+def _module(title: str, module: ModelModule, enums: Mapping[str, Enum]) -> ModelsContext:
     imports = Imports()
     if module.models:
         imports.add("dataclasses").add("._runtime", "Model")
@@ -200,11 +240,11 @@ def _module(api: Api, module: ModelModule, enums: Mapping[str, Enum]) -> ModelsC
                 discriminator=discriminator,
             )
         )
-    title = f"Data models of {api.title}."
+    text = f"Data models of {title}."
     if module.part:
-        title = f"Data models of {api.title}, part {module.part}: import them from `models`."
+        text = f"Data models of {title}, part {module.part}: import them from `models`."
     return ModelsContext(
-        docstring=docstring(title),
+        docstring=docstring(text),
         part=module.part,
         imports=imports.block(),
         deferred=tuple(module.deferred),

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import contract, layout
+from generator.cache import Memo, key_of
 from generator.media import accept_header
 from generator.model import Api, Operation, Pagination, Parameter, SecurityScheme
 from generator.render import lazy
-from generator.render.common import Settings
+from generator.render.common import Keys, Settings, memo_code
 from generator.render.operations import OpView
 from generator.render.text import pyrepr
 from generator.render.types import Imports, descriptor
@@ -174,7 +175,31 @@ def scheme_code(scheme: SecurityScheme) -> str:
     return "Scheme(" + ", ".join(parts) + ")"
 
 
-def context(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
+def _memo_op_code(
+    view: OpView,
+    args: list[str],
+    imports: Imports,
+    brackets: bool,
+    keys: Keys | None,
+    memo: Memo | None,
+) -> str:
+    """`op_code`, from `memo` when its inputs (the view, the arguments' code) are unchanged."""
+    key = key_of("op", keys.view(view), args, brackets) if keys is not None else ""
+    return memo_code(
+        memo if keys is not None else None,
+        key,
+        imports,
+        lambda own: op_code(view, args, own, brackets),
+    )
+
+
+def context(
+    api: Api,
+    settings: Settings,
+    views: list[OpView],
+    memo: Memo | None = None,
+    keys: Keys | None = None,
+) -> OpsContext:
     """The `_ops.py` template's context: every descriptor, laid out, and their imports."""
     imports = Imports().add("._runtime", "Scheme")
     codes = [(p.param, arg_code(p.param, imports)) for v in views for p in v.params]
@@ -184,7 +209,8 @@ def context(api: Api, settings: Settings, views: list[OpView]) -> OpsContext:
     for view in views:
         args = [names.get(code, code) for _, code in codes[i : i + len(view.params)]]
         i += len(view.params)
-        op_codes.append(op_code(view, args, imports, settings.multipart_array_brackets))
+        brackets = settings.multipart_array_brackets
+        op_codes.append(_memo_op_code(view, args, imports, brackets, keys, memo))
     typed = lazy.typed_models(imports)
     return OpsContext(
         typed_models=typed,

@@ -66,6 +66,21 @@ class Imports:
         for piece in pieces:
             self._names |= piece._names
 
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> Imports:
+        """A collector holding the (module, name) `pairs` (as `__getstate__` lists them)."""
+        out = cls()
+        out._names.update(pairs)
+        return out
+
+    def __getstate__(self) -> tuple[tuple[str, str], ...]:
+        """Sorted, so equal collectors pickle alike (a set's order depends on the hash seed):
+        render memos key on pickles."""
+        return tuple(sorted(self._names))
+
+    def __setstate__(self, state: tuple[tuple[str, str], ...]) -> None:
+        self._names = set(state)
+
     def add(self, module: str, *names: str) -> Imports:
         """Record `names` from `module` (no names: `import module`); returns self."""
         self._names.update((module, name) for name in names or ("",))

@@ -316,3 +316,16 @@ def test_random_graphs_give_linear_surfaces_and_every_change_is_reported(
     }
     assert models == expected
     assert len(found) == len(operations) + len(expected)  # each change once
+
+
+def test_the_surface_text_from_kept_sections_is_the_same(tmp_path: Path) -> None:
+    """`surface_text(api, known)` with the enums' and models' text kept from `section_texts`
+    (the pipeline memoizes them) is `surface_text(api)`, byte for byte; an empty section too."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(chained_spec(4)))
+    api = pipeline.analyse(spec, Config())[0]
+    whole = diff.surface_text(api)
+    for sections in [("enums", "models"), ("models",), ("operations",), ()]:
+        assert diff.surface_text(api, diff.section_texts(api, sections)) == whole
+    assert diff.surface_text(api) == diff.surface_text(diff.surface(api))
+    assert '"enums": {}' in whole  # the spec has no enum: an empty section kept alike

@@ -1,0 +1,177 @@
+"""The IR of an earlier run, reused when only operations' text changed (part of the build stage).
+
+The usual edit of a spec is an operation's `summary` or `description`. Building the IR of a
+large spec takes seconds (github.json: ~6,600 schemas walked, every name decided globally), yet
+such an edit changes nothing in the IR but that operation's `summary` and `description`. So the
+builder's result is kept in the user cache under a key of the document with exactly those
+texts left out (`text_blind_key`), and a run whose key matches takes the stored IR and puts
+each operation's current text back in (`patch_texts`).
+
+Where the build reads those texts for anything else, the key keeps what it reads:
+- a `description` gives the CLI usage line (`cli_usage.usage_line`): the key holds that line;
+- a `summary` gives the CLI words of an operation without a usable operationId
+  (`build._Builder._cli_words`): such an operation's summary stays in the key as it is.
+Non-string values, path items behind a `$ref` and everything else stay in the key unchanged.
+The builder's findings are stored without their lines and located again in the new text.
+The equality of a reused IR with a fresh build is what tests/e2e/test_incremental_edits.py
+checks on random edits.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import pickle
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from generator import cli_usage, naming
+from generator import pointer as jsonpointer
+from generator.build import METHODS, build_unlocated
+from generator.cache import code_fingerprint
+from generator.diagnostics import Diagnostic, Severity
+from generator.load import SourceMap
+from generator.model import Api
+
+_FORMAT = 1
+_TEXTS = ("summary", "description")
+
+
+def _blind_operation(op: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in op.items() if k not in _TEXTS or not isinstance(v, str)}
+    description = op.get("description")
+    text = description if isinstance(description, str) else ""  # as `cli_usage` reads it
+    out["\0usage"] = cli_usage.usage_line(text, op.get("x-cli-usage"))
+    operation_id = op.get("operationId")
+    named = isinstance(operation_id, str) and bool(naming.words(operation_id))
+    if isinstance(op.get("summary"), str) and not named:
+        out["summary"] = op["summary"]  # its CLI words may come from the summary
+    return out
+
+
+def text_blind_key(data: dict[str, Any]) -> str | None:
+    """sha256 of the document with each operation's summary and description left out (but for
+    what the build derives from them), and of oagen's code; None if it cannot be made."""
+    paths = data.get("paths")
+    blind: dict[str, Any] = dict(data)
+    if isinstance(paths, dict):
+        blind_paths: dict[Any, Any] = {}
+        for path, item in paths.items():
+            if isinstance(item, dict) and "$ref" not in item:
+                item = {
+                    k: _blind_operation(v) if k in METHODS and isinstance(v, dict) else v
+                    for k, v in item.items()
+                }
+            blind_paths[path] = item
+        blind["paths"] = blind_paths
+    try:
+        text = pickle.dumps((_FORMAT, code_fingerprint(), blind), protocol=5)
+    except (RecursionError, pickle.PicklingError, TypeError, ValueError):
+        return None
+    return hashlib.sha256(text).hexdigest()
+
+
+def patch_texts(api: Api, data: dict[str, Any]) -> Api:
+    """`api` with each operation's summary and description read again from `data`."""
+    operations = []
+    for op in api.operations:
+        found, node = jsonpointer.follow(data, jsonpointer.split(op.pointer))
+        node = node if found and isinstance(node, dict) else {}
+        summary, description = (_text(node.get(key)) for key in _TEXTS)
+        if summary != op.summary or description != op.description:
+            op = replace(op, summary=summary, description=description)
+        operations.append(op)
+    return replace(api, operations=tuple(operations))
+
+
+def _text(value: Any) -> str:  # as the builder reads an operation's text
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+Found = list[tuple[str, str, str]]  # (severity, message, pointer), not located
+
+
+def build(
+    data: dict[str, Any], source: SourceMap, folder: Path | None
+) -> tuple[Api, list[Diagnostic]]:
+    """`build.build_api(data, source)`, reusing the stored IR when only texts changed.
+
+    `folder`: where the one stored build lives (None: build, store nothing)."""
+    key = text_blind_key(data) if folder is not None else None
+    path = folder / "build.pickle" if folder is not None else None
+    stored = _read(path, key)
+    if stored is not None:
+        api, raw = stored
+        api = patch_texts(api, data)
+    else:
+        built, unlocated = build_unlocated(data, source)
+        raw = [(d.severity.value, d.message, d.pointer) for d in unlocated]
+        blob = None
+        if path is not None and key is not None:
+            if not any(d.severity is Severity.ERROR for d in unlocated):
+                blob = _write(path, key, built, raw)
+        if blob is not None and key is not None:
+            # the IR as read back from what was stored: equal to the one built, its equal
+            # objects shared as a stored IR shares them (the render memos' keys are pickles,
+            # which see that sharing); the built one is let go first (peak memory)
+            del built
+            stored = _read_blob(blob, key)
+            assert stored is not None
+            api = stored[0]
+        else:
+            api = built
+    lines = source.lines_of(pointer for _, _, pointer in raw)
+    found = [
+        Diagnostic(Severity(severity), message, pointer, source.file, lines[pointer])
+        for severity, message, pointer in raw
+    ]
+    return api, found
+
+
+def _read(path: Path | None, key: str | None) -> tuple[Api, Found] | None:
+    if path is None or key is None:
+        return None
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    return _read_blob(blob, key)
+
+
+def _read_blob(blob: bytes, key: str) -> tuple[Api, Found] | None:
+    if blob[:64] != key.encode():
+        return None
+    gc.disable()  # unpickling makes ~10^6 objects and frees none: collecting is pure cost
+    try:
+        value = pickle.loads(blob[64:])
+    except Exception:  # noqa: BLE001 - a damaged entry is a miss
+        return None
+    finally:
+        # the IR (and the parsed spec) live to the end of the run: out of the collector's
+        # sight, so that each full collection does not walk them again (freed objects are
+        # still freed by their reference counts; neither holds a cycle)
+        gc.freeze()
+        gc.enable()
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Api)):
+        return None
+    return value[0], value[1]
+
+
+def _write(path: Path, key: str, api: Api, raw: Found) -> bytes | None:
+    """Store the build (atomically; best effort), the key in its first 64 bytes; what was
+    stored, or None if it could not be pickled."""
+    import os
+
+    try:
+        blob = key.encode() + pickle.dumps((api, raw), protocol=5)
+    except (pickle.PicklingError, RecursionError):
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(blob)
+        os.replace(temp, path)
+    except OSError:
+        pass
+    return blob

@@ -1,0 +1,246 @@
+"""Incremental regeneration is exact: after random edits, a run with warm caches (the reused IR of
+`generator.reuse`, the render memos, every other cache) gives byte for byte the files and the
+findings of a cold run with a fresh, empty cache.
+
+Each round applies one to three seeded random edits to the spec, cumulatively: an operation's
+summary or description (the edits the reused IR serves), a "CLI Usage:" line (it names the CLI
+command, so the IR must be built again), a schema's property added, retyped or removed, a
+schema's description, an operation added or removed, an operationId removed (its summary then
+names its command). Rounds with only text edits must reuse the stored IR; all others must build.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import SHARED_SPECS, requires_shared
+
+from generator import pipeline, reuse
+from generator.cache import Memo
+from generator.config import Config
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        op
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if method in METHODS and isinstance(op, dict)
+    ]
+
+
+def _object_schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    schemas = spec.get("components", {}).get("schemas", {})
+    return [s for s in schemas.values() if isinstance(s.get("properties"), dict)]
+
+
+_TEXT_EDITS = ["summary", "description"]
+_OTHER_EDITS = ["usage", "add_property", "retype", "drop_property", "schema_text", "add_op",
+                "drop_op", "drop_id"]  # fmt: skip
+
+
+def _edit(
+    spec: dict[str, Any], rng: random.Random, n: int, text_only: bool, kind: str = ""
+) -> str:
+    """Apply one random edit to `spec` (of `kind` if given); its kind: "text" when only an
+    operation's text changed in a way the build does not read."""
+    ops = _operations(spec)
+    if text_only:
+        ops = [op for op in ops if op.get("operationId")]
+    elif kind == "unnamed_summary":
+        ops = [op for op in ops if not op.get("operationId")]
+        kind = "summary"
+    op = rng.choice(ops)
+    kind = kind or rng.choice(_TEXT_EDITS if text_only else _TEXT_EDITS + _OTHER_EDITS)
+    if kind == "summary":
+        op["summary"] = f"{op.get('summary', 'Do it')} (edit {n})"
+        return "text" if op.get("operationId") else "build"
+    if kind == "description":
+        op["description"] = f"{op.get('description', '')}\n\nEdited {n}: see `other` docs.".strip()
+        return "text"
+    if kind == "usage":
+        op["description"] = f"Usage edit {n}.\n\nCLI Usage: `tool edited{n} thing`"
+        return "build"
+    schemas = _object_schemas(spec)
+    schema = rng.choice(schemas)
+    props = schema["properties"]
+    if kind == "add_property":
+        props[f"added_{n}"] = rng.choice([{"type": "integer"}, {"type": "string"}])
+    elif kind == "retype" and props:
+        key = rng.choice(sorted(props))
+        props[key] = {"type": "number"} if props[key].get("type") != "number" else {}
+    elif kind == "drop_property" and len(props) > 1:
+        del props[rng.choice(sorted(props))]
+    elif kind == "schema_text":
+        schema["description"] = f"Schema text, edit {n}."
+    elif kind == "add_op":
+        new = copy.deepcopy(op)
+        new["operationId"] = f"addedOperation{n}"
+        new.pop("parameters", None)
+        spec["paths"][f"/added/{n}"] = {"post": new}
+    elif kind == "drop_op" and len(ops) > 2:
+        for path, item in list(spec["paths"].items()):
+            for method in METHODS:
+                if item.get(method) is op:
+                    del item[method]
+            if not any(m in item for m in METHODS):
+                del spec["paths"][path]
+    elif kind == "drop_id":
+        op.pop("operationId", None)
+        op["summary"] = f"Unnamed edit {n}"
+    else:
+        schema["properties"][f"fallback_{n}"] = {"type": "boolean"}
+    return "build"
+
+
+def _run(spec_path: Path, cache: Path | str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(cache))
+    result = pipeline.generate(spec_path, Config(spec=str(spec_path), package="edited"))
+    return result.files, [d.format() for d in result.diagnostics]
+
+
+def _rounds(
+    base: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    rounds: int,
+    as_yaml: bool,
+    kinds_by_round: tuple[str, ...] = (),
+) -> None:
+    """`rounds` rounds of random edits (`kinds_by_round`: one edit of each kind instead)."""
+    rng = random.Random(seed)
+    spec = copy.deepcopy(base)
+    spec_path = tmp_path / ("spec.yaml" if as_yaml else "spec.json")
+    warm = tmp_path / "warm-cache"
+    builds: list[int] = []
+    real = reuse.build_unlocated
+
+    def counting(*args: Any) -> Any:
+        builds.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(reuse, "build_unlocated", counting)
+    laid_out: list[str] = []  # render memo misses: texts laid out again
+    real_put = Memo.put
+
+    def put(self: Memo, key: str, text: str) -> str:
+        laid_out.append(key)
+        return real_put(self, key, text)
+
+    monkeypatch.setattr(Memo, "put", put)
+
+    def write() -> None:
+        text = yaml.safe_dump(spec, sort_keys=False) if as_yaml else json.dumps(spec, indent=1)
+        spec_path.write_text(text)
+
+    write()
+    _run(spec_path, warm, monkeypatch)  # warm the caches
+    hits = 0
+    for n in range(1, rounds + 1):
+        edits = 1 if kinds_by_round else rng.randint(1, 3)
+        if kinds_by_round:
+            kinds = {_edit(spec, rng, n, False, kinds_by_round[n - 1])}
+        else:
+            text_only = rng.random() < 0.5
+            kinds = {_edit(spec, rng, n, text_only) for _ in range(edits)}
+        write()
+        builds.clear()
+        laid_out.clear()
+        warm_files, warm_found = _run(spec_path, warm, monkeypatch)
+        reused, misses = not builds, len(laid_out)
+        cold_files, cold_found = _run(spec_path, tmp_path / f"cold-{n}", monkeypatch)
+        assert sorted(warm_files) == sorted(cold_files), f"round {n}: other files"
+        for path, text in cold_files.items():
+            assert warm_files[path] == text, f"round {n} ({kinds}): {path} differs from cold"
+        assert warm_found == cold_found, f"round {n}: other findings"
+        if kinds == {"text"}:
+            assert reused, f"round {n}: a text-only edit built the IR again"
+            # an edited operation's group module, `Op(...)`, CLI entry and docs page, and the
+            # API surface's text (its key covers every operation), no more
+            assert misses <= 4 * edits + 1, f"round {n}: {misses} texts laid out again"
+            hits += 1
+        else:
+            assert not reused, f"round {n} ({kinds}): the IR was reused after a build edit"
+    assert hits or kinds_by_round, "no round had only text edits: choose another seed"
+
+
+_SYNTHETIC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Edited", "version": "1"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "operationId": "listPets",
+                "summary": "List pets",
+                "description": "All of them.",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}},
+            },
+            "post": {
+                "summary": "Create pet",
+                "description": "CLI Usage: `tool create pet`",
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pet"}}}},
+                "responses": {"201": {"description": "made"}},
+            },
+        },
+        "/pets/{id}": {
+            "get": {
+                "summary": "Show pet",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Owner"}}}}},
+            },
+            "delete": {
+                "operationId": "deletePet",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"204": {"description": "gone"}},
+            },
+        },
+    },
+    "components": {"schemas": {
+        "Pet": {"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "tag": {"type": "string"},
+            "owner": {"$ref": "#/components/schemas/Owner"}}},
+        "Owner": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["a", "b"]}}},
+    }},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_of_a_small_spec_equal_a_cold_run(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rounds(_SYNTHETIC, tmp_path, monkeypatch, seed, rounds=8, as_yaml=seed % 2 == 0)
+
+
+def test_each_edit_that_changes_the_build_alone_equals_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One round per kind of edit the IR depends on, each alone (a random round may hide one
+    behind another that changes the key anyway)."""
+    kinds = (*_OTHER_EDITS, "unnamed_summary")
+    _rounds(_SYNTHETIC, tmp_path, monkeypatch, 3, len(kinds), False, kinds)
+
+
+@requires_shared()
+def test_random_edits_of_vastai_full_equal_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = SHARED_SPECS / "vastai" / "vastai-full.yaml"
+    if not spec.is_file():
+        pytest.skip(f"{spec} is absent")
+    base = yaml.safe_load(spec.read_text())
+    _rounds(base, tmp_path, monkeypatch, seed=16, rounds=6, as_yaml=False)
