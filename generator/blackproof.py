@@ -28,6 +28,7 @@ statements, splits without a magic trailing comma) is left unproven, for black.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -68,6 +69,10 @@ def read(text: str) -> list[Line] | None:
     lines = lines_of(text)
     if lines is None or not _place(lines, text):
         return None
+    try:  # what does not parse goes to black, which names the file in its error
+        ast.parse(text)
+    except SyntaxError:
+        return None
     rows = text.split("\n")
     for line in lines:
         line.proven = _proven_comment(line) if not line.tokens else _proven(line, rows)
@@ -85,6 +90,8 @@ def lines_of(text: str) -> list[Line] | None:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             kind = tok.type
             if kind == tokenize.NEWLINE:
+                if not current:
+                    return None
                 first, last = current[0].start[0] - 1, tok.start[0] - 1
                 lines.append(Line(depth, first, last, current, inline_comment=inline))
                 current, inline = [], False
