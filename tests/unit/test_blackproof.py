@@ -234,8 +234,8 @@ def _mutate(text: str, kind: int, where: int, pick: int) -> str:
         lambda: text[:i] + " " + text[i:],  # a space more
         lambda: text[:i] + text[i + 1 :] if c == " " else text[:i] + "  " + text[i:],
         lambda: text.replace('"', "'", 2 + pick % 3),  # quotes
-        lambda: re.sub(r'(?<![\w"])"', ["u", "U", "R", "B", "F", "b", "Rb"][pick % 7] + '"', text, 1),
-        lambda: re.sub(r"\b(\d+)\.(\d+)\b", r"\1.\2E0" if pick % 2 else r"\1.", text, 1),
+        lambda: re.sub(r'(?<![\w"])"', ["u", "U", "R", "B", "F", "b", "Rb"][pick % 7] + '"', text, count=1),
+        lambda: re.sub(r"\b(\d+)\.(\d+)\b", r"\1.\2E0" if pick % 2 else r"\1.", text, count=1),
         lambda: text[:i] + "," + text[i:] if c in ")]}" else text.replace(",\n", "\n", 1),
         lambda: "\n".join(rows[:r] + [""] * (1 + pick % 3) + rows[r:]),  # blank rows
         lambda: "\n".join(rows[:r] + rows[r + 1 :]) if not rows[r].strip() else text,
