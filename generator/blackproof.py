@@ -75,6 +75,8 @@ def read(text: str) -> list[Line] | None:
         return None
     rows = text.split("\n")
     for line in lines:
+        if [tok.string for tok in line.tokens] == ["..."]:
+            return None  # a `...` body: black may join it to its header (`class A: ...`)
         line.proven = _proven_comment(line) if not line.tokens else _proven(line, rows)
         if not line.tokens and not line.proven:
             return None  # black would rewrite the comment: not worth a residual

@@ -366,21 +366,18 @@ def _open_only(s: Shape, lo: int, opening: int) -> bool:
 
 
 def _unsplittable(s: Shape, lo: int, hi: int, enclosing: str) -> bool:
-    """An element with no bracket and no delimiter: black leaves it whole, however long."""
+    """An element with no bracket and no delimiter (operators, keywords, strings side by
+    side): black leaves it whole, however long."""
     words = s.words
     key = {"dict": ":", "call": "="}.get(enclosing)
     if hi - lo >= 2 and words[lo + 1] == key:
         lo += 2
-    previous = ""
     for i in range(lo, hi):
         word = words[i]
-        if (
-            word in _KEYWORDS
-            or (word in _OPS and word != ".")
-            or (word[0] in "\"'" and previous[:1] in ('"', "'"))
-        ):
+        if word in _KEYWORDS or (word in _OPS and word != "."):
             return False
-        previous = word
+        if i > lo and s.types[i] == _STRING and s.types[i - 1] == _STRING:
+            return False
     return True
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from generator.blackproof import Line, lines_of
 
-_BARRED = frozenset({"with", "except", "async"})
+_BARRED = frozenset({"with", "except", "async", "await"})
 
 
 @dataclass

@@ -142,6 +142,9 @@ REWRITTEN = [
     "x = lambda: 1\n",
     "if x:\n\n    y = 1\n",
     'x = "\\xAB"\n',
+    "class A:\n    ...\n",
+    "def f():\n    ...\n",
+    'x = f(\n    r"a" r"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",\n)\n',
 ]
 
 
