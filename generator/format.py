@@ -22,7 +22,9 @@ trimmed. black is the slowest stage (about 2,800 lines/s), so:
   and the `__future__` import around them) and its statements are put back in place
   (`residual.splice`); where the residual cannot stand for the file (no
   `from __future__ import annotations`, a `with` or `except` in it, an output that does not
-  line up) the whole body goes to black as before. `PROVE = False` formats every body whole
+  line up) the whole body goes to black as before. The result is cached under the body's key
+  like black's, so a warm run reads it and neither proves nor formats again.
+  `PROVE = False` formats every body whole
   (the tests compare the two); tests/unit/test_blackproof.py and tests/e2e/test_blackproof_corpus.py
   hold the proofs to black.
 A file black cannot parse is a bug in a template: the error names the output path.
@@ -146,15 +148,19 @@ def format_files(
     out: dict[str, str] = {}
     headers: dict[str, str] = {}
     plans: dict[str, residual.Plan] = {}
-    bodies: dict[str, str] = {}
+    bodies: dict[str, str] = {}  # for black: a residual or a whole body
+    proven: dict[str, str] = {}  # body -> black's output, found without black: cache it
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             out[path] = _trim(text) if not path.endswith(".py") else text
             continue
         headers[path], body = split_header(text)
-        found = _plan(body)
-        if isinstance(found, str):
-            out[path] = text
+        hit = read_text(_entry(folder, _key(body, version))) if folder else None
+        found = body if hit is not None else _plan(body)  # a warm run proves nothing again
+        if hit is not None or isinstance(found, str):
+            out[path] = headers[path] + (hit if hit is not None else body)
+            if hit is None:
+                proven[path] = body
         elif found is None:
             bodies[path] = body
         else:
@@ -170,10 +176,13 @@ def format_files(
             if spliced is None:  # the residual did not stand for the file: black it whole
                 whole[path] = split_header(files[path])[1]
                 continue
-            result = spliced
+            result = proven[path] = spliced
         out[path] = headers[path] + result
     for path, result in _black(whole, folder, version).items():
         out[path] = headers[path] + result
+    if folder:
+        for path, result in proven.items():
+            write_text(_entry(folder, _key(split_header(files[path])[1], version)), result)
     return {path: out[path] for path in files}
 
 
