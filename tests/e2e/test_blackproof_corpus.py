@@ -6,8 +6,10 @@ it claims a result (the file unchanged, or the residual formatted and spliced ba
 result must equal `black.format_str` of the whole file. The share of lines it proves is
 printed, and must stay high on github (the reason the verifier exists). Then the pipeline's
 output is the same, byte for byte, with the verifier on and off (`format.PROVE`), on the
-committed package's spec and two corpus specs. Skipped, with a message, when ../shared is
-absent.
+committed package's spec and two corpus specs. Last, the unit tests' mutations, seeded with
+statements of github.json's package (union fields, long class headers, long calls, exploded
+descriptors: the shapes the committed package lacks). Skipped, with a message, when
+../shared is absent.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from pathlib import Path
 import black
 import pytest
 from black_checks import rendered
+from blackproof_checks import assert_sound, chunks, mutate
 from conftest import ROOT, SHARED_SPECS, requires_shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import blackproof, residual
 from generator import format as fmt
@@ -105,3 +110,30 @@ def test_output_is_the_same_with_and_without_proofs(
     proven = fmt.format_files(files, cache=None, verbatim=static)
     monkeypatch.setattr(fmt, "PROVE", False)
     assert fmt.format_files(files, cache=None, verbatim=static) == proven
+
+
+@pytest.fixture(scope="module")
+def github_chunks() -> list[str]:
+    path = SHARED_SPECS / "scale" / "github.json"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    files = {p: t for p, t in _files("github", path).items()}
+    return chunks(files, limit=3000)
+
+
+@settings(max_examples=300)
+@given(
+    seed=st.integers(min_value=0),
+    mutations=st.lists(
+        st.tuples(st.integers(0, 17), st.integers(0, 10**6), st.integers(0, 100)),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_mutations_of_github_statements_are_never_claimed_wrongly(
+    github_chunks: list[str], seed: int, mutations: list[tuple[int, int, int]]
+) -> None:
+    text = github_chunks[seed % len(github_chunks)]
+    for kind, where, pick in mutations:
+        text = mutate(text, kind, where, pick)
+    assert_sound(text)

@@ -12,51 +12,18 @@ backslashes, indentation. A mutation black would undo must never be claimed unch
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import black
 import pytest
+from blackproof_checks import FUTURE, MODE, assert_sound, black_of, chunks, claim, mutate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import blackproof, residual
 from generator import format as fmt
-from generator.format import split_header
 
-MODE = black.Mode()
 ROOT = Path(__file__).resolve().parents[2]
-FUTURE = "from __future__ import annotations\n\n"
-
-
-def claim(text: str) -> str | None:
-    lines = blackproof.read(text)
-    if lines is None or not residual.blanks_ok(lines):
-        return None
-    if all(line.proven for line in lines):
-        return text
-    found = residual.plan(lines, text.split("\n"))
-    if found is None:
-        return None
-    try:
-        formatted = black.format_str(found.text, mode=MODE)
-    except black.InvalidInput:
-        return None
-    return residual.splice(found, formatted)
-
-
-def black_of(text: str) -> str | None:
-    try:
-        return black.format_str(text, mode=MODE)
-    except (black.InvalidInput, ValueError, IndexError):
-        return None
-
-
-def assert_sound(text: str) -> str | None:
-    claimed = claim(text)
-    if claimed is not None:
-        assert claimed == black_of(text), text
-    return claimed
 
 
 def proven_whole(text: str) -> bool:
@@ -207,53 +174,14 @@ def test_format_files_is_the_same_with_and_without_proofs(monkeypatch: pytest.Mo
 
 
 def _seeds() -> list[str]:
-    """Top-level chunks of the committed package and of the runtime modules, each a small
-    black-formatted text (with the `__future__` import, so that the residual path runs)."""
+    """Chunks of the committed package and of the runtime modules, and the snippets above."""
     paths = sorted((ROOT / "generated" / "vastai_api").glob("*.py"))
     paths += sorted((ROOT / "templates" / "runtime").glob("*.py"))
-    chunks: list[str] = []
-    for path in paths:
-        body = split_header(path.read_text(encoding="utf-8"))[1]
-        for part in re.split(r"\n\n\n(?=\S)", body):
-            part = part.strip("\n") + "\n"
-            if part.startswith(("from __future__", '"""')) or len(part) > 6000:
-                continue
-            text = black_of(FUTURE + part)
-            if text is not None:
-                chunks.append(text)
-    return chunks
+    texts = {str(path): path.read_text(encoding="utf-8") for path in paths}
+    return chunks(texts) + [black_of(FUTURE + "\n" + text) or text for text in PROVEN]
 
 
 SEEDS = _seeds()
-
-
-def _mutate(text: str, kind: int, where: int, pick: int) -> str:
-    spots = [m.start() for m in re.finditer(r"[ ,()\[\]{}\"'\n=:.0-9#]", text)]
-    i = spots[where % len(spots)] if spots else 0
-    c = text[i] if text else ""
-    rows = text.split("\n")
-    r = where % max(1, len(rows) - 1)
-    edits = [
-        lambda: text[:i] + " " + text[i:],  # a space more
-        lambda: text[:i] + text[i + 1 :] if c == " " else text[:i] + "  " + text[i:],
-        lambda: text.replace('"', "'", 2 + pick % 3),  # quotes
-        lambda: re.sub(r'(?<![\w"])"', ["u", "U", "R", "B", "F", "b", "Rb"][pick % 7] + '"', text, count=1),
-        lambda: re.sub(r"\b(\d+)\.(\d+)\b", r"\1.\2E0" if pick % 2 else r"\1.", text, count=1),
-        lambda: text[:i] + "," + text[i:] if c in ")]}" else text.replace(",\n", "\n", 1),
-        lambda: "\n".join(rows[:r] + [""] * (1 + pick % 3) + rows[r:]),  # blank rows
-        lambda: "\n".join(rows[:r] + rows[r + 1 :]) if not rows[r].strip() else text,
-        lambda: text[:i] + "(" + text[i:].replace("\n", ")\n", 1),  # parentheses
-        lambda: "\n".join(rows[:r] + [rows[r] + " " + rows[r + 1].strip()] + rows[r + 2 :]),
-        lambda: text.replace('"""', '""" ', 1) if pick % 2 else text.replace('."""', '.  \n"""', 1),
-        lambda: "\n".join(rows[:r] + ["#" + "x" * (pick % 5) + " c", *rows[r:]]),
-        lambda: text[:i] + "\t" + text[i:],
-        lambda: text[:i] + "\\\n" + text[i:],
-        lambda: "\n".join(rows[:r] + ["  " + rows[r]] + rows[r + 1 :]),
-        lambda: text.replace(" = ", "=", 1) if pick % 2 else text.replace("=", " = ", 1),
-        lambda: text[:i] + "x" * (40 + pick % 60) + text[i:],  # long rows
-        lambda: "\n".join(rows[:r] + [rows[r] + "  # n"] + rows[r + 1 :]),
-    ]
-    return edits[kind % len(edits)]()
 
 
 @settings(max_examples=400)
@@ -268,7 +196,7 @@ def _mutate(text: str, kind: int, where: int, pick: int) -> str:
 def test_no_mutation_is_claimed_wrongly(seed: int, mutations: list[tuple[int, int, int]]) -> None:
     text = SEEDS[seed % len(SEEDS)]
     for kind, where, pick in mutations:
-        text = _mutate(text, kind, where, pick)
+        text = mutate(text, kind, where, pick)
     assert_sound(text)
 
 
