@@ -182,10 +182,25 @@ def _proven_comment(line: Line) -> bool:
     return bool(_COMMENT.match(line.comment)) and "\\" not in line.comment
 
 
+_SEEN: dict[tuple[str, int, bool], bool] = {}  # a line's verdict by its text, in this process
+
+
 def _proven(line: Line, rows: list[str]) -> bool:
+    """The verdict on one statement: a function of its rows (its tokens are theirs), its
+    depth and whether it is a docstring, so it is remembered (generated files repeat lines)."""
     if line.inline_comment:
         return False
     text = "\n".join(rows[line.first : line.last + 1])
+    key = (text, line.depth, line.docstring)
+    known = _SEEN.get(key)
+    if known is None:
+        if len(_SEEN) > 200_000:
+            _SEEN.clear()
+        known = _SEEN[key] = _prove(line, text)
+    return known
+
+
+def _prove(line: Line, text: str) -> bool:
     indent = "    " * line.depth
     toks = line.tokens
     if len(toks) == 1 and toks[0].type == tokenize.STRING:
