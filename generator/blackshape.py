@@ -411,10 +411,14 @@ def _union(
     if not fits(body[0]):
         starts = [lo + 2] + bars
         ends = bars + [stop]
+        for a, b in zip(starts, ends, strict=True):
+            # a piece too long is left as it is when black cannot split it: a (dotted) name
+            if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > lo + 2) : b]):
+                return None
         body = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
     tail = indent + ")" + (" = " + words[stop + 1] if equals else "") + comma
-    rows = [indent + words[lo] + ": (", *body, tail]
-    return rows if all(fits(row) for row in rows) else None
+    head = indent + words[lo] + ": ("
+    return [head, *body, tail] if fits(head) and fits(tail) else None
 
 
 def _unwrapped(
