@@ -190,13 +190,14 @@ def _proven(line: Line, rows: list[str]) -> bool:
     depth and whether it is a docstring, so it is remembered (generated files repeat lines)."""
     if line.inline_comment:
         return False
-    text = "\n".join(rows[line.first : line.last + 1])
-    key = (text, line.depth, line.docstring)
+    if line.first != line.last:  # only one-row lines are remembered: they repeat, and are short
+        return _prove(line, "\n".join(rows[line.first : line.last + 1]))
+    key = (rows[line.first], line.depth, line.docstring)
     known = _SEEN.get(key)
     if known is None:
-        if len(_SEEN) > 200_000:
+        if len(_SEEN) > 100_000:
             _SEEN.clear()
-        known = _SEEN[key] = _prove(line, text)
+        known = _SEEN[key] = _prove(line, rows[line.first])
     return known
 
 
