@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from generator.blackshape import layout, shape
 from generator.blacktext import docstring, string_ok, unicode_ok
 
-_BLOCKS = frozenset("def class if elif else try except finally while for with async match".split())
 _COMMENT = re.compile(r"#( [^\n]*\S)?\Z")
 
 
@@ -54,10 +53,6 @@ class Line:
     before: int = 0  # blank rows between the previous line and this one
     docstring: bool = False  # a lone string, first statement of its block or file
     proven: bool = False
-
-    @property
-    def head(self) -> str:
-        return self.tokens[0].string if self.tokens else ""
 
 
 def read(text: str) -> list[Line] | None:
