@@ -358,7 +358,9 @@ def _long(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
         and any(s.words[i] == "," and s.level[i] == inner for i in range(opening + 1, closing))
     ):
         return None  # several arguments that do not fit: black would add a comma
-    return [first, *body, last] if fits(first) and fits(last) else None
+    # a class header black cannot split further stays long (its bases go on their own row)
+    long_ok = role == "class" and _open_only(s, lo, opening)
+    return [first, *body, last] if (fits(first) or long_ok) and fits(last) else None
 
 
 def _open_only(s: Shape, lo: int, opening: int) -> bool:
@@ -386,7 +388,8 @@ def _union(
 ) -> list[str] | None:
     """`name: A | B [= default]` (a statement, or a parameter of a def) too long for one row:
     black splits in the parentheses it adds around the annotation, or around the default
-    when the row up to `= (` fits."""
+    when the row up to `= (` fits; `name: T[A | B] [= default]` (a statement) likewise, at
+    the subscript's bracket instead of added parentheses."""
     words = s.words
     if role not in ("stmt", "item") or (role == "item" and enclosing != "def"):
         return None
@@ -396,28 +399,46 @@ def _union(
     stop = equals[0] if equals else end
     if len(equals) > 1 or (equals and stop != end - 2):
         return None  # a default of one token only
-    bars = [i for i in range(lo + 2, stop) if words[i] == "|" and s.level[i] == s.level[lo]]
-    if not bars or any(w in _KEYWORDS - _OPERANDS for w in words[lo + 2 : stop]):
+    if any(w in _KEYWORDS - _OPERANDS for w in words[lo + 2 : stop]):
         return None
-    if len(bars) == 1 and words[stop - 1] in (")", "}"):
+    opening, start, close = lo + 1, lo + 2, ")"  # black's parentheses: after the colon
+    bars = [i for i in range(start, stop) if words[i] == "|" and s.level[i] == s.level[lo]]
+    if not bars and _dotted(words[start:stop]):
+        if not fits("    " * (depth + 1) + _join(s, start, stop)):
+            return None  # black keeps the whole line then
+    elif not bars:
+        opening = s.match.get(stop - 1, -1)
+        if role != "stmt" or words[stop - 1] != "]" or s.kinds.get(opening) != "sub":
+            return None
+        if not _dotted(words[lo + 2 : opening]):
+            return None
+        inner_level = s.level[opening] + 1
+        start, close = opening + 1, "]"
+        bars = [i for i in range(start, stop - 1) if words[i] == "|" and s.level[i] == inner_level]
+        if any(w == "," and s.level[i] == inner_level for i, w in enumerate(words) if start <= i):
+            return None  # several subscript elements: black would explode them
+        stop -= 1
+    elif len(bars) == 1 and words[stop - 1] in (")", "}"):
         return None  # black may then drop its parentheses
     indent, inner = "    " * depth, "    " * (depth + 1)
     comma = "," if hi > end else ""
     if equals:
-        head = indent + _join(s, lo, stop + 1) + " ("
+        head = indent + _join(s, lo, equals[0] + 1) + " ("
         if fits(head):
-            return [head, inner + words[stop + 1], indent + ")" + comma]
-    body = [inner + _join(s, lo + 2, stop)]
-    if not fits(body[0]):
-        starts = [lo + 2] + bars
-        ends = bars + [stop]
+            return [head, inner + words[equals[0] + 1], indent + ")" + comma]
+    body = [inner + _join(s, start, stop)]
+    if not fits(body[0]) and not (close == "]" and _dotted(words[start:stop])):
+        if not bars:
+            return None
+        starts, ends = [start] + bars, bars + [stop]
         for a, b in zip(starts, ends, strict=True):
             # a piece too long is left as it is when black cannot split it: a (dotted) name
-            if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > lo + 2) : b]):
+            if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > start) : b]):
                 return None
         body = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
-    tail = indent + ")" + (" = " + words[stop + 1] if equals else "") + comma
-    head = indent + words[lo] + ": ("
+    default = " = " + words[equals[0] + 1] if equals else ""
+    head = indent + (words[lo] + ": (" if close == ")" else _join(s, lo, opening + 1))
+    tail = indent + close + default + comma
     return [head, *body, tail] if fits(head) and fits(tail) else None
 
 
