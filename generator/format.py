@@ -15,6 +15,18 @@ trimmed. black is the slowest stage (about 2,800 lines/s), so:
   source tree and checked by the tests) are not formatted at all;
 - the files that miss are formatted on both cores when there is enough work to pay for it:
   this process takes one share and forked helpers the others (split by size).
+- before any of this, `blackproof` reads the body and proves which statements black would
+  leave as they are (black's output for them is modelled from their tokens, their blank lines
+  from black's blank-line rules): a file proven whole is not formatted at all; otherwise black
+  formats only the residual (`residual.plan`: the unproven statements with the block headers
+  and the `__future__` import around them) and its statements are put back in place
+  (`residual.splice`); where the residual cannot stand for the file (no
+  `from __future__ import annotations`, a `with` or `except` in it, an output that does not
+  line up) the whole body goes to black as before. The result is cached under the body's key
+  like black's, so a warm run reads it and neither proves nor formats again.
+  `PROVE = False` formats every body whole
+  (the tests compare the two); tests/unit/test_blackproof.py and tests/e2e/test_blackproof_corpus.py
+  hold the proofs to black.
 A file black cannot parse is a bug in a template: the error names the output path.
 """
 
@@ -26,11 +38,14 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from generator import blackproof, residual
 from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import SpecError, error
 
 _PARALLEL_MIN_CHARS = 400_000  # below this a pool costs more than it saves
 MODE_KEY = "black-default-mode"
+_RESIDUAL = "\0residual:"
+PROVE = True  # False: every body goes to black whole (the tests compare both ways)
 
 
 def _key(text: str, version: str) -> str:
@@ -44,6 +59,11 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str]:
     try:
         return path, black.format_str(text, mode=black.Mode())
     except black.parsing.InvalidInput as exc:
+        if path.startswith(_RESIDUAL):
+            return (
+                path,
+                "",
+            )  # a residual black cannot parse: the whole body goes to black
         message = f"internal error: generated {path} does not parse ({exc}); report it"
         raise SpecError([error(message, file=path)]) from None
 
@@ -102,8 +122,23 @@ def split_header(text: str) -> tuple[str, str]:
     return text[:end], body
 
 
+def _plan(body: str) -> residual.Plan | str | None:
+    """The body itself when proven whole, the residual black formats instead, or None (the
+    whole body goes to black)."""
+    if not PROVE:
+        return None
+    lines = blackproof.read(body)
+    if lines is None or not residual.blanks_ok(lines):
+        return None
+    if all(line.proven for line in lines):
+        return body
+    return residual.plan(lines, body.split("\n"))
+
+
 def format_files(
-    files: dict[str, str], cache: Path | None | bool = True, verbatim: Collection[str] = ()
+    files: dict[str, str],
+    cache: Path | None | bool = True,
+    verbatim: Collection[str] = (),
 ) -> dict[str, str]:
     """Format every file; `cache=True` uses `cache_dir()`, `None`/`False` disables the cache."""
     import importlib.metadata
@@ -111,25 +146,63 @@ def format_files(
     folder = cache_dir() if cache is True else (cache or None)
     version = importlib.metadata.version("black")
     out: dict[str, str] = {}
-    todo: list[tuple[str, str]] = []
-    keys: dict[str, str] = {}
     headers: dict[str, str] = {}
+    plans: dict[str, residual.Plan] = {}
+    bodies: dict[str, str] = {}  # for black: a residual or a whole body
+    proven: dict[str, str] = {}  # body -> black's output, found without black: cache it
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             out[path] = _trim(text) if not path.endswith(".py") else text
             continue
         headers[path], body = split_header(text)
-        key = keys[path] = _key(body, version)
+        hit = read_text(_entry(folder, _key(body, version))) if folder else None
+        found = body if hit is not None else _plan(body)  # a warm run proves nothing again
+        if hit is not None or isinstance(found, str):
+            out[path] = headers[path] + (hit if hit is not None else body)
+            if hit is None:
+                proven[path] = body
+        elif found is None:
+            bodies[path] = body
+        else:
+            plans[path], bodies[path] = found, found.text
+    named = {(_RESIDUAL + path if path in plans else path): text for path, text in bodies.items()}
+    formatted = {
+        path.removeprefix(_RESIDUAL): text for path, text in _black(named, folder, version).items()
+    }
+    whole: dict[str, str] = {}
+    for path, result in formatted.items():
+        if path in plans:
+            spliced = residual.splice(plans[path], result)
+            if spliced is None:  # the residual did not stand for the file: black it whole
+                whole[path] = split_header(files[path])[1]
+                continue
+            result = proven[path] = spliced
+        out[path] = headers[path] + result
+    for path, result in _black(whole, folder, version).items():
+        out[path] = headers[path] + result
+    if folder:
+        for path, result in proven.items():
+            write_text(_entry(folder, _key(split_header(files[path])[1], version)), result)
+    return {path: out[path] for path in files}
+
+
+def _black(texts: dict[str, str], folder: Path | None, version: str) -> dict[str, str]:
+    """black's output for each text, from the cache or formatted (and then cached)."""
+    done: dict[str, str] = {}
+    todo: list[tuple[str, str]] = []
+    keys: dict[str, str] = {}
+    for path, text in texts.items():
+        key = keys[path] = _key(text, version)
         hit = read_text(_entry(folder, key)) if folder else None
         if hit is not None:
-            out[path] = headers[path] + hit
+            done[path] = hit
         else:
-            todo.append((path, body))
-    for path, formatted in _format_many(todo):
-        out[path] = headers[path] + formatted
-        if folder:
-            write_text(_entry(folder, keys[path]), formatted)
-    return {path: out[path] for path in files}
+            todo.append((path, text))
+    for path, result in _format_many(todo):
+        done[path] = result
+        if folder and result:
+            write_text(_entry(folder, keys[path]), result)
+    return done
 
 
 def _entry(folder: Path, key: str) -> Path:

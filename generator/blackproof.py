@@ -1,0 +1,216 @@
+"""Blackproof: which logical lines of a Python text black 26 (stable style) leaves unchanged.
+
+In: Python source (a file's body, as `format` gives it to black). Out: `read(text)`, the file's
+logical lines (statements and standalone comments, with their depth, rows and the blank rows
+before them), each marked `proven` when a conservative rule set shows that black would emit it
+exactly as written; None when the text has anything the rules do not model at file level (tabs,
+carriage returns, form feeds, a comment black would move, rows with trailing spaces outside
+strings, fmt directives).
+
+A line is proven by building black's output for its token stream and comparing it with the
+text, so anything the rules do not produce (a backslash continuation, a stray space, a comment
+inside brackets) fails the comparison. The rules model, for the tokens oagen's templates emit:
+- a statement on one row that fits in 88 columns and holds no magic trailing comma: the tokens
+  joined with black's whitespace (`black.nodes.whitespace` for names, literals, calls,
+  subscripts, displays, keyword arguments, annotated and plain defaults, unary and binary
+  operators, `*args`, `->`, decorators, relative imports); strings and numbers already in
+  black's form (black's own normalizers decide); no parentheses black would remove;
+- a lone string statement: a docstring as black's docstring rules leave it (indentation,
+  trailing spaces, quote padding, closing quotes), any other string as it is;
+- a statement exploded at a bracket with a magic trailing comma, one element per row, where
+  black's right-hand split (left-hand for a `def`) picks that bracket: an assignment, a
+  `return`, a call statement, a `class` or `def` header or a `from` import whose last (a def's
+  first) bracket is the exploded one, each element again a proven line one level deeper.
+Everything else (lambdas, slices, `**` powers, `with`, `for`, comprehensions, comments inside
+statements, splits without a magic trailing comma) is left unproven, for black.
+`residual.py` decides blank lines and what black still formats.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from generator.blackshape import layout, shape
+from generator.blacktext import docstring, string_ok, unicode_ok
+
+_COMMENT = re.compile(r"#( [^\n]*\S)?\Z")
+
+
+@dataclass
+class Line:
+    """One logical line: a statement (`tokens`) or a standalone comment (`comment`)."""
+
+    depth: int
+    first: int  # first row, 0-based
+    last: int
+    tokens: list[tokenize.TokenInfo] = field(default_factory=list)
+    comment: str = ""
+    inline_comment: bool = False
+    before: int = 0  # blank rows between the previous line and this one
+    docstring: bool = False  # a lone string, first statement of its block or file
+    proven: bool = False
+
+
+def read(text: str) -> list[Line] | None:
+    """The logical lines of `text`, each marked proven or not; None if not modelled."""
+    if not text.endswith("\n") or text.endswith("\n\n") or re.search(r"[\t\r\f\v\x00]", text):
+        return None
+    if text[0] in " \n#":  # black strips leading space; comments first: keep it simple
+        return None
+    lines = lines_of(text)
+    if lines is None or not _place(lines, text):
+        return None
+    try:  # what does not parse goes to black, which names the file in its error
+        ast.parse(text)
+    except SyntaxError:
+        return None
+    rows = text.split("\n")
+    for line in lines:
+        if [tok.string for tok in line.tokens] == ["..."]:
+            return None  # a `...` body: black may join it to its header (`class A: ...`)
+        line.proven = _proven_comment(line) if not line.tokens else _proven(line, rows)
+        if not line.tokens and not line.proven:
+            return None  # black would rewrite the comment: not worth a residual
+    return lines
+
+
+def lines_of(text: str) -> list[Line] | None:
+    """The logical lines of `text` (depth, rows, tokens), unmarked; None if not modelled."""
+    lines: list[Line] = []
+    current: list[tokenize.TokenInfo] = []
+    depth, inline = 0, False
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind = tok.type
+            if kind == tokenize.NEWLINE:
+                if not current:
+                    return None
+                first, last = current[0].start[0] - 1, tok.start[0] - 1
+                lines.append(Line(depth, first, last, current, inline_comment=inline))
+                current, inline = [], False
+            elif kind == tokenize.INDENT:
+                depth += 1
+                if tok.string != "    " * depth:
+                    return None
+            elif kind == tokenize.DEDENT:
+                depth -= 1
+            elif kind == tokenize.COMMENT:
+                if current:
+                    inline = True
+                elif tok.start[1] % 4:
+                    return None
+                else:
+                    row = tok.start[0] - 1
+                    lines.append(Line(tok.start[1] // 4, row, row, comment=tok.string))
+            elif kind == tokenize.ERRORTOKEN:
+                return None
+            elif kind not in (tokenize.NL, tokenize.ENDMARKER):
+                current.append(tok)
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return lines
+
+
+def _place(lines: list[Line], text: str) -> bool:
+    """Blank rows before each line (which must be empty), comment depths, docstrings."""
+    rows = text.split("\n")
+    previous_last = -1
+    for line in lines:
+        if any(rows[r] for r in range(previous_last + 1, line.first)):
+            return False
+        line.before = line.first - previous_last - 1
+        previous_last = line.last
+    if previous_last != len(rows) - 2:
+        return False
+    for i, line in enumerate(lines):
+        if line.tokens:
+            continue
+        # black puts a standalone comment at the depth of the statement after it
+        following = next((n for n in lines[i + 1 :] if n.tokens), None)
+        if line.depth != (following.depth if following else 0):
+            return False
+        if re.search(r"fmt|yapf|type:|coding", line.comment):
+            return False
+    _mark_docstrings(lines)
+    return _trailing_space_in_strings_only(text, lines)
+
+
+def _mark_docstrings(lines: list[Line]) -> None:
+    previous: Line | None = None
+    for line in lines:
+        if not line.tokens:
+            continue
+        first_in_block = previous is None or previous.depth < line.depth
+        tok = line.tokens[0]
+        if first_in_block and len(line.tokens) == 1 and tok.type == tokenize.STRING:
+            line.docstring = not set(_prefix(tok.string)) & set("bBfFtT")
+        previous = line
+
+
+def _trailing_space_in_strings_only(text: str, lines: list[Line]) -> bool:
+    inside: set[int] = set()
+    spans = None
+    for match in re.finditer(r"[ \t]\n", text):
+        row = text.count("\n", 0, match.start())
+        if spans is None:
+            spans = [
+                (tok.start[0] - 1, tok.end[0] - 1)
+                for line in lines
+                for tok in line.tokens
+                if tok.type == tokenize.STRING and tok.start[0] != tok.end[0]
+            ]
+            inside = {r for start, end in spans for r in range(start, end)}
+        if row not in inside:
+            return False
+    return True
+
+
+def _prefix(value: str) -> str:
+    return value[: len(value) - len(value.lstrip("rRbBuUfFtT"))]
+
+
+def _proven_comment(line: Line) -> bool:
+    return bool(_COMMENT.match(line.comment)) and "\\" not in line.comment
+
+
+_SEEN: dict[tuple[str, int, bool], bool] = {}  # a line's verdict by its text, in this process
+
+
+def _proven(line: Line, rows: list[str]) -> bool:
+    """The verdict on one statement: a function of its rows (its tokens are theirs), its
+    depth and whether it is a docstring, so it is remembered (generated files repeat lines)."""
+    if line.inline_comment:
+        return False
+    if line.first != line.last:  # only one-row lines are remembered: they repeat, and are short
+        return _prove(line, "\n".join(rows[line.first : line.last + 1]))
+    key = (rows[line.first], line.depth, line.docstring)
+    known = _SEEN.get(key)
+    if known is None:
+        if len(_SEEN) > 100_000:
+            _SEEN.clear()
+        known = _SEEN[key] = _prove(line, rows[line.first])
+    return known
+
+
+def _prove(line: Line, text: str) -> bool:
+    indent = "    " * line.depth
+    toks = line.tokens
+    if len(toks) == 1 and toks[0].type == tokenize.STRING:
+        value = toks[0].string
+        if line.docstring:
+            expected = docstring(value, indent)
+        elif "\n" in value:  # black leaves other multi-row strings (`"""`) alone
+            ok = value.startswith('"""') and ("\\" not in value or unicode_ok(value))
+            expected = value if ok else ""
+        else:
+            expected = value if string_ok(value) else ""
+        return bool(expected) and indent + expected == text
+    found = shape([tok.string for tok in toks], [tok.type for tok in toks])
+    if found is None:
+        return False
+    rows_expected = layout(found, line.depth)
+    return rows_expected is not None and "\n".join(rows_expected) == text

@@ -1,0 +1,462 @@
+"""Blackshape: black's layout of one statement's tokens, for the shapes `blackproof` proves.
+
+In: a statement's token strings and types. Out: `shape(...)`, the space black puts before each
+token and the statement's brackets (their kind and which hold a magic trailing comma), or None
+when the statement uses anything not modelled here; `layout(shape, depth)`, the rows black
+emits for it, or None when black's choice is not modelled. The choices modelled are black 26's
+`transform_line` for these shapes: joined when the line fits and holds no magic trailing
+comma; `right_hand_split` at the last bracket (`left_hand_split` at a def's parameters) when
+it holds one, each element then a line of its own (`delimiter_split` at commas); a long call
+split at its last bracket with its arguments on one row; an element black cannot split kept
+whole; a `|` union annotation split in the parentheses black adds (`_union`).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass
+
+from generator.blacktext import fits, string_ok
+
+_KEYWORDS = frozenset(keyword.kwlist)
+_OPERANDS = frozenset({"True", "False", "None"})
+_SOFT = frozenset({"match", "case", "type", "_"})
+_ALLOWED = (
+    frozenset("from import as def class return if elif else not and or in is pass raise".split())
+    | _OPERANDS
+)
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = frozenset(")]}")
+_OPS = frozenset(
+    "( ) [ ] { } , : . = -> @ ... + - * ** / // % | & ^ << >> < > <= >= == != ~ "
+    "+= -= *= /= //= %= |= &= ^= <<= >>=".split()
+)
+_UNARY = frozenset("+ - ~".split())
+_NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?\Z")
+_ROLES = {
+    "def": "def",
+    "class": "class",
+    "from": "import",
+    "import": "import",
+    "@": "decorator",
+}
+_NAME, _OP, _STRING, _NUM = tokenize.NAME, tokenize.OP, tokenize.STRING, tokenize.NUMBER
+
+
+# -- a statement's tokens --------------------------------------------------------------------
+
+
+@dataclass
+class Shape:
+    """A statement's tokens, the space before each, and its brackets."""
+
+    words: list[str]
+    spaces: list[str]
+    match: dict[int, int]  # opening index <-> closing index
+    kinds: dict[int, str]  # opening index -> call, def, tuple, sub, list, dict, import
+    level: list[int]  # brackets around each token (a bracket: the level it sits at)
+    magic: set[int]  # opening brackets with a magic trailing comma
+    role: str  # stmt, def, class, import, decorator
+    types: list[int]
+    redundant: set[int]  # parentheses black makes invisible (it may show them again)
+
+
+def _trailer(word: str, kind: int) -> bool:
+    """A bracket after this token is a call or a subscript, not a display."""
+    return (kind == _NAME and word not in _KEYWORDS) or word in (")", "]") or kind == _STRING
+
+
+def _vocabulary(words: list[str], types: list[int]) -> bool:
+    for word, kind in zip(words, types, strict=True):
+        if kind == _NAME:
+            if word in _KEYWORDS and word not in _ALLOWED and word not in _SOFT:
+                return False
+        elif kind == _OP:
+            if word not in _OPS:
+                return False
+        elif kind == _STRING:
+            if not string_ok(word):
+                return False
+        elif kind != _NUM or not _NUMBER.match(word):
+            return False
+    first, last = words[0], words[-1]
+    if first in _SOFT and (len(words) < 2 or words[1] not in ("=", ":", ".", "(") or last == ":"):
+        return False
+    if first in ("def", "class", "if", "elif", "else") and last != ":":
+        return False
+    return not (first == "def" and (len(words) < 3 or words[2] != "("))
+
+
+def shape(words: list[str], types: list[int], item: bool = False) -> Shape | None:
+    """Spaces and brackets of a statement (`item`: an element of a bracket, with its
+    trailing comma), as black sees them; None if not modelled."""
+    if not words or not _vocabulary(words, types):
+        return None
+    n = len(words)
+    found = Shape(words, [""] * n, {}, {}, [0] * n, set(), "stmt", types, set())
+    found.role = _ROLES.get(words[0], "stmt")
+    if _scan(found, types, item):
+        return found
+    return None
+
+
+def _scan(s: Shape, types: list[int], item: bool) -> bool:  # noqa: C901 - one pass, one rule per token
+    words = s.words
+    stack: list[int] = []
+    commas: dict[int, int] = {}
+    annotated: dict[int, bool] = {}
+    expect, unary, after_equal = True, False, " "
+    for i, word in enumerate(words):
+        frame = stack[-1] if stack else -1
+        kind = s.kinds.get(frame)
+        previous = words[i - 1] if i else ""
+        s.level[i] = len(stack)
+        if word == "@" and i:
+            return False
+        if i == 0 or word in _CLOSE or word == "," or previous in _OPEN or unary:
+            space = ""
+        elif word == ":":
+            if kind not in (None, "dict", "def"):
+                return False  # slices, lambdas
+            space = ""
+        elif word == ".":
+            if types[i - 1] == _NUM:
+                return False
+            space = " " if previous in ("from", "import") else ""
+        elif previous == ".":
+            space = " " if word == "import" else ""
+        elif word in ("(", "[") and _trailer(previous, types[i - 1]):
+            space = ""
+        elif previous == "=":
+            space = after_equal
+        elif previous == "@":
+            space = ""
+        else:
+            space = " "
+        if word == "=":
+            if kind is None:
+                after_equal = " "
+            elif kind == "call":
+                after_equal = ""
+            elif kind == "def":
+                after_equal = " " if annotated.get(frame) else ""
+            else:
+                return False
+            space = after_equal
+        s.spaces[i] = space
+        unary = False
+        if expect and word in _UNARY:
+            unary = True
+        elif word in ("*", "**"):
+            allowed = ("call", "def") if word == "*" else ("call", "def", "dict")
+            if not expect or kind not in allowed or previous not in ("(", ",", "{"):
+                return False  # a power, a product at the start, an unpacking elsewhere
+            unary = True
+        if word in _OPEN:
+            if not _open(s, i, previous, types[i - 1] if i else _OP):
+                return False
+            stack.append(i)
+            commas[i] = 0
+        elif word in _CLOSE:
+            if not stack or _OPEN[words[stack[-1]]] != word:
+                return False
+            opening = stack.pop()
+            if not _close(s, opening, i, commas[opening]):
+                return False
+        elif word == ",":
+            if frame < 0 and s.role != "import" and not (item and i == len(words) - 1):
+                return False  # a bare tuple: black may add parentheses
+            if frame >= 0:
+                commas[frame] += 1
+                annotated[frame] = False
+        elif word == ":" and kind == "def":
+            annotated[frame] = True
+        expect = (types[i] == _OP and word not in _CLOSE and word != "...") or (
+            types[i] == _NAME and word in _KEYWORDS and word not in _OPERANDS and word not in _SOFT
+        )
+    return not stack
+
+
+def _open(s: Shape, i: int, previous: str, previous_type: int) -> bool:
+    word = s.words[i]
+    if word == "(":
+        if i and _trailer(previous, previous_type):
+            s.kinds[i] = "def" if s.role == "def" and i == 2 else "call"
+        else:
+            s.kinds[i] = "import" if s.role == "import" and previous == "import" else "tuple"
+    elif word == "[":
+        s.kinds[i] = "sub" if i and _trailer(previous, previous_type) else "list"
+    else:
+        s.kinds[i] = "dict"
+    return True
+
+
+def _close(s: Shape, opening: int, closing: int, commas: int) -> bool:
+    kind = s.kinds[opening]
+    s.match[opening], s.match[closing] = closing, opening
+    empty = closing == opening + 1
+    if kind == "tuple" and not commas and not empty:
+        s.redundant.add(opening)  # black makes them invisible: only `_union` may show them
+    if kind == "call" and s.role == "class" and empty and opening == 2:
+        return False  # `class A():`
+    if s.words[closing - 1] == ",":
+        if kind in ("dict", "list", "call", "def", "import") or commas >= 2:
+            s.magic.add(opening)
+    return True
+
+
+# -- rows ----------------------------------------------------------------------------------
+
+
+def _join(s: Shape, lo: int, hi: int) -> str:
+    return s.words[lo] + "".join(s.spaces[i] + s.words[i] for i in range(lo + 1, hi))
+
+
+def layout(s: Shape, depth: int) -> list[str] | None:
+    """The rows black emits for the statement; None where its choice is not modelled."""
+    return _rows(s, 0, len(s.words), depth, s.role, "")
+
+
+def _rows(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> list[str] | None:
+    indent = "    " * depth
+    if any(o in s.redundant and s.level[o] == s.level[lo] for o in range(lo, hi)):
+        return _unwrapped(s, lo, hi, depth, role, enclosing)
+    if not any(o in s.magic for o in range(lo, hi)):
+        if role == "import" and "import" in s.kinds.values():
+            return None  # black drops the parentheses of a short import
+        row = indent + _join(s, lo, hi)
+        if fits(row):
+            return [row]
+        return _long(s, lo, hi, depth, role, enclosing)
+    opening = _split_at(s, lo, hi, role, enclosing)
+    if opening is None:
+        return None
+    closing = s.match[opening]
+    head = indent + _join(s, lo, opening + 1)
+    tail = indent + _join(s, closing, hi)
+    inside = range(lo, opening)
+    if any(o in s.magic for o in inside) or any(o in s.magic for o in range(closing, hi)):
+        return None
+    if not fits(tail) or not (fits(head) or (role == "item" and _open_only(s, lo, opening))):
+        return None  # (an element's head with no closing bracket cannot be split further)
+    rows = [head]
+    start = opening + 1
+    inner = s.level[opening] + 1
+    for i in range(opening + 1, closing):
+        if s.words[i] == "," and s.level[i] == inner:
+            item = _rows(s, start, i + 1, depth + 1, "item", s.kinds[opening])
+            if item is None:
+                return None
+            rows += item
+            start = i + 1
+    rows.append(tail)
+    return rows
+
+
+def _split_at(s: Shape, lo: int, hi: int, role: str, enclosing: str) -> int | None:
+    """The bracket black splits a line with a magic trailing comma at (its right-hand split,
+    a def's left-hand split) when the line has one of the modelled shapes."""
+    words = s.words
+    if role == "def":
+        opening = lo + 2
+    else:
+        closing = hi - 1
+        if role == "class" or (role == "item" and words[closing] == ","):
+            closing -= 1
+        if words[closing] not in _CLOSE or (role == "class" and words[hi - 1] != ":"):
+            return None
+        opening = s.match[closing]
+    if s.level[opening] != s.level[lo] or words[s.match[opening] - 1] != ",":
+        return None  # (the line's magic comma is then inside: black splits here)
+    head = words[lo:opening]
+    if role == "def":
+        return opening if s.kinds[opening] == "def" else None
+    if role == "class":
+        return opening if len(head) == 2 else None
+    if role == "import":
+        ok = len(head) >= 3 and head[0] == "from" and head[-1] == "import"
+        return opening if ok and s.kinds[opening] == "import" else None
+    if role == "item":
+        key = {"dict": ":", "call": "="}.get(enclosing)
+        if len(head) >= 2 and head[1] == key:
+            head = head[2:]
+        return opening if _dotted(head) else None
+    if role == "stmt":
+        return opening if _statement_head(s, lo, opening) else None
+    return None
+
+
+def _dotted(words: list[str]) -> bool:
+    """Empty, or `name(.name)*`: a head with no delimiter black could split at."""
+    if not words:
+        return True
+    names, dots = words[0::2], words[1::2]
+    return (
+        all(n.isidentifier() and n not in _KEYWORDS for n in names)
+        and all(d == "." for d in dots)
+        and len(words) % 2 == 1
+    )
+
+
+def _statement_head(s: Shape, lo: int, opening: int) -> bool:
+    words = s.words[lo:opening]
+    equals = [i for i, w in enumerate(words) if w == "=" and s.level[lo + i] == s.level[lo]]
+    if len(equals) > 1:
+        return False
+    if equals:
+        target = words[: equals[0]]
+        if not target or not target[0].isidentifier() or target[0] in _KEYWORDS:
+            return False
+        if len(target) > 1 and target[1] != ":":
+            return False
+        return _dotted(words[equals[0] + 1 :])
+    if words and words[0] == "return":
+        return _dotted(words[1:])
+    return _dotted(words)
+
+
+# -- lines too long, with no magic trailing comma --------------------------------------------
+
+
+def _long(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> list[str] | None:
+    """Black's rows for a line too long for one row that holds no magic trailing comma: an
+    element black cannot split (kept whole), a call or class header split at its last bracket
+    with its arguments on one row, or an annotation with a `|` union in black's parentheses.
+    """
+    words = s.words
+    end = hi - 1 if role == "item" and words[hi - 1] == "," else hi
+    if role == "item" and _unsplittable(s, lo, end, enclosing):
+        return ["    " * depth + _join(s, lo, hi)]
+    union = _union(s, lo, end, depth, role, enclosing, hi)
+    if union is not None:
+        return union
+    closing = end - 1 - (role == "class")
+    if words[closing] != ")" or (role == "class" and words[end - 1] != ":"):
+        return None
+    opening = s.match[closing]
+    if s.kinds[opening] != "call" or s.level[opening] != s.level[lo]:
+        return None
+    head = words[lo:opening]
+    if role == "class":
+        ok = len(head) == 2
+    elif role == "item":
+        key = {"dict": ":", "call": "="}.get(enclosing)
+        ok = _dotted(head[2:] if len(head) >= 2 and head[1] == key else head)
+    else:
+        ok = role == "stmt" and bool(head) and _statement_head(s, lo, opening)
+    if not ok or closing == opening + 1:
+        return None
+    indent = "    " * depth
+    first, last = indent + _join(s, lo, opening + 1), indent + _join(s, closing, hi)
+    body = _rows(s, opening + 1, closing, depth + 1, "item", s.kinds[opening])
+    inner = s.level[opening] + 1
+    if (
+        body is None
+        or len(body) > 1
+        and any(s.words[i] == "," and s.level[i] == inner for i in range(opening + 1, closing))
+    ):
+        return None  # several arguments that do not fit: black would add a comma
+    # a class header black cannot split further stays long (its bases go on their own row)
+    long_ok = role == "class" and _open_only(s, lo, opening)
+    return [first, *body, last] if (fits(first) or long_ok) and fits(last) else None
+
+
+def _open_only(s: Shape, lo: int, opening: int) -> bool:
+    return not any(w in _CLOSE for w in s.words[lo:opening])
+
+
+def _unsplittable(s: Shape, lo: int, hi: int, enclosing: str) -> bool:
+    """An element with no bracket and no delimiter (operators, keywords, strings side by
+    side): black leaves it whole, however long."""
+    words = s.words
+    key = {"dict": ":", "call": "="}.get(enclosing)
+    if hi - lo >= 2 and words[lo + 1] == key:
+        lo += 2
+    for i in range(lo, hi):
+        word = words[i]
+        if word in _KEYWORDS or (word in _OPS and word != "."):
+            return False
+        if i > lo and s.types[i] == _STRING and s.types[i - 1] == _STRING:
+            return False
+    return True
+
+
+def _union(
+    s: Shape, lo: int, end: int, depth: int, role: str, enclosing: str, hi: int
+) -> list[str] | None:
+    """`name: A | B [= default]` (a statement, or a parameter of a def) too long for one row:
+    black splits in the parentheses it adds around the annotation, or around the default
+    when the row up to `= (` fits; `name: T[A | B] [= default]` (a statement) likewise, at
+    the subscript's bracket instead of added parentheses."""
+    words = s.words
+    if role not in ("stmt", "item") or (role == "item" and enclosing != "def"):
+        return None
+    if end - lo < 5 or words[lo + 1] != ":" or not words[lo].isidentifier():
+        return None
+    equals = [i for i in range(lo, end) if words[i] == "=" and s.level[i] == s.level[lo]]
+    stop = equals[0] if equals else end
+    if len(equals) > 1 or (equals and stop != end - 2):
+        return None  # a default of one token only
+    if any(w in _KEYWORDS - _OPERANDS for w in words[lo + 2 : stop]):
+        return None
+    opening, start, close = lo + 1, lo + 2, ")"  # black's parentheses: after the colon
+    bars = [i for i in range(start, stop) if words[i] == "|" and s.level[i] == s.level[lo]]
+    if not bars and _dotted(words[start:stop]):
+        if not fits("    " * (depth + 1) + _join(s, start, stop)):
+            return None  # black keeps the whole line then
+    elif not bars:
+        opening = s.match.get(stop - 1, -1)
+        if role != "stmt" or words[stop - 1] != "]" or s.kinds.get(opening) != "sub":
+            return None
+        if not _dotted(words[lo + 2 : opening]):
+            return None
+        inner_level = s.level[opening] + 1
+        start, close = opening + 1, "]"
+        bars = [i for i in range(start, stop - 1) if words[i] == "|" and s.level[i] == inner_level]
+        if any(w == "," and s.level[i] == inner_level for i, w in enumerate(words) if start <= i):
+            return None  # several subscript elements: black would explode them
+        stop -= 1
+    elif len(bars) == 1 and words[stop - 1] in (")", "}"):
+        return None  # black may then drop its parentheses
+    indent, inner = "    " * depth, "    " * (depth + 1)
+    comma = "," if hi > end else ""
+    if equals:
+        head = indent + _join(s, lo, equals[0] + 1) + " ("
+        if fits(head):
+            return [head, inner + words[equals[0] + 1], indent + ")" + comma]
+    body = [inner + _join(s, start, stop)]
+    if not fits(body[0]) and not (close == "]" and _dotted(words[start:stop])):
+        if not bars:
+            return None
+        starts, ends = [start] + bars, bars + [stop]
+        for a, b in zip(starts, ends, strict=True):
+            # a piece too long is left as it is when black cannot split it: a (dotted) name
+            if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > start) : b]):
+                return None
+        body = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
+    default = " = " + words[equals[0] + 1] if equals else ""
+    head = indent + (words[lo] + ": (" if close == ")" else _join(s, lo, opening + 1))
+    tail = indent + close + default + comma
+    return [head, *body, tail] if fits(head) and fits(tail) else None
+
+
+def _unwrapped(
+    s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str
+) -> list[str] | None:
+    """A line holding parentheses black makes invisible: black's rows for the line without
+    them, which show them again only where a `|` union annotation or its default is split.
+    """
+    if any(o in s.magic for o in range(lo, hi)):
+        return None
+    drop = {o for o in range(lo, hi) if o in s.redundant and s.level[o] == s.level[lo]}
+    drop |= {s.match[o] for o in drop}
+    keep = [i for i in range(lo, hi) if i not in drop]
+    inner = shape([s.words[i] for i in keep], [s.types[i] for i in keep], role == "item")
+    if inner is None or inner.redundant or inner.magic:
+        return None
+    if fits("    " * depth + _join(inner, 0, len(keep))):
+        return None
+    end = len(keep) - 1 if role == "item" and inner.words[-1] == "," else len(keep)
+    return _union(inner, 0, end, depth, role, enclosing, len(keep))
