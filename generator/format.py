@@ -13,8 +13,9 @@ trimmed. black is the slowest stage (about 2,800 lines/s), so:
   formatted form, so it cannot serve stale output;
 - files the caller names as `verbatim` (the static runtime modules, kept black-clean in the
   source tree and checked by the tests) are not formatted at all;
-- the files that miss are formatted on both cores when there is enough work to pay for it:
-  this process takes one share and forked helpers the others (split by size).
+- the files that miss are formatted on both cores when there is a lot of work (2 M characters
+  for black; below that the helper's memory costs more than its wall time saves): this
+  process takes one share and forked helpers the others (split by size).
 - before any of this, `blackproof` reads the body and proves which statements black would
   leave as they are (black's output for them is modelled from their tokens, their blank lines
   from black's blank-line rules): a file proven whole is not formatted at all; otherwise black
@@ -42,7 +43,12 @@ from generator import blackproof, residual
 from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import SpecError, error
 
-_PARALLEL_MIN_CHARS = 400_000  # below this a pool costs more than it saves
+# What black still formats goes to a forked helper only above this: the helper's black trees
+# and the pages it copies raised the peak memory of the process tree by about 80 MiB on
+# github.json (319 vs 243 MiB; its residual, 663k characters, is about 5 s of black), for
+# about 3 s of wall; with the residual that small, memory wins. PROVE = False or a spec whose
+# output is mostly unproven still uses both cores.
+_PARALLEL_MIN_CHARS = 2_000_000
 MODE_KEY = "black-default-mode"
 _RESIDUAL = "\0residual:"
 PROVE = True  # False: every body goes to black whole (the tests compare both ways)

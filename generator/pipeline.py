@@ -125,7 +125,7 @@ def _analyse(
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     folder = cache_dir()
     scope = None if folder is None else folder / "memo" / f"build-{_scope(spec_path)}"
-    api, found = reuse.build(data, loaded.source, scope)
+    api, found = reuse.build(data, loaded.source, scope, before_store=pending.settle)
     analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
     if any(d.severity is Severity.ERROR for d in found):
         _finish(analysis, config)  # raises, with the validator's findings listed too

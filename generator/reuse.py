@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,16 @@ Found = list[tuple[str, str, str]]  # (severity, message, pointer), not located
 
 
 def build(
-    data: dict[str, Any], source: SourceMap, folder: Path | None
+    data: dict[str, Any],
+    source: SourceMap,
+    folder: Path | None,
+    before_store: Callable[[], None] = lambda: None,
 ) -> tuple[Api, list[Diagnostic]]:
     """`build.build_api(data, source)`, reusing the stored IR when only texts changed.
 
-    `folder`: where the one stored build lives (None: build, store nothing)."""
+    `folder`: where the one stored build lives (None: build, store nothing). `before_store` is
+    called before a new IR is stored and read back (the pipeline waits there for the forked
+    validator: storing holds the IR about twice, and the two peaks must not meet)."""
     key = text_blind_key(data) if folder is not None else None
     path = folder / "build.pickle" if folder is not None else None
     stored = _read(path, key)
@@ -110,6 +116,7 @@ def build(
         blob = None
         if path is not None and key is not None:
             if not any(d.severity is Severity.ERROR for d in unlocated):
+                before_store()
                 blob = _write(path, key, built, raw)
         if blob is not None and key is not None:
             # the IR as read back from what was stored: equal to the one built, its equal

@@ -313,18 +313,30 @@ class Pending:
             _JOB = None
             gc.unfreeze()
 
+    def settle(self) -> None:
+        """Wait for a forked validator's verdict, so that its process (and the memory it holds)
+        is gone before the caller's next memory-hungry step; nothing to do when the verdict is
+        in or the validator runs in this process (`result` runs it)."""
+        if self._found is None and self._future is not None:
+            self._collect()
+
+    def _collect(self) -> None:
+        if self._future is not None:
+            try:
+                self._found = self._future.result()
+            except Exception:  # a worker that died: validate here instead
+                self._found = findings(self._data, self._version)
+            finally:
+                self._pool.shutdown()
+                self._future = None
+        else:
+            self._found = findings(self._data, self._version)
+        _write_cache(self._path, self._found)
+
     def result(self, source: SourceMap) -> list[Diagnostic]:
         if self._found is None:
-            if self._future is not None:
-                try:
-                    self._found = self._future.result()
-                except Exception:  # a worker that died: validate here instead
-                    self._found = findings(self._data, self._version)
-                finally:
-                    self._pool.shutdown()
-            else:
-                self._found = findings(self._data, self._version)
-            _write_cache(self._path, self._found)
+            self._collect()
+        assert self._found is not None
         self._data = {}  # the verdict is in: the document is not needed here any more
         out = []
         for message, ptr, line in self._found:
