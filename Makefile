@@ -44,12 +44,14 @@ SCALING_GITHUB = $(PY) bench/scaling.py --source scale/github.json --sizes 150,3
 	--runs 1 --output bench/scaling-github.md
 
 # everything: all specs (github.json and jira.json included) against both peers, the growth
-# curves, and the import and --help times of the generated github package
+# curves, the import and --help times of the generated github package, and peak memory on
+# every OpenAPI 3 spec of the corpus against openapi-python-client
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/scaling.py $(SCALING_ARGS)
 	$(SCALING_GITHUB)
 	$(IMPORTS_BENCH)
+	$(PY) bench/corpus_memory.py
 
 # minutes, not the hour of `make bench`: small specs, one run, no scaling
 bench-quick: $(STAMP)
