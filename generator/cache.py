@@ -10,10 +10,8 @@ Standard library only: the no-op fast path imports this before anything heavy.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
-import pickle
 import sys
 from pathlib import Path
 
@@ -50,6 +48,8 @@ def code_fingerprint() -> str:
     stat), Python's version and jinja2's; a memo made by other code is never read."""
     global _CODE
     if _CODE is None:
+        import importlib.metadata  # not at the top: the no-op path imports this module
+
         root = Path(__file__).resolve().parent
         digest = hashlib.sha256(sys.version.encode())
         try:
@@ -74,6 +74,8 @@ def key_of(*parts: object) -> str:
     equal values built otherwise may key apart (a miss, never a wrong hit): `reuse` hands the
     renderers an IR that went through pickle either way, so that a stored IR and a fresh
     one share alike."""
+    import pickle
+
     return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
 
 
