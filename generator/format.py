@@ -65,11 +65,8 @@ def _format_one(item: tuple[str, str]) -> tuple[str, str]:
     try:
         return path, black.format_str(text, mode=black.Mode())
     except black.parsing.InvalidInput as exc:
-        if path.startswith(_RESIDUAL):
-            return (
-                path,
-                "",
-            )  # a residual black cannot parse: the whole body goes to black
+        if path.startswith(_RESIDUAL):  # a residual black cannot parse: the body goes whole
+            return path, ""
         message = f"internal error: generated {path} does not parse ({exc}); report it"
         raise SpecError([error(message, file=path)]) from None
 
@@ -153,24 +150,28 @@ def format_files(
     version = importlib.metadata.version("black")
     out: dict[str, str] = {}
     headers: dict[str, str] = {}
-    plans: dict[str, residual.Plan] = {}
+    keys: dict[str, str] = {}  # each body's cache key
+    plans: dict[str, tuple[residual.Plan, str]] = {}  # the residual's plan, the whole body
     bodies: dict[str, str] = {}  # for black: a residual or a whole body
-    proven: dict[str, str] = {}  # body -> black's output, found without black: cache it
+    proven: dict[str, str] = {}  # black's output, found without black: cache it
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             out[path] = _trim(text) if not path.endswith(".py") else text
             continue
         headers[path], body = split_header(text)
-        hit = read_text(_entry(folder, _key(body, version))) if folder else None
-        found = body if hit is not None else _plan(body)  # a warm run proves nothing again
-        if hit is not None or isinstance(found, str):
-            out[path] = headers[path] + (hit if hit is not None else body)
-            if hit is None:
-                proven[path] = body
+        keys[path] = _key(body, version)
+        hit = read_text(_entry(folder, keys[path])) if folder else None
+        if hit is not None:  # a warm run proves nothing again
+            out[path] = headers[path] + hit
+            continue
+        found = _plan(body)
+        if isinstance(found, str):
+            out[path] = headers[path] + body
+            proven[path] = body
         elif found is None:
             bodies[path] = body
         else:
-            plans[path], bodies[path] = found, found.text
+            plans[path], bodies[path] = (found, body), found.text
     named = {(_RESIDUAL + path if path in plans else path): text for path, text in bodies.items()}
     formatted = {
         path.removeprefix(_RESIDUAL): text for path, text in _black(named, folder, version).items()
@@ -178,9 +179,10 @@ def format_files(
     whole: dict[str, str] = {}
     for path, result in formatted.items():
         if path in plans:
-            spliced = residual.splice(plans[path], result)
+            plan, body = plans[path]
+            spliced = residual.splice(plan, result)
             if spliced is None:  # the residual did not stand for the file: black it whole
-                whole[path] = split_header(files[path])[1]
+                whole[path] = body
                 continue
             result = proven[path] = spliced
         out[path] = headers[path] + result
@@ -188,7 +190,7 @@ def format_files(
         out[path] = headers[path] + result
     if folder:
         for path, result in proven.items():
-            write_text(_entry(folder, _key(split_header(files[path])[1], version)), result)
+            write_text(_entry(folder, keys[path]), result)
     return {path: out[path] for path in files}
 
 
