@@ -180,9 +180,9 @@ def generate(
     if memo is not None:
         memo.save()
         del memo  # its texts are not needed while formatting (peak memory)
-    # the validator's verdict before formatting: its forked process ends, and the parsed
-    # document (now held only by the validator's fallback) is released, before black's
-    # helper forks; the peak memory of the process tree is at formatting
+    # the validator's verdict before formatting (when a new IR was stored, `reuse` already
+    # waited for it): its forked process has ended, and the parsed document, now held only by
+    # the validator's fallback, is released before black (and any helper black forks) runs
     diagnostics = _finish(analysis, config)
     progress("format", 7, steps, f"{len(rendered)} files")
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
