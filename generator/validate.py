@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator import validate_imports
 from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import Diagnostic, SpecError, error, warning
 from generator.load import SourceMap
@@ -44,7 +45,10 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
         raise SpecError(
             [
                 error(
-                    "missing `openapi` version field (expected 3.0.x or 3.1.x)", "#", source.file, 1
+                    "missing `openapi` version field (expected 3.0.x or 3.1.x)",
+                    "#",
+                    source.file,
+                    1,
                 )
             ]
         )
@@ -67,7 +71,9 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
 
 
 _BACKEND_ENV = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
-Finding = tuple[str, str, int | None]  # message, JSON pointer, line if known without the source
+Finding = tuple[
+    str, str, int | None
+]  # message, JSON pointer, line if known without the source
 
 
 def findings(data: dict[str, Any], version: str) -> list[Finding]:
@@ -82,8 +88,12 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
         # the class without the memo decides, as deep as the stock class goes
         found, stopped = _run(spec_validator(version, memo=False), data)
     if isinstance(stopped, RecursionError):
-        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
-    elif stopped is not None and not found:  # the validator can fail on what it has flagged
+        found.append(
+            ("validator stopped: the document nests too deeply or a $ref loops", "#", 1)
+        )
+    elif (
+        stopped is not None and not found
+    ):  # the validator can fail on what it has flagged
         text = str(stopped).split(" within {", 1)[0]  # never echo the whole document
         text = _shorten(f"{type(stopped).__name__}: {text}", 200)
         found.append((f"validator stopped: {text}", "#", 1))
@@ -94,7 +104,9 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
     """The findings of `cls(data)`, located and deduplicated, and what stopped it (if anything)."""
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
+    nodes: dict[int, tuple[str, ...]] | None = (
+        None  # built at the first node-located finding
+    )
     validator: Any = None
     try:
         validator = cls(data)
@@ -109,7 +121,9 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
                 continue
             seen.add((ptr, message))
             found.append((message, ptr, None))
-    except Exception as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
+    except (
+        Exception
+    ) as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
         return found, exc
     finally:
         # openapi-spec-validator's `iter_errors` is an `lru_cache`d method: the validator, and
@@ -138,11 +152,47 @@ def spec_validator(version: str, memo: bool = True) -> Any:
         name: _visiting(_locating(checker, ("default",) if name == "default" else ()))
         for name, checker in base.keyword_validators.items()
     }
+    keywords["schema"] = _acyclic(keywords["schema"])
     if not memo:
         return type(base.__name__, (base,), {"keyword_validators": keywords})
     keywords["schema"] = _meta_memo(keywords["schema"])
     return type(
-        base.__name__, (base,), {"keyword_validators": keywords, "__init__": _memo_init(base)}
+        base.__name__,
+        (base,),
+        {"keyword_validators": keywords, "__init__": _memo_init(base)},
+    )
+
+
+def _acyclic(checker: type[Any]) -> type[Any]:
+    """The schema keyword validator `checker`, whose collection of the property names a schema
+    reaches (through `allOf`, `anyOf`, `oneOf`, `items` and `not`, for the check of `required`
+    under `allOf`) visits each schema once. openapi-spec-validator's own recursion has no guard,
+    so a schema that reaches itself that way (`items: {$ref: <itself>}`, as Okta's OAuth API
+    has) ran it out of stack and stopped the whole validation. The names collected are the same:
+    the union over every schema reached."""
+
+    def collect_properties(self: Any, schema: Any) -> set[str]:
+        props: set[str] = set()
+        seen: set[int] = set()
+        stack = [schema]
+        while stack:
+            node = stack.pop()
+            value = node.read_value()
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if "properties" in node:
+                props.update((node / "properties").keys())
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                if keyword in node:
+                    stack.extend(node / keyword)
+            stack.extend(
+                node / keyword for keyword in ("items", "not") if keyword in node
+            )
+        return props
+
+    return type(
+        checker.__name__, (checker,), {"_collect_properties": collect_properties}
     )
 
 
@@ -155,7 +205,10 @@ def _memo_init(base: type[Any]) -> Any:
         memo = Memo()
         try:
             self.schema_validator = memo.validator(self.schema_validator)
-        except (AttributeError, TypeError):  # pragma: no cover - a jsonschema API change
+        except (
+            AttributeError,
+            TypeError,
+        ):  # pragma: no cover - a jsonschema API change
             pass
         self.keyword_validators_registry.oagen_memo = memo
 
@@ -275,14 +328,19 @@ _JOB: tuple[dict[str, Any], str] | None = None
 
 
 def _job() -> list[Finding]:
+    """The forked validator's work: this process only validates and exits, so the validator is
+    imported without pydantic and urllib's network stack (`validate_imports`)."""
     assert _JOB is not None
+    validate_imports.lean()
     return findings(*_JOB)
 
 
 class Pending:
     """Validator findings on their way: `result(source)` waits for them and locates them."""
 
-    def __init__(self, data: dict[str, Any], version: str, cache: bool, background: bool) -> None:
+    def __init__(
+        self, data: dict[str, Any], version: str, cache: bool, background: bool
+    ) -> None:
         self._data, self._version = data, version
         self._path = _cache_path(text_blind_key(data)) if cache else None
         self._found: list[Finding] | None = _read_cache(self._path)
@@ -344,7 +402,9 @@ class Pending:
                 ptr, others = source.absolute(ptr)
                 line = source.line_of(ptr)
                 if others:
-                    message += f" (and at {others} other place{'s' if others > 1 else ''})"
+                    message += (
+                        f" (and at {others} other place{'s' if others > 1 else ''})"
+                    )
             out.append(warning(message, ptr, source.file, line))
         return out
 
@@ -365,7 +425,9 @@ def start(
 # verdict. Findings are stored without line numbers (they are located again in the new text),
 # and a verdict with a finding *at* such a text is never reused, since its message may quote it.
 # `default`, `example(s)`, `enum`, `const` and `x-` values are data and are kept as they are.
-_FINDINGS_FORMAT = 2  # 2: findings of the validator's own checks located (verdicts of 1 are not)
+_FINDINGS_FORMAT = (
+    2  # 2: findings of the validator's own checks located (verdicts of 1 are not)
+)
 _TEXT_KEYS = frozenset({"description", "summary"})
 _DATA_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
 
@@ -418,7 +480,9 @@ def _read_cache(path: Path | None) -> list[Finding] | None:
         return None
     if not isinstance(data, list):
         return None
-    found = [(str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data]
+    found = [
+        (str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data
+    ]
     if any(p.rsplit("/", 1)[-1] in _TEXT_KEYS for _, p, _ in found):
         return None  # a finding about a description's text: its message may quote the old text
     return found
