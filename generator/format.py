@@ -151,9 +151,8 @@ def format_files(
     out: dict[str, str] = {}
     headers: dict[str, str] = {}
     keys: dict[str, str] = {}  # each body's cache key
-    plans: dict[str, tuple[residual.Plan, str]] = {}  # the residual's plan, the whole body
+    plans: dict[str, residual.Plan] = {}  # the residual's plan
     bodies: dict[str, str] = {}  # for black: a residual or a whole body
-    proven: dict[str, str] = {}  # black's output, found without black: cache it
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             out[path] = _trim(text) if not path.endswith(".py") else text
@@ -166,12 +165,12 @@ def format_files(
             continue
         found = _plan(body)
         if isinstance(found, str):
-            out[path] = headers[path] + body
-            proven[path] = body
+            out[path] = text  # the header and the proven body, as rendered: not copied
+            _store(folder, keys[path], body)  # black's output, found without black
         elif found is None:
             bodies[path] = body
         else:
-            plans[path], bodies[path] = (found, body), found.text
+            plans[path], bodies[path] = found, found.text
     named = {(_RESIDUAL + path if path in plans else path): text for path, text in bodies.items()}
     formatted = {
         path.removeprefix(_RESIDUAL): text for path, text in _black(named, folder, version).items()
@@ -179,19 +178,23 @@ def format_files(
     whole: dict[str, str] = {}
     for path, result in formatted.items():
         if path in plans:
-            plan, body = plans[path]
-            spliced = residual.splice(plan, result)
+            spliced = residual.splice(plans[path], result)
             if spliced is None:  # the residual did not stand for the file: black it whole
-                whole[path] = body
+                whole[path] = split_header(files[path])[1]
                 continue
-            result = proven[path] = spliced
+            result = spliced
+            _store(folder, keys[path], result)
         out[path] = headers[path] + result
     for path, result in _black(whole, folder, version).items():
         out[path] = headers[path] + result
-    if folder:
-        for path, result in proven.items():
-            write_text(_entry(folder, keys[path]), result)
     return {path: out[path] for path in files}
+
+
+def _store(folder: Path | None, key: str, result: str) -> None:
+    """Cache black's output for a body, found without black (stored as it is found, so that
+    no copy of the proven bodies is held to the end of the stage)."""
+    if folder:
+        write_text(_entry(folder, key), result)
 
 
 def _black(texts: dict[str, str], folder: Path | None, version: str) -> dict[str, str]:
