@@ -30,7 +30,7 @@ from generator.cache import Memo, cache_dir, key_of
 from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
-from generator.load import SourceMap, load
+from generator.load import LoadedSpec, SourceMap, load
 from generator.model import Api
 from generator.render import STATIC_FILES, Settings, render
 from generator.resolve import resolve
@@ -103,6 +103,7 @@ class _Analysis:
     source: SourceMap
     sha256: str
     single_file: bool
+    key: str | None  # the document's text-blind key (`reuse.text_blind_key`), with a cache
 
 
 def _analyse(
@@ -117,19 +118,43 @@ def _analyse(
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
     version = check_version(loaded.data, loaded.source)
     progress("resolve", 2, steps, "external references")
-    data = resolve(loaded.data, spec_path, loaded.source)
-    single_file = data is loaded.data
-    progress("validate", 3, steps, f"OpenAPI {version}")
-    pending = validate_stage.start(data, version, background=background)
-    paths = data.get("paths") if isinstance(data, dict) else None
-    progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     folder = cache_dir()
     scope = None if folder is None else folder / "memo" / f"build-{_scope(spec_path)}"
-    api, found = reuse.build(data, loaded.source, scope, before_store=pending.settle)
-    analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
+    data, key, known = _resolve(loaded, spec_path, scope)
+    single_file = data is loaded.data
+    progress("validate", 3, steps, f"OpenAPI {version}")
+    layout = reuse.text_layout(data) if key is not None else None
+    verdict = known.validate if known is not None and layout == known.layout else None
+    pending = validate_stage.Pending(data, version, True, background, key=verdict)
+    if key is not None and verdict is None:
+        reuse.write_known(scope, reuse.Known(key, layout, pending.key, single_file))
+    paths = data.get("paths") if isinstance(data, dict) else None
+    progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
+    api, found = reuse.build(data, loaded.source, scope, before_store=pending.settle, key=key)
+    analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file, key)
     if any(d.severity is Severity.ERROR for d in found):
         _finish(analysis, config)  # raises, with the validator's findings listed too
     return analysis
+
+
+def _resolve(
+    loaded: LoadedSpec, spec_path: Path, scope: Path | None
+) -> tuple[dict[str, Any], str | None, reuse.Known | None]:
+    """`resolve`, skipped when the document's text-blind key (`reuse.text_blind_key`) is one
+    whose documents are known to refer to no file; the resolved document, its key (None
+    without a cache) and what is known of that key (None when nothing is)."""
+    known = reuse.read_known(scope)
+    key = None
+    if known is not None and known.single_file:
+        key = reuse.text_blind_key(loaded.data)
+        if key is not None and key == known.build:
+            return loaded.data, key, known  # the same references: nothing to bundle or refuse
+    data = resolve(loaded.data, spec_path, loaded.source)
+    if scope is None:
+        return data, None, None
+    if key is None or data is not loaded.data:
+        key = reuse.text_blind_key(data)
+    return data, key, known if known is not None and known.build == key else None
 
 
 def _finish(analysis: _Analysis, config: Config) -> list[Diagnostic]:

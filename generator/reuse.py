@@ -15,28 +15,35 @@ Non-string values, path items behind a `$ref` and everything else stay in the ke
 The builder's findings are stored without their lines and located again in the new text.
 The equality of a reused IR with a fresh build is what tests/e2e/test_incremental_edits.py
 checks on random edits.
+
+Beside the IR, `Known` records what else holds for every document with one key, so that the
+pipeline need not find it out again on the next text edit: that the document refers to no
+file (resolving it is skipped) and, with the same `text_layout` (where the operations' texts
+stand), the validator's verdict key (its blanked copy of the whole document is not made).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import pickle
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator import cli_usage, naming
 from generator import pointer as jsonpointer
 from generator.build import METHODS, build_unlocated
-from generator.cache import code_fingerprint
+from generator.cache import code_fingerprint, read_text, write_text
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import SourceMap
 from generator.model import Api
 
 _FORMAT = 1
 _TEXTS = ("summary", "description")
+_KNOWN = "keys.json"
 
 
 def _blind_operation(op: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +80,69 @@ def text_blind_key(data: dict[str, Any]) -> str | None:
     return hashlib.sha256(text).hexdigest()
 
 
+@dataclass(frozen=True)
+class Known:
+    """What holds for every document whose `text_blind_key` is `build` (kept beside the IR, in
+    `keys.json`), so that a run whose key matches need not find it out again:
+
+    - `validate`: the validator's verdict key (`validate.text_blind_key`) of the documents
+      whose `text_layout` is also `layout` (None: unknown). Two documents with one key and one
+      layout differ at most in the string `summary` and `description` of operations, at the
+      same places (the layout: an operation's keys, in order), which the validator's key
+      blanks (it blanks every such string); elsewhere this key's pickle tells apart whatever
+      that key's JSON does (types, key order): it is never coarser;
+    - `single_file`: every `$ref` of the document points inside it (`resolve.check_refs` found
+      no file reference), so resolving returns it as it is. Texts are strings, never
+      references: documents with this key have the same `$ref`s at the same places.
+    """
+
+    build: str
+    layout: str | None
+    validate: str | None
+    single_file: bool
+
+
+def read_known(folder: Path | None) -> Known | None:
+    """The `Known` record stored in `folder`, or None."""
+    text = read_text(folder / _KNOWN) if folder is not None else None
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if not (isinstance(data, dict) and data.get("format") == _FORMAT):
+        return None
+    build_key, single = data.get("build"), data.get("single_file")
+    if not isinstance(build_key, str) or not isinstance(single, bool):
+        return None
+    layout, validate = (data.get(k) for k in ("layout", "validate"))
+    if not (isinstance(layout, str) and isinstance(validate, str)):
+        layout = validate = None
+    return Known(build_key, layout, validate, single)
+
+
+def write_known(folder: Path | None, known: Known) -> None:
+    if folder is not None:
+        record = {"format": _FORMAT, **asdict(known)}
+        write_text(folder / _KNOWN, json.dumps(record, sort_keys=True))
+
+
+def text_layout(data: dict[str, Any]) -> str | None:
+    """sha256 of the keys, in order, of each operation whose texts `text_blind_key` leaves out:
+    beside that key, where those texts stand (`Known`); None if it cannot be made."""
+    paths = data.get("paths")
+    layout: list[tuple[Any, ...]] = []
+    if isinstance(paths, dict):
+        for item in paths.values():
+            if isinstance(item, dict) and "$ref" not in item:
+                layout.extend(
+                    tuple(v) for k, v in item.items() if k in METHODS and isinstance(v, dict)
+                )
+    try:
+        return hashlib.sha256(pickle.dumps(layout, protocol=5)).hexdigest()
+    except (RecursionError, pickle.PicklingError, TypeError, ValueError):
+        return None
+
+
 def patch_texts(api: Api, data: dict[str, Any]) -> Api:
     """`api` with each operation's summary and description read again from `data`."""
     operations = []
@@ -98,13 +168,16 @@ def build(
     source: SourceMap,
     folder: Path | None,
     before_store: Callable[[], None] = lambda: None,
+    key: str | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """`build.build_api(data, source)`, reusing the stored IR when only texts changed.
 
     `folder`: where the one stored build lives (None: build, store nothing). `before_store` is
     called before a new IR is stored and read back (the pipeline waits there for the forked
-    validator: storing holds the IR about twice, and the two peaks must not meet)."""
-    key = text_blind_key(data) if folder is not None else None
+    validator: storing holds the IR about twice, and the two peaks must not meet). `key`:
+    `text_blind_key(data)` when the caller made it already."""
+    if key is None and folder is not None:
+        key = text_blind_key(data)
     path = folder / "build.pickle" if folder is not None else None
     stored = _read(path, key)
     if stored is not None:

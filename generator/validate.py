@@ -282,9 +282,19 @@ def _job() -> list[Finding]:
 class Pending:
     """Validator findings on their way: `result(source)` waits for them and locates them."""
 
-    def __init__(self, data: dict[str, Any], version: str, cache: bool, background: bool) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        version: str,
+        cache: bool,
+        background: bool,
+        key: str | None = None,
+    ) -> None:
+        """`key`: `text_blind_key(data)`, when the caller knows it (`reuse.Known`)."""
         self._data, self._version = data, version
-        self._path = _cache_path(text_blind_key(data)) if cache else None
+        # the verdict cache's key: made (a blanked copy of the whole document) only if not given
+        self.key = (key or text_blind_key(data)) if cache else None
+        self._path = _cache_path(self.key)
         self._found: list[Finding] | None = _read_cache(self._path)
         self._future: Any = None
         self._pool: Any = None
