@@ -200,7 +200,13 @@ def generate(
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     memo = _memo(spec_path, "render")
     digest: list[str] = []  # a key of the models and enums (made from the render's keys)
-    rendered = render(api, settings, memo, digest)
+    # the models and enums selected are those of the IR's key and the selection: a key for
+    # them all that the renderer need not make by pickling them
+    token = None
+    if analysis.key is not None:
+        chosen = (config.include_tags, config.exclude_tags, config.operations)
+        token = key_of("selected models", analysis.key, chosen)
+    rendered = render(api, settings, memo, digest, token)
     surface_text = _surface_text(api, memo, digest)
     if memo is not None:
         memo.save()

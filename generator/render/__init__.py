@@ -30,14 +30,19 @@ __all__ = ["STATIC_FILES", "Settings", "docstring", "pyrepr", "render"]
 
 
 def render(
-    api: Api, settings: Settings, memo: Memo | None = None, digest: list[str] | None = None
+    api: Api,
+    settings: Settings,
+    memo: Memo | None = None,
+    digest: list[str] | None = None,
+    models_token: str | None = None,
 ) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder.
 
     `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
     modules, the client's group modules, the docs pages); the result is the same with or
     without it. `digest` (with a memo) receives one key of all the models and enums, made
-    from those keys (the pipeline memoizes most of the API surface by it)."""
+    from those keys (the pipeline memoizes most of the API surface by it). `models_token`:
+    a key that stands for the title, models and enums of `api` (`models.render`)."""
     # no file shows the spec's sha256 (the manifest holds it): blanked, so that the memo keys
     # that include the settings do not change with every edit of the spec
     settings = replace(settings, spec_sha256="")
@@ -46,7 +51,9 @@ def render(
     out: dict[str, str] = {}
     # each view keyed once (pickling is most of a memo's cost), the models by their modules
     keys = Keys({id(v): key_of(v) for v in views}) if memo is not None else None
-    out.update(models.render(api, settings, py, memo, keys.models if keys else None))
+    out.update(
+        models.render(api, settings, py, memo, keys.models if keys else None, models_token)
+    )
     out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
     out.update(package.render(api, settings, py))

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from conftest import SHARED_SPECS, requires_shared
 
-from generator import pipeline, reuse, validate
+from generator import modules, pipeline, reuse, validate
 from generator.cache import Memo
 from generator.config import Config
 from generator.diagnostics import SpecError
@@ -161,6 +161,14 @@ def _rounds(
         return real_blind(*args)
 
     monkeypatch.setattr(pipeline, "resolve", resolving)
+    planned: list[int] = []  # model modules planned (not recalled whole from the memo)
+    real_plan = modules.plan
+
+    def planning(*args: Any) -> Any:
+        planned.append(1)
+        return real_plan(*args)
+
+    monkeypatch.setattr(modules, "plan", planning)
     monkeypatch.setattr(validate, "text_blind_key", blinding)
     (tmp_path / "shared.json").write_text(json.dumps(_SHARED_FILE))
     laid_out: list[str] = []  # render memo misses: texts laid out again
@@ -188,11 +196,11 @@ def _rounds(
             text_only = rng.random() < 0.5
             kinds = {_edit(spec, rng, n, text_only) for _ in range(edits)}
         write()
-        for counted in (builds, laid_out, resolved, blinded):
+        for counted in (builds, laid_out, resolved, blinded, planned):
             counted.clear()
         warm_files, warm_found = _run(spec_path, warm, monkeypatch)
         reused, misses = not builds, len(laid_out)
-        shortcut = (not resolved, not blinded)
+        shortcut, recalled = (not resolved, not blinded), not planned
         cold_files, cold_found = _run(spec_path, tmp_path / f"cold-{n}", monkeypatch)
         assert sorted(warm_files) == sorted(cold_files), f"round {n}: other files"
         for path, text in cold_files.items():
@@ -200,6 +208,7 @@ def _rounds(
         assert warm_found == cold_found, f"round {n}: other findings"
         if kinds == {"text"}:
             assert reused, f"round {n}: a text-only edit built the IR again"
+            assert recalled, f"round {n}: a text-only edit planned the model modules"
             if "shared.json" not in json.dumps(spec):  # no file to bundle
                 assert shortcut[0], f"round {n}: a text-only edit resolved the document"
             # texts added, removed or moved: the validator's key is made again, else not
@@ -285,6 +294,24 @@ def test_reference_edits_are_resolved_again_and_equal_a_cold_run(
     kinds = ("file_ref", "description", "inner_ref", "description", "remote_ref", "inner_ref",
              "description", "finding", "description")  # fmt: skip
     _rounds(_SYNTHETIC, tmp_path, monkeypatch, 4, len(kinds), False, kinds)
+
+
+def test_a_selection_changed_with_warm_caches_equals_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The models of a reused IR are recalled whole by its key and the selection: a selection
+    that keeps fewer operations (and models) is not served the whole API's model modules."""
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(json.dumps(_SYNTHETIC))
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
+    every = Config(spec=str(spec_path), package="edited")
+    pipeline.generate(spec_path, every)
+    for chosen in [("deletePet",), ("listPets",), ()]:
+        config = Config(spec=str(spec_path), package="edited", operations=chosen)
+        monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
+        warm = pipeline.generate(spec_path, config).files
+        monkeypatch.setenv("OAGEN_CACHE_DIR", "")
+        assert warm == pipeline.generate(spec_path, config).files, chosen
 
 
 @requires_shared()
