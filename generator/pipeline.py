@@ -200,13 +200,13 @@ def generate(
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     memo = _memo(spec_path, "render")
     digest: list[str] = []  # a key of the models and enums (made from the render's keys)
-    # the models and enums selected are those of the IR's key and the selection: a key for
-    # them all that the renderer need not make by pickling them
-    token = None
+    # the IR's key and the selection: a key of the selected IR but its operations' texts (the
+    # key says which IR, the selection which part of it), which the renderer need not make
+    blind = None
     if analysis.key is not None:
         chosen = (config.include_tags, config.exclude_tags, config.operations)
-        token = key_of("selected models", analysis.key, chosen)
-    rendered = render(api, settings, memo, digest, token)
+        blind = key_of("selected", analysis.key, chosen)
+    rendered = render(api, settings, memo, digest, blind)
     surface_text = _surface_text(api, memo, digest)
     if memo is not None:
         memo.save()

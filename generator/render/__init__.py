@@ -34,15 +34,16 @@ def render(
     settings: Settings,
     memo: Memo | None = None,
     digest: list[str] | None = None,
-    models_token: str | None = None,
+    blind_key: str | None = None,
 ) -> dict[str, str]:
     """Every output file, keyed by its path relative to the output folder.
 
     `memo`: texts of earlier runs by a content key of exactly what each is made from (the model
     modules, the client's group modules, the docs pages); the result is the same with or
     without it. `digest` (with a memo) receives one key of all the models and enums, made
-    from those keys (the pipeline memoizes most of the API surface by it). `models_token`:
-    a key that stands for the title, models and enums of `api` (`models.render`)."""
+    from those keys (the pipeline memoizes most of the API surface by it). `blind_key`: a key
+    that stands for all of `api` but its operations' `summary` and `description`: the files
+    that show neither are recalled whole by it (the model modules, `_ops.py`, `client.py`)."""
     # no file shows the spec's sha256 (the manifest holds it): blanked, so that the memo keys
     # that include the settings do not change with every edit of the spec
     settings = replace(settings, spec_sha256="")
@@ -51,9 +52,10 @@ def render(
     out: dict[str, str] = {}
     # each view keyed once (pickling is most of a memo's cost), the models by their modules
     keys = Keys({id(v): key_of(v) for v in views}) if memo is not None else None
-    out.update(
-        models.render(api, settings, py, memo, keys.models if keys else None, models_token)
-    )
+    if keys is not None and blind_key is not None:
+        keys.blind = key_of("blind", blind_key, settings)
+    model_keys, blind = (keys.models, keys.blind) if keys is not None else (None, None)
+    out.update(models.render(api, settings, py, memo, model_keys, blind))
     out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
     out.update(package.render(api, settings, py))

@@ -166,9 +166,9 @@ def render(
     the enums its fixed fields name, the title and the header) are unchanged is not laid out
     again; `keys` then receives keys that together cover every model and enum of `api`.
 
-    `token`: a key that stands for `api`'s models and enums (the pipeline's, from the key the
-    IR was built or reused under): while it holds, the modules are neither planned nor keyed
-    again, and the memo gives their texts and keys as the run that made them left them."""
+    `token`: a key that stands for `api`'s title, models and enums and `settings` (the
+    render's `Keys.blind`): while it holds, the modules are neither planned nor keyed again,
+    and the memo gives their texts and keys as the run that made them left them."""
     whole = None
     if memo is not None and token is not None:
         whole = key_of("model modules", token, header, settings.package, api.title)

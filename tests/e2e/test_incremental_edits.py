@@ -25,6 +25,7 @@ import yaml
 from conftest import SHARED_SPECS, requires_shared
 
 from generator import modules, pipeline, reuse, validate
+from generator.render import client, ops
 from generator.cache import Memo
 from generator.config import Config
 from generator.diagnostics import SpecError
@@ -117,6 +118,14 @@ def _edit(
     return "build"
 
 
+def _counted(real: Any, calls: list[str], name: str) -> Any:
+    def counting(*args: Any) -> Any:
+        calls.append(name)
+        return real(*args)
+
+    return counting
+
+
 def _run(spec_path: Path, cache: Path | str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(cache))
     try:
@@ -161,14 +170,9 @@ def _rounds(
         return real_blind(*args)
 
     monkeypatch.setattr(pipeline, "resolve", resolving)
-    planned: list[int] = []  # model modules planned (not recalled whole from the memo)
-    real_plan = modules.plan
-
-    def planning(*args: Any) -> Any:
-        planned.append(1)
-        return real_plan(*args)
-
-    monkeypatch.setattr(modules, "plan", planning)
+    planned: list[str] = []  # files made again, not recalled whole (they show no op's text)
+    for owner, name in ((modules, "plan"), (ops, "context"), (client, "_client")):
+        monkeypatch.setattr(owner, name, _counted(getattr(owner, name), planned, name))
     monkeypatch.setattr(validate, "text_blind_key", blinding)
     (tmp_path / "shared.json").write_text(json.dumps(_SHARED_FILE))
     laid_out: list[str] = []  # render memo misses: texts laid out again
@@ -208,7 +212,7 @@ def _rounds(
         assert warm_found == cold_found, f"round {n}: other findings"
         if kinds == {"text"}:
             assert reused, f"round {n}: a text-only edit built the IR again"
-            assert recalled, f"round {n}: a text-only edit planned the model modules"
+            assert recalled, f"round {n}: a text-only edit made {planned} again"
             if "shared.json" not in json.dumps(spec):  # no file to bundle
                 assert shortcut[0], f"round {n}: a text-only edit resolved the document"
             # texts added, removed or moved: the validator's key is made again, else not
@@ -299,19 +303,26 @@ def test_reference_edits_are_resolved_again_and_equal_a_cold_run(
 def test_a_selection_changed_with_warm_caches_equals_a_cold_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The models of a reused IR are recalled whole by its key and the selection: a selection
-    that keeps fewer operations (and models) is not served the whole API's model modules."""
+    """Files that show no operation's text are recalled whole by the IR's key, the selection
+    and the render settings: a selection that keeps fewer operations (and models), or other
+    settings, are not served the files of the whole API or of the settings before."""
     spec_path = tmp_path / "spec.json"
     spec_path.write_text(json.dumps(_SYNTHETIC))
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
-    every = Config(spec=str(spec_path), package="edited")
-    pipeline.generate(spec_path, every)
-    for chosen in [("deletePet",), ("listPets",), ()]:
-        config = Config(spec=str(spec_path), package="edited", operations=chosen)
+    pipeline.generate(spec_path, Config(spec=str(spec_path), package="edited"))
+    changes: list[dict[str, Any]] = [
+        {"operations": ("deletePet",)},
+        {"operations": ("listPets",)},
+        {},
+        {"max_retries": 7, "group_by": "tag"},
+        {"package": "other"},
+    ]
+    for change in changes:
+        config = Config(spec=str(spec_path), **{"package": "edited", **change})
         monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
         warm = pipeline.generate(spec_path, config).files
         monkeypatch.setenv("OAGEN_CACHE_DIR", "")
-        assert warm == pipeline.generate(spec_path, config).files, chosen
+        assert warm == pipeline.generate(spec_path, config).files, change
 
 
 @requires_shared()
