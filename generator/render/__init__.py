@@ -58,7 +58,7 @@ def render(
     out.update(models.render(api, settings, py, memo, model_keys, blind))
     out.update(client.render(api, settings, views, py, memo, keys))
     out.update(resources.render(api, settings, views, py))
-    out.update(package.render(api, settings, py))
+    out.update(package.render(api, settings, py, memo, blind))
     out.update(cli.render(api, settings, views, py, memo, keys))
     out.update(docs.render(api, settings, views, header(settings, "md"), memo, keys))
     if keys is not None and digest is not None:

@@ -25,10 +25,10 @@ import yaml
 from conftest import SHARED_SPECS, requires_shared
 
 from generator import modules, pipeline, reuse, validate
-from generator.render import client, ops
 from generator.cache import Memo
 from generator.config import Config
 from generator.diagnostics import SpecError
+from generator.render import client, ops, package
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -171,7 +171,9 @@ def _rounds(
 
     monkeypatch.setattr(pipeline, "resolve", resolving)
     planned: list[str] = []  # files made again, not recalled whole (they show no op's text)
-    for owner, name in ((modules, "plan"), (ops, "context"), (client, "_client")):
+    remade = ((modules, "plan"), (ops, "context"), (client, "_client"), (package, "_init"),
+              (pipeline, "drop_unused_inline"))  # fmt: skip
+    for owner, name in remade:
         monkeypatch.setattr(owner, name, _counted(getattr(owner, name), planned, name))
     monkeypatch.setattr(validate, "text_blind_key", blinding)
     (tmp_path / "shared.json").write_text(json.dumps(_SHARED_FILE))
