@@ -51,9 +51,10 @@ def render(
     py = header(settings)
     out: dict[str, str] = {}
     # each view keyed once (pickling is most of a memo's cost), the models by their modules
-    keys = Keys({id(v): key_of(v) for v in views}) if memo is not None else None
-    if keys is not None and blind_key is not None:
-        keys.blind = key_of("blind", blind_key, settings)
+    keys = None
+    if memo is not None:
+        blind = None if blind_key is None else key_of("blind", blind_key, settings)
+        keys = Keys({id(v): _view_key(v, blind) for v in views}, blind=blind)
     model_keys, blind = (keys.models, keys.blind) if keys is not None else (None, None)
     out.update(models.render(api, settings, py, memo, model_keys, blind))
     out.update(client.render(api, settings, views, py, memo, keys))
@@ -64,3 +65,12 @@ def render(
     if keys is not None and digest is not None:
         digest.append(key_of("models", keys.models))
     return out
+
+
+def _view_key(view: operations.OpView, blind: str | None) -> str:
+    """The memo key of an operation's view: its pickle, or with `blind` (a key of the API but
+    its operations' texts, and of the settings) the operation's name and texts beside it (a
+    view is made from its operation, the enums and the settings alone)."""
+    if blind is None:
+        return key_of(view)
+    return key_of("view", blind, view.op.name, view.op.summary, view.op.description)
