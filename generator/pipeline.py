@@ -131,7 +131,10 @@ def _analyse(
         reuse.write_known(scope, reuse.Known(key, layout, pending.key, single_file))
     paths = data.get("paths") if isinstance(data, dict) else None
     progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
-    api, found = reuse.build(data, loaded.source, scope, before_store=pending.settle, key=key)
+    # the findings' lines can be those of the text before while the document has its keys
+    # where they were (its own text: no file referred to)
+    shape = layout if single_file else None
+    api, found = reuse.build(data, loaded.source, scope, pending.settle, key, shape)
     analysis = _Analysis(
         api, found, pending, loaded.source, loaded.sha256, single_file, key, scope
     )

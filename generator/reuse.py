@@ -12,7 +12,9 @@ Where the build reads those texts for anything else, the key keeps what it reads
 - a `summary` gives the CLI words of an operation without a usable operationId
   (`build._Builder._cli_words`): such an operation's summary stays in the key as it is.
 Non-string values, path items behind a `$ref` and everything else stay in the key unchanged.
-The builder's findings are stored without their lines and located again in the new text.
+The builder's findings are stored without their lines and located again in the new text,
+unless it differs from the text they were last located in within one line (`_locate`: no line
+break in what changed) while its document has the same key and keys in the same places.
 The equality of a reused IR with a fresh build is what tests/e2e/test_incremental_edits.py
 checks on random edits.
 
@@ -169,13 +171,15 @@ def build(
     folder: Path | None,
     before_store: Callable[[], None] = lambda: None,
     key: str | None = None,
+    layout: str | None = None,
 ) -> tuple[Api, list[Diagnostic]]:
     """`build.build_api(data, source)`, reusing the stored IR when only texts changed.
 
     `folder`: where the one stored build lives (None: build, store nothing). `before_store` is
     called before a new IR is stored and read back (the pipeline waits there for the forked
     validator: storing holds the IR about twice, and the two peaks must not meet). `key`:
-    `text_blind_key(data)` when the caller made it already."""
+    `text_blind_key(data)` when the caller made it already; `layout`: `text_layout(data)`,
+    when `source` is the text of all of `data` (no file referred to), else None."""
     if key is None and folder is not None:
         key = text_blind_key(data)
     path = folder / "build.pickle" if folder is not None else None
@@ -201,12 +205,93 @@ def build(
             api = stored[0]
         else:
             api = built
-    lines = source.lines_of(pointer for _, _, pointer in raw)
+    lines = _locate(source, sorted({pointer for _, _, pointer in raw}), folder, key, layout)
     found = [
         Diagnostic(Severity(severity), message, pointer, source.file, lines[pointer])
         for severity, message, pointer in raw
     ]
     return api, found
+
+
+def _locate(
+    source: SourceMap,
+    pointers: list[str],
+    folder: Path | None,
+    key: str | None,
+    layout: str | None,
+) -> dict[str, int | None]:
+    """`source.lines_of(pointers)`, or the lines found in an earlier run's text (kept in
+    `folder`) when this text differs from it within one line (no line break in what changed)
+    and its document had this `key` and `layout`: the same keys in the same places, differing
+    only in operations' texts, so every pointer (or its nearest ancestor) is on its line."""
+    if folder is None or key is None or layout is None or not pointers:
+        return source.lines_of(pointers)
+    text = source.text
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    path = folder / "located"
+    mark = [key, layout]
+    try:
+        head, old = path.read_bytes().split(b"\n", 1)
+        record = json.loads(head)
+    except (OSError, ValueError):
+        record, old = None, b""
+    if isinstance(record, dict) and record.get("of") == mark and _one_line_apart(old, raw):
+        known = record.get("lines")
+        if isinstance(known, dict) and all(p in known for p in pointers):
+            lines = {p: known[p] for p in pointers}
+            if old != raw:  # the next run's text is compared with this one
+                _store(path, mark, lines, raw)
+            return lines
+    lines = source.lines_of(pointers)
+    _store(path, mark, lines, raw)
+    return lines
+
+
+def _store(path: Path, mark: list[str], lines: dict[str, int | None], text: bytes) -> None:
+    """The lines and the text they were found in, in one file (atomically; best effort)."""
+    import os
+
+    head = json.dumps({"of": mark, "lines": lines}).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(head + b"\n" + text)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+# Line breaks as YAML counts them (JSON's is `\n`): one byte, and in UTF-8, NEL, LS and PS
+_BREAKS = (b"\n", b"\r")
+_WIDE_BREAKS = ("\x85".encode(), "\u2028".encode(), "\u2029".encode())
+
+
+def _one_line_apart(old: bytes, new: bytes) -> bool:
+    """Whether `old` and `new` differ only within one line: what lies between their common
+    start and their common end holds no line break, in either."""
+    if old == new:
+        return True
+    short = min(len(old), len(new))
+    start = _common(short, lambda n: old[:n] == new[:n])
+    end = _common(short - start, lambda n: old[len(old) - n :] == new[len(new) - n :])
+    for text in (old, new):
+        changed = text[start : len(text) - end]
+        around = text[max(start - 2, 0) : len(text) - end + 2]  # a wide break cut in two
+        if any(b in changed for b in _BREAKS) or any(b in around for b in _WIDE_BREAKS):
+            return False
+    return True
+
+
+def _common(limit: int, same: Callable[[int], bool]) -> int:
+    """The largest n <= limit with `same(n)` (true up to some n, false after): by halving."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _read(path: Path | None, key: str | None) -> tuple[Api, Found] | None:

@@ -77,3 +77,48 @@ def test_the_record_is_read_back_and_a_damaged_or_other_one_is_not(tmp_path: Pat
         assert reuse.read_known(tmp_path) is None
     reuse.write_known(None, known)  # no cache: nothing to write, no error
     assert reuse.read_known(None) is None
+
+
+def test_texts_one_line_apart_differ_only_between_two_line_breaks() -> None:
+    apart = reuse._one_line_apart
+    base = b'{\n "a": "one",\n "b": 2\n}\n'
+    assert apart(base, base)
+    assert apart(base, base.replace(b"one", b"one (edit 1)"))
+    assert apart(base, base.replace(b'"one"', b'""'))  # shorter, and at a line's end
+    assert apart(b"a: one\nb: 2\n", b"a: one two\nb: 2\n")  # YAML: the edit ends a line
+    assert not apart(base, base.replace(b"one", b"one\n"))  # a line added
+    assert not apart(base, base.replace(b'",\n "b"', b'", "b"'))  # a line removed
+    assert not apart(base, base.replace(b"one", b"o\rne"))
+    assert not apart(base, base.replace(b"one", "o\u2028ne".encode()))  # a YAML line break
+    assert not apart(base, base.replace(b"one", b"uno").replace(b"2", b"3"))  # two lines
+
+
+def test_findings_lines_are_recalled_only_while_the_text_is_one_line_apart(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import json
+
+    from generator.load import SourceMap
+
+    doc = {"openapi": "3.1.0", "paths": {"/a": {"get": {"summary": "one"}}}, "x": {"y": 1}}
+    pointers = ["#/x/y", "#/paths/~1a/get/summary"]
+    located: list[int] = []
+    real = SourceMap.lines_of
+
+    def counting(self: SourceMap, wanted: Any) -> Any:
+        located.append(1)
+        return real(self, wanted)
+
+    monkeypatch.setattr(SourceMap, "lines_of", counting)
+
+    def run(text: str, mark: tuple[str, str] = ("k", "l")) -> dict[str, int | None]:
+        return reuse._locate(SourceMap("s.json", text.encode()), pointers, tmp_path, *mark)
+
+    first = json.dumps(doc, indent=1)
+    assert run(first) == {"#/x/y": 11, "#/paths/~1a/get/summary": 6} and len(located) == 1
+    edited = first.replace('"one"', '"one, edited"')
+    assert run(edited) == run(first) and len(located) == 1  # recalled, twice
+    assert run(edited, ("k", "other layout"))["#/x/y"] == 11 and len(located) == 2
+    moved = edited.replace('"summary"', '"summary":\n"x", "z"')  # not one line apart: found
+    assert run(moved, ("k", "other layout"))["#/x/y"] == 12 and len(located) == 3
+    assert reuse._locate(SourceMap("s.json", first), pointers, None, "k", "l")["#/x/y"] == 11
