@@ -272,8 +272,11 @@ def _one_line_apart(old: bytes, new: bytes) -> bool:
     if old == new:
         return True
     short = min(len(old), len(new))
-    start = _common(short, lambda n: old[:n] == new[:n])
-    end = _common(short - start, lambda n: old[len(old) - n :] == new[len(new) - n :])
+    start = _common(short, lambda i, j: old[i:j] == new[i:j])
+    end = _common(
+        short - start,
+        lambda i, j: old[len(old) - j : len(old) - i] == new[len(new) - j : len(new) - i],
+    )
     for text in (old, new):
         changed = text[start : len(text) - end]
         around = text[max(start - 2, 0) : len(text) - end + 2]  # a wide break cut in two
@@ -282,12 +285,20 @@ def _one_line_apart(old: bytes, new: bytes) -> bool:
     return True
 
 
-def _common(limit: int, same: Callable[[int], bool]) -> int:
-    """The largest n <= limit with `same(n)` (true up to some n, false after): by halving."""
-    low, high = 0, limit
+def _common(limit: int, same: Callable[[int, int], bool], block: int = 1 << 16) -> int:
+    """The length (at most `limit`) of the common part, where `same(i, j)` says whether the
+    two texts agree from `i` to `j`: block by block (copying each block once), then by halving
+    the block where they part."""
+    low = 0
+    while low < limit and same(low, min(low + block, limit)):
+        low += block
+    if low >= limit:
+        return limit
+    high = min(low + block, limit) - 1  # they part before this: agree up to at most it
+    start = low
     while low < high:
         middle = (low + high + 1) // 2
-        if same(middle):
+        if same(start, middle):
             low = middle
         else:
             high = middle - 1

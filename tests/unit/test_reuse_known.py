@@ -122,3 +122,13 @@ def test_findings_lines_are_recalled_only_while_the_text_is_one_line_apart(
     moved = edited.replace('"summary"', '"summary":\n"x", "z"')  # not one line apart: found
     assert run(moved, ("k", "other layout"))["#/x/y"] == 12 and len(located) == 3
     assert reuse._locate(SourceMap("s.json", first), pointers, None, "k", "l")["#/x/y"] == 11
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40), st.binary(max_size=40), st.integers(1, 9))
+def test_the_common_start_is_found_block_by_block(a: bytes, b: bytes, block: int) -> None:
+    naive = 0
+    while naive < min(len(a), len(b)) and a[naive] == b[naive]:
+        naive += 1
+    found = reuse._common(min(len(a), len(b)), lambda i, j: a[i:j] == b[i:j], block)
+    assert found == naive
