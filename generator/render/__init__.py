@@ -54,7 +54,7 @@ def render(
     keys = None
     if memo is not None:
         blind = None if blind_key is None else key_of("blind", blind_key, settings)
-        keys = Keys({id(v): _view_key(v, blind) for v in views}, blind=blind)
+        keys = Keys({id(v): _view_key(v, memo, blind) for v in views}, blind=blind)
     model_keys, blind = (keys.models, keys.blind) if keys is not None else (None, None)
     out.update(models.render(api, settings, py, memo, model_keys, blind))
     out.update(client.render(api, settings, views, py, memo, keys))
@@ -67,10 +67,14 @@ def render(
     return out
 
 
-def _view_key(view: operations.OpView, blind: str | None) -> str:
-    """The memo key of an operation's view: its pickle, or with `blind` (a key of the API but
-    its operations' texts, and of the settings) the operation's name and texts beside it (a
-    view is made from its operation, the enums and the settings alone)."""
+def _view_key(view: operations.OpView, memo: Memo, blind: str | None) -> str:
+    """The memo key of an operation's view: its pickle's. With `blind` (a key of the API but
+    its operations' texts, and of the settings), the pickle's key is looked up in `memo` by
+    the operation's name and texts beside `blind` (a view is made from its operation, the
+    enums and the settings alone), and only made when it is not there. Keys stay those of
+    the views, so a schema's edit (a new `blind`) misses only the texts that show it."""
     if blind is None:
         return key_of(view)
-    return key_of("view", blind, view.op.name, view.op.summary, view.op.description)
+    alias = key_of("view", blind, view.op.name, view.op.summary, view.op.description)
+    known = memo.get(alias)
+    return known if known is not None else memo.put(alias, key_of(view))

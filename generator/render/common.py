@@ -26,11 +26,11 @@ __all__ = ["Keys", "Settings", "environment", "memo_code", "memo_file", "templat
 @dataclass
 class Keys:
     """Memo keys made once per run (pickling is most of a memo's cost): each operation view's,
-    by the view's `id` (the views live through the whole render; with `blind`, made of it and
-    the operation's name and texts, not pickled), and the model modules' (`models.render` adds
-    them; together they cover every model and enum). `blind`, when the caller has one: a key
-    that stands for the whole API but its operations' `summary` and `description` (and for
-    the render settings), for files that show neither (`memo_file`)."""
+    by the view's `id` (the views live through the whole render; with `blind`, recalled by it
+    and the operation's name and texts, not pickled again), and the model modules'
+    (`models.render` adds them; together they cover every model and enum). `blind`, when the
+    caller has one: a key that stands for the whole API but its operations' `summary` and
+    `description` (and for the render settings), for files that show neither (`memo_file`)."""
 
     views: dict[int, str]
     models: list[str] = field(default_factory=list)

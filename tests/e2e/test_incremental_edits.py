@@ -171,6 +171,8 @@ def _rounds(
 
     monkeypatch.setattr(pipeline, "resolve", resolving)
     planned: list[str] = []  # files made again, not recalled whole (they show no op's text)
+    laid: list[str] = []  # `Op(...)` entries laid out again
+    monkeypatch.setattr(ops, "op_code", _counted(ops.op_code, laid, "op_code"))
     remade = ((modules, "plan"), (ops, "context"), (client, "_client"), (package, "_init"),
               (pipeline, "drop_unused_inline"))  # fmt: skip
     for owner, name in remade:
@@ -202,11 +204,11 @@ def _rounds(
             text_only = rng.random() < 0.5
             kinds = {_edit(spec, rng, n, text_only) for _ in range(edits)}
         write()
-        for counted in (builds, laid_out, resolved, blinded, planned):
+        for counted in (builds, laid_out, resolved, blinded, planned, laid):
             counted.clear()
         warm_files, warm_found = _run(spec_path, warm, monkeypatch)
         reused, misses = not builds, len(laid_out)
-        shortcut, recalled = (not resolved, not blinded), not planned
+        shortcut, recalled, ops_laid = (not resolved, not blinded), not planned, len(laid)
         cold_files, cold_found = _run(spec_path, tmp_path / f"cold-{n}", monkeypatch)
         assert sorted(warm_files) == sorted(cold_files), f"round {n}: other files"
         for path, text in cold_files.items():
@@ -227,6 +229,8 @@ def _rounds(
         else:
             assert not reused or not warm_files, f"round {n} ({kinds}): the IR was reused"
             assert not shortcut[0], f"round {n} ({kinds}): the document was not resolved"
+            if kinds_by_round[n - 1 : n] == ("schema_text",):  # no operation shows it
+                assert not ops_laid, f"round {n}: a schema's text laid out {ops_laid} `Op`s"
     assert hits or kinds_by_round, "no round had only text edits: choose another seed"
 
 
