@@ -80,25 +80,29 @@ def key_of(*parts: object) -> str:
 
 
 class Memo:
-    """Texts by content key, kept between runs in one JSON file (`folder/<name>.json`).
+    """Texts by content key, kept between runs in a folder of JSON files
+    (`folder/<name>-<code>/<shard>.json`, a shard per first hex digit of the key).
 
-    Each key is a hash of everything the text is made from, and the file name includes
+    Each key is a hash of everything the text is made from, and the folder name includes
     `code_fingerprint()`, so an entry can be missing but never wrong. `save()` keeps only the
-    entries asked for in this run (the file does not grow with stale entries) and writes only
-    when that set changed. A Memo without a folder remembers nothing.
+    entries asked for in this run (the files do not grow with stale entries) and writes only
+    the shards whose set of entries changed: a run that lays out a few texts again rewrites a
+    few sixteenths of the memo, not all of it. A Memo without a folder remembers nothing.
     """
 
     def __init__(self, folder: Path | None, name: str) -> None:
-        self.path = None if folder is None else folder / f"{name}-{code_fingerprint()[:24]}.json"
+        self.path = None if folder is None else folder / f"{name}-{code_fingerprint()[:24]}"
         self.stored: dict[str, str] = {}
         self.used: dict[str, str] = {}
-        if self.path is not None:
+        if self.path is None:
+            return
+        for shard in _SHARDS:
             try:
-                data = json.loads(read_text(self.path) or "{}")
+                data = json.loads(read_text(self.path / f"{shard}.json") or "{}")
             except ValueError:
-                data = {}
+                continue
             if isinstance(data, dict):
-                self.stored = {k: v for k, v in data.items() if isinstance(v, str)}
+                self.stored.update((k, v) for k, v in data.items() if isinstance(v, str))
 
     def get(self, key: str) -> str | None:
         text = self.stored.get(key)
@@ -114,8 +118,33 @@ class Memo:
         """Keep this run's entries; drop the files of this memo made by other code."""
         if self.path is None or self.used.keys() == self.stored.keys():
             return
-        write_text(self.path, json.dumps(self.used))
+        used: dict[str, dict[str, str]] = {shard: {} for shard in _SHARDS}
+        for key, text in self.used.items():
+            used[_shard(key)][key] = text
+        stored: dict[str, set[str]] = {shard: set() for shard in _SHARDS}
+        for key in self.stored:
+            stored[_shard(key)].add(key)
+        for shard in _SHARDS:
+            if used[shard].keys() != stored[shard]:
+                write_text(self.path / f"{shard}.json", json.dumps(used[shard]))
         stem = self.path.name.rsplit("-", 1)[0]
-        for other in self.path.parent.glob(f"{stem}-*.json"):
+        for other in self.path.parent.glob(f"{stem}-*"):
             if other != self.path:
-                other.unlink(missing_ok=True)
+                _remove(other)
+
+
+_SHARDS = tuple("0123456789abcdef_")  # `_`: a key that does not start with a hex digit
+
+
+def _shard(key: str) -> str:
+    return key[:1] if key[:1] in _SHARDS[:-1] else "_"
+
+
+def _remove(path: Path) -> None:
+    """Delete a memo of other code: a folder of shards, or one file (the format before)."""
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -20,17 +20,17 @@ import gc
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator import __version__, diff, naming, reuse
 from generator import validate as validate_stage
-from generator.cache import Memo, cache_dir, key_of
+from generator.cache import Memo, cache_dir, key_of, read_text, write_text
 from generator.config import SETTINGS, Config
 from generator.diagnostics import Diagnostic, Severity, SpecError
 from generator.format import format_files
-from generator.load import SourceMap, load
+from generator.load import LoadedSpec, SourceMap, load
 from generator.model import Api
 from generator.render import STATIC_FILES, Settings, render
 from generator.resolve import resolve
@@ -103,6 +103,8 @@ class _Analysis:
     source: SourceMap
     sha256: str
     single_file: bool
+    key: str | None  # the document's text-blind key (`reuse.text_blind_key`), with a cache
+    scope: Path | None  # where the stored build and what is known of it live (`reuse`)
 
 
 def _analyse(
@@ -117,19 +119,48 @@ def _analyse(
     loaded = load(spec_path, max_bytes=config.max_bytes, display=display)
     version = check_version(loaded.data, loaded.source)
     progress("resolve", 2, steps, "external references")
-    data = resolve(loaded.data, spec_path, loaded.source)
-    single_file = data is loaded.data
-    progress("validate", 3, steps, f"OpenAPI {version}")
-    pending = validate_stage.start(data, version, background=background)
-    paths = data.get("paths") if isinstance(data, dict) else None
-    progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
     folder = cache_dir()
     scope = None if folder is None else folder / "memo" / f"build-{_scope(spec_path)}"
-    api, found = reuse.build(data, loaded.source, scope, before_store=pending.settle)
-    analysis = _Analysis(api, found, pending, loaded.source, loaded.sha256, single_file)
+    data, key, known = _resolve(loaded, spec_path, scope)
+    single_file = data is loaded.data
+    progress("validate", 3, steps, f"OpenAPI {version}")
+    layout = reuse.text_layout(data) if key is not None else None
+    verdict = known.validate if known is not None and layout == known.layout else None
+    pending = validate_stage.Pending(data, version, True, background, key=verdict)
+    if key is not None and verdict is None:
+        reuse.write_known(scope, reuse.Known(key, layout, pending.key, single_file))
+    paths = data.get("paths") if isinstance(data, dict) else None
+    progress("build", 4, steps, f"{len(paths) if isinstance(paths, dict) else 0} paths")
+    # the findings' lines can be those of the text before while the document has its keys
+    # where they were (its own text: no file referred to)
+    shape = layout if single_file else None
+    api, found = reuse.build(data, loaded.source, scope, pending.settle, key, shape)
+    analysis = _Analysis(
+        api, found, pending, loaded.source, loaded.sha256, single_file, key, scope
+    )
     if any(d.severity is Severity.ERROR for d in found):
         _finish(analysis, config)  # raises, with the validator's findings listed too
     return analysis
+
+
+def _resolve(
+    loaded: LoadedSpec, spec_path: Path, scope: Path | None
+) -> tuple[dict[str, Any], str | None, reuse.Known | None]:
+    """`resolve`, skipped when the document's text-blind key (`reuse.text_blind_key`) is one
+    whose documents are known to refer to no file; the resolved document, its key (None
+    without a cache) and what is known of that key (None when nothing is)."""
+    known = reuse.read_known(scope)
+    key = None
+    if known is not None and known.single_file:
+        key = reuse.text_blind_key(loaded.data)
+        if key is not None and key == known.build:
+            return loaded.data, key, known  # the same references: nothing to bundle or refuse
+    data = resolve(loaded.data, spec_path, loaded.source)
+    if scope is None:
+        return data, None, None
+    if key is None or data is not loaded.data:
+        key = reuse.text_blind_key(data)
+    return data, key, known if known is not None and known.build == key else None
 
 
 def _finish(analysis: _Analysis, config: Config) -> list[Diagnostic]:
@@ -168,14 +199,16 @@ def generate(
     api = analysis.api
     steps = len(STAGES)
     progress("select", 5, steps, f"{len(api.operations)} operations")
-    api = drop_unused_inline(
-        select(api, config.include_tags, config.exclude_tags, config.operations)
-    )
+    chosen = (config.include_tags, config.exclude_tags, config.operations)
+    # the IR's key and the selection: a key of the selected IR but its operations' texts (the
+    # key says which IR, the selection which part of it), which the renderer need not make
+    blind = None if analysis.key is None else key_of("selected", analysis.key, chosen)
+    api = _drop_unused(select(api, *chosen), blind, analysis.scope)
     settings = settings_for(api, config, display or spec_path.name, analysis.sha256)
     progress("render", 6, steps, f"{len(api.operations)} operations, {len(api.models)} models")
     memo = _memo(spec_path, "render")
     digest: list[str] = []  # a key of the models and enums (made from the render's keys)
-    rendered = render(api, settings, memo, digest)
+    rendered = render(api, settings, memo, digest, blind)
     surface_text = _surface_text(api, memo, digest)
     if memo is not None:
         memo.save()
@@ -199,6 +232,30 @@ def generate(
     # sight for the run; given back, so that a caller in the same process loses nothing
     gc.unfreeze()
     return GenerationResult(files, manifest, diagnostics, api, settings, analysis.single_file)
+
+
+def _drop_unused(api: Api, blind: str | None, scope: Path | None) -> Api:
+    """`drop_unused_inline(api)`, its choice of classes recalled by `blind` (which classes
+    nothing uses is a function of the selected IR but its operations' texts)."""
+    path = scope / "selected.json" if scope is not None and blind is not None else None
+    try:
+        stored = json.loads(read_text(path) or "null") if path is not None else None
+    except ValueError:
+        stored = None
+    if isinstance(stored, dict) and stored.get("key") == blind:
+        models, enums = set(stored.get("models", ())), set(stored.get("enums", ()))
+        if len(models) == len(api.models) and len(enums) == len(api.enums):
+            return api
+        return replace(
+            api,
+            models=tuple(m for m in api.models if m.name in models),
+            enums=tuple(e for e in api.enums if e.name in enums),
+        )
+    kept = drop_unused_inline(api)
+    if path is not None:
+        names = {"models": [m.name for m in kept.models], "enums": [e.name for e in kept.enums]}
+        write_text(path, json.dumps({"key": blind, **names}))
+    return kept
 
 
 def _surface_text(api: Api, memo: Memo | None, digest: list[str]) -> str:

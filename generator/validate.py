@@ -71,9 +71,7 @@ def check_version(data: dict[str, Any], source: SourceMap) -> str:
 
 
 _BACKEND_ENV = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
-Finding = tuple[
-    str, str, int | None
-]  # message, JSON pointer, line if known without the source
+Finding = tuple[str, str, int | None]  # message, JSON pointer, line if known without the source
 
 
 def findings(data: dict[str, Any], version: str) -> list[Finding]:
@@ -88,12 +86,8 @@ def findings(data: dict[str, Any], version: str) -> list[Finding]:
         # the class without the memo decides, as deep as the stock class goes
         found, stopped = _run(spec_validator(version, memo=False), data)
     if isinstance(stopped, RecursionError):
-        found.append(
-            ("validator stopped: the document nests too deeply or a $ref loops", "#", 1)
-        )
-    elif (
-        stopped is not None and not found
-    ):  # the validator can fail on what it has flagged
+        found.append(("validator stopped: the document nests too deeply or a $ref loops", "#", 1))
+    elif stopped is not None and not found:  # the validator can fail on what it has flagged
         text = str(stopped).split(" within {", 1)[0]  # never echo the whole document
         text = _shorten(f"{type(stopped).__name__}: {text}", 200)
         found.append((f"validator stopped: {text}", "#", 1))
@@ -104,9 +98,7 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
     """The findings of `cls(data)`, located and deduplicated, and what stopped it (if anything)."""
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    nodes: dict[int, tuple[str, ...]] | None = (
-        None  # built at the first node-located finding
-    )
+    nodes: dict[int, tuple[str, ...]] | None = None  # built at the first node-located finding
     validator: Any = None
     try:
         validator = cls(data)
@@ -121,9 +113,7 @@ def _run(cls: Any, data: dict[str, Any]) -> tuple[list[Finding], BaseException |
                 continue
             seen.add((ptr, message))
             found.append((message, ptr, None))
-    except (
-        Exception
-    ) as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
+    except Exception as exc:  # noqa: BLE001 - RecursionError too: reported by `findings`
         return found, exc
     finally:
         # openapi-spec-validator's `iter_errors` is an `lru_cache`d method: the validator, and
@@ -186,14 +176,10 @@ def _acyclic(checker: type[Any]) -> type[Any]:
             for keyword in ("allOf", "anyOf", "oneOf"):
                 if keyword in node:
                     stack.extend(node / keyword)
-            stack.extend(
-                node / keyword for keyword in ("items", "not") if keyword in node
-            )
+            stack.extend(node / keyword for keyword in ("items", "not") if keyword in node)
         return props
 
-    return type(
-        checker.__name__, (checker,), {"_collect_properties": collect_properties}
-    )
+    return type(checker.__name__, (checker,), {"_collect_properties": collect_properties})
 
 
 def _memo_init(base: type[Any]) -> Any:
@@ -339,10 +325,18 @@ class Pending:
     """Validator findings on their way: `result(source)` waits for them and locates them."""
 
     def __init__(
-        self, data: dict[str, Any], version: str, cache: bool, background: bool
+        self,
+        data: dict[str, Any],
+        version: str,
+        cache: bool,
+        background: bool,
+        key: str | None = None,
     ) -> None:
+        """`key`: `text_blind_key(data)`, when the caller knows it (`reuse.Known`)."""
         self._data, self._version = data, version
-        self._path = _cache_path(text_blind_key(data)) if cache else None
+        # the verdict cache's key: made (a blanked copy of the whole document) only if not given
+        self.key = (key or text_blind_key(data)) if cache else None
+        self._path = _cache_path(self.key)
         self._found: list[Finding] | None = _read_cache(self._path)
         self._future: Any = None
         self._pool: Any = None
@@ -402,9 +396,7 @@ class Pending:
                 ptr, others = source.absolute(ptr)
                 line = source.line_of(ptr)
                 if others:
-                    message += (
-                        f" (and at {others} other place{'s' if others > 1 else ''})"
-                    )
+                    message += f" (and at {others} other place{'s' if others > 1 else ''})"
             out.append(warning(message, ptr, source.file, line))
         return out
 
@@ -425,9 +417,7 @@ def start(
 # verdict. Findings are stored without line numbers (they are located again in the new text),
 # and a verdict with a finding *at* such a text is never reused, since its message may quote it.
 # `default`, `example(s)`, `enum`, `const` and `x-` values are data and are kept as they are.
-_FINDINGS_FORMAT = (
-    2  # 2: findings of the validator's own checks located (verdicts of 1 are not)
-)
+_FINDINGS_FORMAT = 2  # 2: findings of the validator's own checks located (verdicts of 1 are not)
 _TEXT_KEYS = frozenset({"description", "summary"})
 _DATA_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
 
@@ -480,9 +470,7 @@ def _read_cache(path: Path | None) -> list[Finding] | None:
         return None
     if not isinstance(data, list):
         return None
-    found = [
-        (str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data
-    ]
+    found = [(str(m), str(p), line if isinstance(line, int) else None) for m, p, line in data]
     if any(p.rsplit("/", 1)[-1] in _TEXT_KEYS for _, p, _ in found):
         return None  # a finding about a description's text: its message may quote the old text
     return found

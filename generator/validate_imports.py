@@ -48,11 +48,7 @@ def _spec_settings() -> types.ModuleType:
     class OpenAPISpecValidatorSettings:
         def __init__(self) -> None:
             self.resolved_cache_maxsize = _size(prefix + "RESOLVED_CACHE_MAXSIZE", 128)
-            backend = (
-                os.environ.get(prefix + "SCHEMA_VALIDATOR_BACKEND", "auto")
-                .strip()
-                .lower()
-            )
+            backend = os.environ.get(prefix + "SCHEMA_VALIDATOR_BACKEND", "auto").strip().lower()
             allowed = ("auto", "jsonschema", "jsonschema-rs")
             self.schema_validator_backend = backend if backend in allowed else "auto"
 
@@ -118,9 +114,7 @@ def _urllib_request() -> types.ModuleType:
 def _package_roots() -> list[str]:
     """The folders of the validator's packages (where its own schemas are)."""
     names = (*_PACKAGES, "jsonschema_specifications")
-    paths = [
-        p for name in names for p in getattr(sys.modules.get(name), "__path__", ())
-    ]
+    paths = [p for name in names for p in getattr(sys.modules.get(name), "__path__", ())]
     return [os.path.realpath(p) for p in paths]
 
 
@@ -139,9 +133,7 @@ def lean() -> list[str]:
         stand_ins["urllib.request"] = _urllib_request
     for name, make in stand_ins.items():
         sys.modules[name] = make()
-    if (
-        "urllib.request" in stand_ins
-    ):  # `import urllib.request` then reads it off the package
+    if "urllib.request" in stand_ins:  # `import urllib.request` then reads it off the package
         import urllib
 
         urllib.request = sys.modules["urllib.request"]

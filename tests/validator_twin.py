@@ -16,9 +16,7 @@ from typing import Any
 
 from generator import validate
 
-Found = tuple[
-    list[tuple[str, tuple[Any, ...]]], str | None
-]  # (message, path)s, the exception
+Found = tuple[list[tuple[str, tuple[Any, ...]]], str | None]  # (message, path)s, the exception
 
 
 def stock_class(version: str) -> Any:

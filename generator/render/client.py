@@ -4,6 +4,8 @@
 operations share); each `_client_<tag>.py` holds a class with the typed methods of one tag's
 operations, each a single call of the runtime; `client.py` composes `Client` and `AsyncClient`
 from those classes. Every module's imports are collected from the code rendered into it.
+Neither `_ops.py` nor `client.py` shows an operation's summary or description: with a memo and
+`Keys.blind` they are recalled whole while the rest of the API and the settings are unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from generator import layout, naming
 from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.render import constructor, lazy, namespaces, ops
-from generator.render.common import Keys, Settings, template
+from generator.render.common import Keys, Settings, memo_file, template
 from generator.render.operations import OpView
 from generator.render.text import docstring, one_line, pyrepr
 from generator.render.types import RT, Imports
@@ -109,12 +111,22 @@ def render(
         out[f"{pkg}/{g.module}.py"] = text
     # with namespaces an `Op` is named by its method's path, as messages name it: `pets.create()`
     named = [replace(v, op=replace(v.op, name=plan.path(v.op.name))) for v in views]
-    out[f"{pkg}/_ops.py"] = header + template("package/_ops.py.jinja").render(
-        c=ops.context(api, settings, named if plan.namespaces else views, memo, keys)
+    blind = keys.blind if keys is not None else None  # neither file shows operations' texts
+    out[f"{pkg}/_ops.py"] = memo_file(
+        memo,
+        blind and key_of("_ops.py", blind, header),
+        lambda: header
+        + template("package/_ops.py.jinja").render(
+            c=ops.context(api, settings, named if plan.namespaces else views, memo, keys)
+        ),
     )
-    context = _client(api, settings, views, groups, plan)
-    out[f"{pkg}/client.py"] = header + template("package/client.py.jinja").render(
-        c=context
+    out[f"{pkg}/client.py"] = memo_file(
+        memo,
+        blind and key_of("client.py", blind, header),
+        lambda: header
+        + template("package/client.py.jinja").render(
+            c=_client(api, settings, views, groups, plan)
+        ),
     )
     return out
 

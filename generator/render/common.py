@@ -20,17 +20,21 @@ from generator.render.text import docstring, md, pyrepr
 from generator.render.types import Imports
 from generator.templates import templates_dir
 
-__all__ = ["Keys", "Settings", "environment", "memo_code", "template"]
+__all__ = ["Keys", "Settings", "environment", "memo_code", "memo_file", "template"]
 
 
 @dataclass
 class Keys:
     """Memo keys made once per run (pickling is most of a memo's cost): each operation view's,
-    by the view's `id` (the views live through the whole render), and the model modules'
-    (`models.render` adds them; together they cover every model and enum)."""
+    by the view's `id` (the views live through the whole render; with `blind`, recalled by it
+    and the operation's name and texts, not pickled again), and the model modules'
+    (`models.render` adds them; together they cover every model and enum). `blind`, when the
+    caller has one: a key that stands for the whole API but its operations' `summary` and
+    `description` (and for the render settings), for files that show neither (`memo_file`)."""
 
     views: dict[int, str]
     models: list[str] = field(default_factory=list)
+    blind: str | None = None
 
     def view(self, view: Any) -> str:
         """The key of `view` (made now if it is not one of the run's views)."""
@@ -68,6 +72,24 @@ def environment() -> jinja2.Environment:
 def template(name: str) -> jinja2.Template:
     """The template at `templates/<name>`."""
     return environment().get_template(name)
+
+
+def memo_file(memo: Memo | None, key: str | None, make: Callable[[], str]) -> str:
+    """`make()`, from `memo` under `key` (a key of everything `make` reads) when an earlier run
+    stored it. The memo entries `make` used are kept beside the text and asked for again with
+    it, so that they are still there for the run whose `key` has changed."""
+    if memo is None or key is None:
+        return make()
+    stored = memo.get(key)
+    if stored is not None:
+        text, used = json.loads(stored)
+        for inner in used:
+            memo.get(inner)
+        return str(text)
+    before = set(memo.used)
+    text = make()
+    memo.put(key, json.dumps([text, [k for k in memo.used if k not in before]]))
+    return text
 
 
 def memo_code(memo: Memo | None, key: str, imports: Imports, make: Callable[[Imports], str]) -> str:

@@ -2,11 +2,14 @@
 
 `modules.plan` decides which module each class lives in; this module lays out each class
 (enums as `OpenEnum`s, models as dataclasses) and derives each module's imports from the
-annotations and descriptors rendered into it.
+annotations and descriptors rendered into it. With a memo, each module's text is kept by a key
+of its classes, and all of them by the caller's `token` (a key standing for the models and
+enums: while it holds, they are neither planned nor keyed again).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -157,10 +160,68 @@ def render(
     header: str,
     memo: Memo | None = None,
     keys: list[str] | None = None,
+    token: str | None = None,
 ) -> dict[str, str]:
     """The model modules, keyed by path. With a `memo`, a module whose inputs (its classes,
     the enums its fixed fields name, the title and the header) are unchanged is not laid out
-    again; `keys` then receives keys that together cover every model and enum of `api`."""
+    again; `keys` then receives keys that together cover every model and enum of `api`.
+
+    `token`: a key that stands for `api`'s title, models and enums and `settings` (the
+    render's `Keys.blind`): while it holds, the modules are neither planned nor keyed again,
+    and the memo gives their texts and keys as the run that made them left them."""
+    whole = None
+    if memo is not None and token is not None:
+        whole = key_of("model modules", token, header, settings.package, api.title)
+        recalled = _recall(memo, whole)
+        if recalled is not None:
+            if keys is not None:
+                keys.extend(recalled[1])
+            return recalled[0]
+    out, made, located = _render(api, settings, header, memo)
+    if keys is not None:
+        keys.extend(made)
+    if memo is not None and whole is not None:
+        _remember(memo, whole, out, made, located)
+    return out
+
+
+def _recall(memo: Memo, whole: str) -> tuple[dict[str, str], list[str]] | None:
+    """The modules' texts and keys stored under `whole`, if the memo still has every text."""
+    stored = memo.get(whole)
+    if stored is None:
+        return None
+    entries, made = json.loads(stored)
+    out = {}
+    for path, key in entries:
+        text = memo.get(key)
+        if text is None:
+            return None
+        out[path] = text
+    return out, made
+
+
+def _remember(
+    memo: Memo, whole: str, out: dict[str, str], made: list[str], located: dict[str, str]
+) -> None:
+    """Store under `whole` the memo key of each file's text (`located`: the modules'; the
+    index, `models.py` beside split modules, is stored now) and the keys the render made."""
+    entries = []
+    for path, text in out.items():
+        key = located.get(path)
+        if key is None:
+            key = key_of("models index", whole, path)
+            memo.put(key, text)
+        entries.append((path, key))
+    memo.put(whole, json.dumps([entries, made]))
+
+
+def _render(
+    api: Api, settings: Settings, header: str, memo: Memo | None
+) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """The model modules; with a memo, the keys that cover every model and enum, and the
+    memo key of each module's text by its path."""
+    keys: list[str] = []
+    located: dict[str, str] = {}
     pkg = settings.package
     planned = modules.plan(api)
     enums = {e.name: e for e in api.enums}
@@ -175,9 +236,9 @@ def render(
         if text is None:
             text = memo.put(key, header + _text(api.title, m, enums))
         out[f"{pkg}/{m.name}.py"] = text
-        if keys is not None:
-            keys.append(key)
-    if keys is not None and not _covers(planned, api):
+        located[f"{pkg}/{m.name}.py"] = key
+        keys.append(key)
+    if memo is not None and not _covers(planned, api):
         keys.append(key_of(api.models, api.enums))
     if planned and planned[0].name != "models":
         index = modules.index(planned)
@@ -191,7 +252,7 @@ def render(
         out[f"{pkg}/models.py"] = header + template("package/models_index.py.jinja").render(
             c=context
         )
-    return out
+    return out, keys, located
 
 
 def _covers(planned: list[ModelModule], api: Api) -> bool:

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from generator import __version__, contract
+from generator.cache import Memo, key_of
 from generator.model import Api
 from generator.modules import import_key, isort_key
-from generator.render.common import Settings, template
+from generator.render.common import Settings, memo_file, template
 from generator.render.text import docstring, header
 from generator.render.types import Imports
 
@@ -49,27 +50,23 @@ class ProjectContext:
     package: str
 
 
-def render(api: Api, settings: Settings, py_header: str) -> dict[str, str]:
-    """`__init__.py`, `py.typed`, the runtime modules and maybe `pyproject.toml`, by path."""
+def render(
+    api: Api,
+    settings: Settings,
+    py_header: str,
+    memo: Memo | None = None,
+    blind: str | None = None,
+) -> dict[str, str]:
+    """`__init__.py`, `py.typed`, the runtime modules and maybe `pyproject.toml`, by path.
+    `__init__.py` (every class name, sorted twice) is recalled whole from `memo` by `blind`
+    (`Keys.blind`: it shows no operation's text)."""
     pkg = settings.package
-    classes = [*(e.name for e in api.enums), *(m.name for m in api.models)]
-    context = InitContext(
-        docstring=docstring(f"Python client for {api.title} {api.version}"),
-        version=__version__,
-        package=pkg,
-        runtime_exports=tuple(sorted(contract.RUNTIME_EXPORTS, key=import_key)),
-        client_import=Imports().add(".client", *contract.CLIENT_CLASSES).block(),
-        model_imports=tuple(sorted(classes, key=import_key)),
-        api_version=api.version,
-        all=tuple(
-            sorted(
-                [*contract.RUNTIME_EXPORTS, *contract.CLIENT_CLASSES, "models", *classes],
-                key=isort_key,
-            )
-        ),
+    init = memo_file(
+        memo,
+        blind and key_of("__init__.py", blind, py_header),
+        lambda: py_header + _init(api, pkg),
     )
-    init = template("package/__init__.py.jinja").render(c=context)
-    out = {f"{pkg}/__init__.py": py_header + init}
+    out = {f"{pkg}/__init__.py": init}
     for name in STATIC_FILES:
         out[f"{pkg}/{name}"] = py_header + contract.runtime_text(name)
     out[f"{pkg}/py.typed"] = ""
@@ -86,6 +83,27 @@ def render(api: Api, settings: Settings, py_header: str) -> dict[str, str]:
             "package/pyproject.toml.jinja"
         ).render(c=project)
     return out
+
+
+def _init(api: Api, pkg: str) -> str:
+    """`__init__.py` (without its header)."""
+    classes = [*(e.name for e in api.enums), *(m.name for m in api.models)]
+    context = InitContext(
+        docstring=docstring(f"Python client for {api.title} {api.version}"),
+        version=__version__,
+        package=pkg,
+        runtime_exports=tuple(sorted(contract.RUNTIME_EXPORTS, key=import_key)),
+        client_import=Imports().add(".client", *contract.CLIENT_CLASSES).block(),
+        model_imports=tuple(sorted(classes, key=import_key)),
+        api_version=api.version,
+        all=tuple(
+            sorted(
+                [*contract.RUNTIME_EXPORTS, *contract.CLIENT_CLASSES, "models", *classes],
+                key=isort_key,
+            )
+        ),
+    )
+    return template("package/__init__.py.jinja").render(c=context)
 
 
 def _pep440(version: str) -> str:

@@ -6,7 +6,10 @@ Each round applies one to three seeded random edits to the spec, cumulatively: a
 summary or description (the edits the reused IR serves), a "CLI Usage:" line (it names the CLI
 command, so the IR must be built again), a schema's property added, retyped or removed, a
 schema's description, an operation added or removed, an operationId removed (its summary then
-names its command). Rounds with only text edits must reuse the stored IR; all others must build.
+names its command), a validator finding where no text is, a `$ref` made to point at a file, at a
+URL, or back inside. Rounds with only text edits must reuse the stored IR, and skip resolving
+(`reuse.Known`: the document's references are known) and, while the texts stand where they
+stood, making the validator's key; all others must build and resolve.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ import pytest
 import yaml
 from conftest import SHARED_SPECS, requires_shared
 
-from generator import pipeline, reuse
+from generator import modules, pipeline, reuse, validate
 from generator.cache import Memo
 from generator.config import Config
+from generator.diagnostics import SpecError
+from generator.render import client, ops, package
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -44,7 +49,11 @@ def _object_schemas(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 _TEXT_EDITS = ["summary", "description"]
 _OTHER_EDITS = ["usage", "add_property", "retype", "drop_property", "schema_text", "add_op",
-                "drop_op", "drop_id"]  # fmt: skip
+                "drop_op", "drop_id", "finding"]  # fmt: skip
+# a `$ref` of a schema property: to a file beside the spec, to a URL (an error), back inside
+_REF_EDITS = {"file_ref": "shared.json#/Thing", "remote_ref": "https://example.com/s.json#/T",
+              "inner_ref": "#/components/schemas/Owner"}  # fmt: skip
+_SHARED_FILE = {"Thing": {"type": "object", "properties": {"size": {"type": "integer"}}}}
 
 
 def _edit(
@@ -68,6 +77,14 @@ def _edit(
         return "text"
     if kind == "usage":
         op["description"] = f"Usage edit {n}.\n\nCLI Usage: `tool edited{n} thing`"
+        return "build"
+    if kind == "finding":  # the validator's finding; no text, and nothing the build reads
+        spec["info"]["termsOfService"] = n
+        return "build"
+    if kind in _REF_EDITS:
+        pet = spec["components"]["schemas"]["Pet"]
+        pet["properties"]["owner"] = {"$ref": _REF_EDITS[kind]}
+        pet["x-edit"] = n  # never the document of an earlier round (its IR may be stored)
         return "build"
     schemas = _object_schemas(spec)
     schema = rng.choice(schemas)
@@ -101,9 +118,20 @@ def _edit(
     return "build"
 
 
+def _counted(real: Any, calls: list[str], name: str) -> Any:
+    def counting(*args: Any) -> Any:
+        calls.append(name)
+        return real(*args)
+
+    return counting
+
+
 def _run(spec_path: Path, cache: Path | str, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(cache))
-    result = pipeline.generate(spec_path, Config(spec=str(spec_path), package="edited"))
+    try:
+        result = pipeline.generate(spec_path, Config(spec=str(spec_path), package="edited"))
+    except SpecError as exc:  # the same errors as a cold run, then
+        return {}, [d.format() for d in exc.diagnostics]
     return result.files, [d.format() for d in result.diagnostics]
 
 
@@ -129,6 +157,28 @@ def _rounds(
         return real(*args)
 
     monkeypatch.setattr(reuse, "build_unlocated", counting)
+    resolved: list[int] = []  # documents resolved, and validator keys made (the warm runs')
+    blinded: list[int] = []
+    real_resolve, real_blind = pipeline.resolve, validate.text_blind_key
+
+    def resolving(*args: Any) -> Any:
+        resolved.append(1)
+        return real_resolve(*args)
+
+    def blinding(*args: Any) -> Any:
+        blinded.append(1)
+        return real_blind(*args)
+
+    monkeypatch.setattr(pipeline, "resolve", resolving)
+    planned: list[str] = []  # files made again, not recalled whole (they show no op's text)
+    laid: list[str] = []  # `Op(...)` entries laid out again
+    monkeypatch.setattr(ops, "op_code", _counted(ops.op_code, laid, "op_code"))
+    remade = ((modules, "plan"), (ops, "context"), (client, "_client"), (package, "_init"),
+              (pipeline, "drop_unused_inline"))  # fmt: skip
+    for owner, name in remade:
+        monkeypatch.setattr(owner, name, _counted(getattr(owner, name), planned, name))
+    monkeypatch.setattr(validate, "text_blind_key", blinding)
+    (tmp_path / "shared.json").write_text(json.dumps(_SHARED_FILE))
     laid_out: list[str] = []  # render memo misses: texts laid out again
     real_put = Memo.put
 
@@ -146,6 +196,7 @@ def _rounds(
     _run(spec_path, warm, monkeypatch)  # warm the caches
     hits = 0
     for n in range(1, rounds + 1):
+        layout = reuse.text_layout(spec)
         edits = 1 if kinds_by_round else rng.randint(1, 3)
         if kinds_by_round:
             kinds = {_edit(spec, rng, n, False, kinds_by_round[n - 1])}
@@ -153,10 +204,11 @@ def _rounds(
             text_only = rng.random() < 0.5
             kinds = {_edit(spec, rng, n, text_only) for _ in range(edits)}
         write()
-        builds.clear()
-        laid_out.clear()
+        for counted in (builds, laid_out, resolved, blinded, planned, laid):
+            counted.clear()
         warm_files, warm_found = _run(spec_path, warm, monkeypatch)
         reused, misses = not builds, len(laid_out)
+        shortcut, recalled, ops_laid = (not resolved, not blinded), not planned, len(laid)
         cold_files, cold_found = _run(spec_path, tmp_path / f"cold-{n}", monkeypatch)
         assert sorted(warm_files) == sorted(cold_files), f"round {n}: other files"
         for path, text in cold_files.items():
@@ -164,12 +216,21 @@ def _rounds(
         assert warm_found == cold_found, f"round {n}: other findings"
         if kinds == {"text"}:
             assert reused, f"round {n}: a text-only edit built the IR again"
+            assert recalled, f"round {n}: a text-only edit made {planned} again"
+            if "shared.json" not in json.dumps(spec):  # no file to bundle
+                assert shortcut[0], f"round {n}: a text-only edit resolved the document"
+            # texts added, removed or moved: the validator's key is made again, else not
+            moved = reuse.text_layout(spec) != layout
+            assert shortcut[1] is not moved, f"round {n}: validator's key made: {not moved}"
             # an edited operation's group module, `Op(...)`, CLI entry and docs page, and the
             # API surface's text (its key covers every operation), no more
             assert misses <= 4 * edits + 1, f"round {n}: {misses} texts laid out again"
             hits += 1
         else:
-            assert not reused, f"round {n} ({kinds}): the IR was reused after a build edit"
+            assert not reused or not warm_files, f"round {n} ({kinds}): the IR was reused"
+            assert not shortcut[0], f"round {n} ({kinds}): the document was not resolved"
+            if kinds_by_round[n - 1 : n] == ("schema_text",):  # no operation shows it
+                assert not ops_laid, f"round {n}: a schema's text laid out {ops_laid} `Op`s"
     assert hits or kinds_by_round, "no round had only text edits: choose another seed"
 
 
@@ -214,7 +275,10 @@ _SYNTHETIC: dict[str, Any] = {
             "name": {"type": "string"}, "tag": {"type": "string"},
             "owner": {"$ref": "#/components/schemas/Owner"}}},
         "Owner": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["a", "b"]}}},
+            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["a", "b"]},
+            # a builder's warning (two names for one attribute) below every operation: its
+            # line moves when an operation's text gains or loses a line
+            "+1": {"type": "integer"}, "-1": {"type": "integer"}}},
     }},
 }  # fmt: skip
 
@@ -233,6 +297,41 @@ def test_each_edit_that_changes_the_build_alone_equals_a_cold_run(
     behind another that changes the key anyway)."""
     kinds = (*_OTHER_EDITS, "unnamed_summary")
     _rounds(_SYNTHETIC, tmp_path, monkeypatch, 3, len(kinds), False, kinds)
+
+
+def test_reference_edits_are_resolved_again_and_equal_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `$ref` made to point at a file (bundled), then text edits while it does, back inside,
+    at a URL (refused: the same error as a cold run), back inside again, then text edits."""
+    kinds = ("file_ref", "description", "inner_ref", "description", "remote_ref", "inner_ref",
+             "description", "finding", "description")  # fmt: skip
+    _rounds(_SYNTHETIC, tmp_path, monkeypatch, 4, len(kinds), False, kinds)
+
+
+def test_a_selection_changed_with_warm_caches_equals_a_cold_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files that show no operation's text are recalled whole by the IR's key, the selection
+    and the render settings: a selection that keeps fewer operations (and models), or other
+    settings, are not served the files of the whole API or of the settings before."""
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(json.dumps(_SYNTHETIC))
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
+    pipeline.generate(spec_path, Config(spec=str(spec_path), package="edited"))
+    changes: list[dict[str, Any]] = [
+        {"operations": ("deletePet",)},
+        {"operations": ("listPets",)},
+        {},
+        {"max_retries": 7, "group_by": "tag"},
+        {"package": "other"},
+    ]
+    for change in changes:
+        config = Config(spec=str(spec_path), **{"package": "edited", **change})
+        monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "warm"))
+        warm = pipeline.generate(spec_path, config).files
+        monkeypatch.setenv("OAGEN_CACHE_DIR", "")
+        assert warm == pipeline.generate(spec_path, config).files, change
 
 
 @requires_shared()

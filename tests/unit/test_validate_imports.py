@@ -34,9 +34,7 @@ DOC: dict[str, Any] = {
             "get": {
                 "operationId": "a",
                 "responses": {"200": {"description": "ok"}},
-                "parameters": [
-                    {"name": "q", "in": "query", "schema": {"type": "integr"}}
-                ],
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "integr"}}],
             }
         }
     },
@@ -123,20 +121,13 @@ def test_lean_imports_name_their_stand_ins_and_refuse_the_network() -> None:
             "urllib.request",
         ]
     )
-    assert (
-        report["refused"]
-        == "oagen never fetches remote references: http://127.0.0.1:9/x.json"
-    )
-    assert (
-        report["local"] == "oagen never fetches remote references: file:///etc/hostname"
-    )
+    assert report["refused"] == "oagen never fetches remote references: http://127.0.0.1:9/x.json"
+    assert report["local"] == "oagen never fetches remote references: file:///etc/hostname"
     assert report["path"] == "/tmp/a b.yaml"
     assert report["again"] == []  # the validator is loaded: nothing is replaced
 
 
-def test_a_stand_in_that_no_longer_fits_is_dropped_and_the_validator_imported_as_shipped() -> (
-    None
-):
+def test_a_stand_in_that_no_longer_fits_is_dropped_and_the_validator_imported_as_shipped() -> None:
     report = _python("""
         import json, sys, types
         from generator import validate_imports
@@ -182,15 +173,10 @@ def test_the_settings_stand_ins_read_the_environment_as_pydantic_settings_does(
         real_size = (
             schema_settings.OpenAPISchemaValidatorSettings().compiled_validator_cache_max_size
         )
-    except (
-        ValueError
-    ):  # pydantic rejects what is not an integer >= 0; the stand-in uses 128
+    except ValueError:  # pydantic rejects what is not an integer >= 0; the stand-in uses 128
         real_size = 128
-    assert (
-        validate_imports._schema_settings()
-        .get_settings()
-        .compiled_validator_cache_max_size
-        == (real_size)
+    assert validate_imports._schema_settings().get_settings().compiled_validator_cache_max_size == (
+        real_size
     )
 
 
@@ -201,9 +187,7 @@ CYCLIC: dict[str, Any] = {
     "components": {
         "schemas": {
             "Tree": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
-            "Loop": {
-                "anyOf": [{"$ref": "#/components/schemas/Loop"}, {"type": "string"}]
-            },
+            "Loop": {"anyOf": [{"$ref": "#/components/schemas/Loop"}, {"type": "string"}]},
             "Thing": {
                 "allOf": [
                     {"$ref": "#/components/schemas/Tree"},
