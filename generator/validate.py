@@ -198,7 +198,8 @@ def _acyclic(checker: type[Any]) -> type[Any]:
 
 def _memo_init(base: type[Any]) -> Any:
     """`base.__init__`, then the run's `Memo`: the document check goes through it, and the
-    keyword validators find it on their registry."""
+    keyword validators find it on their registry; and the walkers' root path resolving each
+    address once (`validate_paths`)."""
 
     def init(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
         base.__init__(self, schema, *args, **kwargs)
@@ -211,6 +212,9 @@ def _memo_init(base: type[Any]) -> Any:
         ):  # pragma: no cover - a jsonschema API change
             pass
         self.keyword_validators_registry.oagen_memo = memo
+        from generator.validate_paths import fast
+
+        self.schema_path = fast(self.schema_path)  # the walkers' `$ref`s, each resolved once
 
     return init
 
