@@ -197,24 +197,18 @@ def _acyclic(checker: type[Any]) -> type[Any]:
 
 
 def _memo_init(base: type[Any]) -> Any:
-    """`base.__init__`, then the run's `Memo`: the document check goes through it, and the
-    keyword validators find it on their registry; and the walkers' root path resolving each
-    address once (`validate_paths`)."""
+    """`base.__init__`, then the run's `Memo`: the document check goes through it, the keyword
+    validators find it on their registry, and their paths resolve through it (`Memo.paths`)."""
 
     def init(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
         base.__init__(self, schema, *args, **kwargs)
         memo = Memo()
         try:
             self.schema_validator = memo.validator(self.schema_validator)
-        except (
-            AttributeError,
-            TypeError,
-        ):  # pragma: no cover - a jsonschema API change
+        except (AttributeError, TypeError):  # pragma: no cover - a jsonschema API change
             pass
         self.keyword_validators_registry.oagen_memo = memo
-        from generator.validate_paths import fast
-
-        self.schema_path = fast(self.schema_path)  # the walkers' `$ref`s, each resolved once
+        self.schema_path = memo.paths(self.schema_path)
 
     return init
 

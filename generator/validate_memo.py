@@ -19,7 +19,8 @@ alone is then run once per shape and replayed for the other occurrences:
   uncrawled registry is crawled again at every `$dynamicRef`).
 
 Replayed errors are copies (fresh paths: callers prepend to them), so a finding's message and
-path are what the check itself would have produced.
+path are what the check itself would have produced. The run's walkers read the document through
+paths that resolve each address once (`Memo.paths`, `validate_paths`).
 """
 
 from __future__ import annotations
@@ -141,6 +142,13 @@ class Memo:
             registry=registry,
             _resolver=registry.resolver(base_uri=stock._resolver._base_uri),
         )
+
+    def paths(self, root: Any) -> Any:
+        """The walkers' root path `root` (a jsonschema-path `SchemaPath`), resolving each
+        address once (`validate_paths.fast`)."""
+        from generator.validate_paths import fast
+
+        return fast(root)
 
     def schema_check(self, check: Callable[..., None]) -> Callable[[Any], None]:
         """openapi-schema-validator's `check_schema` (`check`, as openapi-spec-validator's
