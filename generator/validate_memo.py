@@ -116,6 +116,7 @@ class Memo:
         self._found: dict[Hashable, tuple[Any, ...]] = {}
         self._first: dict[Hashable, Any] = {}
         self._meta: dict[tuple[Any, Any], Any] = {}
+        self.caches: list[dict[Any, Any]] = []  # what the run's classes and paths made once
 
     def clear(self) -> None:
         """Forget everything (the run is over)."""
@@ -123,6 +124,8 @@ class Memo:
         self._found.clear()
         self._first.clear()
         self._meta.clear()
+        for cache in self.caches:
+            cache.clear()
 
     def replaying(self, key: Hashable, check: Callable[[], Iterator[Any]]) -> Iterator[Any]:
         """The errors of `check()`, replayed when `key` was checked to the end before."""
@@ -155,7 +158,9 @@ class Memo:
         address once (`validate_paths.fast`)."""
         from generator.validate_paths import fast
 
-        return fast(root)
+        path = fast(root)
+        self.caches += getattr(path.accessor, "caches", [])
+        return path
 
     def schema_check(self, check: Callable[..., None]) -> Callable[[Any], None]:
         """openapi-schema-validator's `check_schema` (`check`, as openapi-spec-validator's
@@ -255,6 +260,7 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
         return None
     scoped = "$dynamicRef" in used
     lookups: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    memo.caches.append(lookups)
 
     def reference(validator: Any, ref: str, instance: Any) -> Iterator[Any]:
         """jsonschema's `_validate_reference` (without a legacy `RefResolver`), each lookup
@@ -294,12 +300,12 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
         return run
 
     ours: type[Any] = extend(base, {k: memoized(k, f) for k, f in used.items()})
-    ours.evolve = _evolve(ours, base, scoped)
-    ours.descend = _descend(ours)
+    ours.evolve = _evolve(ours, base, scoped, memo.caches)
+    ours.descend = _descend(ours, memo.caches)
     return ours
 
 
-def _descend(ours: type[Any]) -> Callable[..., Any]:
+def _descend(ours: type[Any], caches: list[dict[Any, Any]]) -> Callable[..., Any]:
     """jsonschema's `descend` for `ours`, given the resolver it would make for a subschema
     (`in_subresource` of the subschema as a resource): made once per (resolver, subschema)."""
     import referencing
@@ -311,6 +317,7 @@ def _descend(ours: type[Any]) -> Callable[..., Any]:
         default=referencing.Specification.OPAQUE,
     )
     made: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+    caches.append(made)
 
     def descend(
         self: Any,
@@ -333,7 +340,9 @@ def _descend(ours: type[Any]) -> Callable[..., Any]:
     return descend
 
 
-def _evolve(ours: type[Any], base: type[Any], scoped: bool) -> Callable[..., Any]:
+def _evolve(
+    ours: type[Any], base: type[Any], scoped: bool, caches: list[dict[Any, Any]]
+) -> Callable[..., Any]:
     """jsonschema's `evolve` for `ours`, except that a schema whose `$schema` names `base`'s
     dialect keeps `ours`, and that each evolved validator of `ours` (immutable, a function of
     its schema, resolver state, registry and format checker) is made once. `descend`'s calls
@@ -346,6 +355,7 @@ def _evolve(ours: type[Any], base: type[Any], scoped: bool) -> Callable[..., Any
     init = [(f.name, f.alias) for f in fields(ours) if f.init]
     made: dict[tuple[Any, ...], tuple[Any, Any]] = {}
     again: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+    caches += [made, again]
 
     def key(schema: Any, resolver: Any, format_checker: Any, registry: Any) -> tuple[Any, ...]:
         previous = tuple(resolver._previous) if scoped else ()

@@ -52,6 +52,7 @@ class _Accessor(SchemaAccessor):
         self._known: dict[Parts, Resolved[Any]] = {}
         self._lookups: dict[tuple[Any, ...], Resolved[Any]] = {}
         self.stock = False  # True once the registry changed: the stock resolution from then on
+        self.caches = [self._known, self._lookups]  # emptied when the run is over (`Memo.clear`)
 
     @classmethod
     def _get_subnode(cls, node: Any, part: Any) -> Any:

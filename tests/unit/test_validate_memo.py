@@ -501,3 +501,17 @@ def test_the_memoizing_class_finds_what_jsonschema_finds_through_ids_and_dynamic
     assert type(mine) is not Draft202012Validator
     assert _errors(mine, instance) == _errors(theirs, instance)
     assert _errors(mine, instance) == _errors(theirs, instance)  # with everything made once
+
+
+def test_a_finished_run_lets_go_of_what_it_made() -> None:
+    """openapi-spec-validator's `iter_errors` cache keeps every validator alive: what its
+    classes and paths made once (lookups, resolvers, evolved validators, resolved addresses)
+    is emptied with the memo when the run is over (`validate._run` clears it)."""
+    doc = base("3.0")
+    EDITS["default of the wrong type"](doc)
+    validator = validate.spec_validator("3.0")(doc)
+    memo = validator.keyword_validators_registry.oagen_memo
+    assert list(validator.iter_errors())
+    assert len(memo.caches) >= 6 and sum(map(len, memo.caches)) > 100
+    memo.clear()
+    assert sum(map(len, memo.caches)) == 0
