@@ -15,7 +15,11 @@ node is a dict or list checked by its exact type, each `$ref` is looked up once 
 state, and a path remembers its own resolution. That is sound because a resolution is a function
 of the address alone while the resolver's registry does not change: internal references never
 change it. A lookup that does (a registry grown by retrieving a resource, or by crawling for an
-anchor) turns the accessor back into the stock one for the rest of the run.
+anchor) turns the accessor back into the stock one for the rest of the run. A `$ref` chain that
+comes back to a node is followed by the stock function (it stops as the stock one stops). On
+github.json the walkers' CPU (their meta-checks included) went from about 2.7 to 1.2 s
+(`bench/validator.py --phases`); the resolutions kept are emptied when the run is over
+(`Memo.clear`).
 """
 
 from __future__ import annotations
