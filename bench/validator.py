@@ -1,6 +1,6 @@
 """CPU of the validate stage alone, on a few specs, for two checkouts side by side.
 
-    python bench/validator.py SPEC... [--root CHECKOUT]... [--repeat N]
+    python bench/validator.py SPEC... [--root CHECKOUT]... [--repeat N] [--phases]
 
 For each spec and each checkout (default: this one), N times, interleaved (A, B, A, B, ...: the
 machine's load falls on both alike): a fresh process loads and bundles the spec with that
@@ -8,7 +8,10 @@ checkout's generator, then runs `validate.findings` (the validator of `oagen gen
 this process, no verdict cache) and reports its CPU seconds, finding count and peak RSS. Prints
 one line per spec and checkout: min and median CPU, findings, the peak RSS and how much of it
 the validation added. Run with the project venv; compare
-`--root ../main --root .` for before/after.
+`--root ../main --root .` for before/after. With `--phases`, each run also times, in a second
+fresh process, the two phases of one validator instance of `validate.spec_validator`: the
+document against the OAS JSON Schema (`doc`) and the keyword walkers with the Schema Objects'
+meta-checks (`walk`), and the line adds their minimums.
 """
 
 from __future__ import annotations
@@ -49,9 +52,24 @@ print(json.dumps({"cpu": cpu, "findings": len(found), "mib": peak, "grew": peak 
 """
 
 
-def measure(root: Path, spec: Path) -> dict[str, float]:
+# the same preamble; then the phases of one validator instance instead of `findings`
+_PHASES = _CHILD.split("before = status")[0] + """
+import os
+os.environ[validate._BACKEND_ENV] = "jsonschema"
+validator = validate.spec_validator(version)(data)
+start = time.process_time()
+errors = list(validator.schema_validator.iter_errors(validator.schema))
+doc = time.process_time() - start
+start = time.process_time()
+errors += list(validator.root_validator(validator.schema_path))
+walk = time.process_time() - start
+print(json.dumps({"doc": doc, "walk": walk}))
+"""
+
+
+def measure(root: Path, spec: Path, child: str = _CHILD) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(root), str(spec)], capture_output=True, text=True
+        [sys.executable, "-c", child, str(root), str(spec)], capture_output=True, text=True
     )
     if done.returncode:
         raise SystemExit(f"{root}, {spec}:\n{done.stderr}")
@@ -64,6 +82,7 @@ def main() -> None:
     parser.add_argument("specs", nargs="+", type=Path)
     parser.add_argument("--root", action="append", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phases", action="store_true")
     args = parser.parse_args()
     roots = [r.resolve() for r in (args.root or [Path(__file__).resolve().parents[1]])]
     for spec in args.specs:
@@ -71,15 +90,21 @@ def main() -> None:
         for _ in range(args.repeat):
             for root in roots:
                 runs[root].append(measure(root, spec))
+                if args.phases:
+                    runs[root][-1].update(measure(root, spec, _PHASES))
         for root in roots:
             cpu = [r["cpu"] for r in runs[root]]
             found = {int(r["findings"]) for r in runs[root]}
             grew = max(r["grew"] for r in runs[root])
+            phases = ""
+            if args.phases:
+                doc, walk = (min(r[k] for r in runs[root]) for k in ("doc", "walk"))
+                phases = f"  (doc {doc:.2f} s + walk {walk:.2f} s)"
             print(
                 f"{spec.name:16} {str(root):24} min {min(cpu):6.2f} s  "
                 f"median {statistics.median(cpu):6.2f} s  findings {sorted(found)}  "
                 f"peak RSS {max(r['mib'] for r in runs[root]):5.0f} MiB "
-                f"(+{grew:.0f} while validating)",
+                f"(+{grew:.0f} while validating){phases}",
                 flush=True,
             )
 

@@ -183,20 +183,18 @@ def _acyclic(checker: type[Any]) -> type[Any]:
 
 
 def _memo_init(base: type[Any]) -> Any:
-    """`base.__init__`, then the run's `Memo`: the document check goes through it, and the
-    keyword validators find it on their registry."""
+    """`base.__init__`, then the run's `Memo`: the document check goes through it, the keyword
+    validators find it on their registry, and their paths resolve through it (`Memo.paths`)."""
 
     def init(self: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
         base.__init__(self, schema, *args, **kwargs)
         memo = Memo()
         try:
             self.schema_validator = memo.validator(self.schema_validator)
-        except (
-            AttributeError,
-            TypeError,
-        ):  # pragma: no cover - a jsonschema API change
+        except (AttributeError, TypeError):  # pragma: no cover - a jsonschema API change
             pass
         self.keyword_validators_registry.oagen_memo = memo
+        self.schema_path = memo.paths(self.schema_path)
 
     return init
 

@@ -18,8 +18,13 @@ alone is then run once per shape and replayed for the other occurrences:
   built over a registry crawled once (the stock check builds a new one per schema, whose
   uncrawled registry is crawled again at every `$dynamicRef`).
 
+And what jsonschema recomputes at each step of a check, whatever the instance, is made once by
+the memoizing class: a reference's lookup per resolver state, a subschema's resolver (its
+`in_subresource`) per parent resolver, an evolved validator per schema and resolver state.
+
 Replayed errors are copies (fresh paths: callers prepend to them), so a finding's message and
-path are what the check itself would have produced.
+path are what the check itself would have produced. The run's walkers read the document through
+paths that resolve each address once (`Memo.paths`, `validate_paths`).
 """
 
 from __future__ import annotations
@@ -63,22 +68,25 @@ class Shapes:
 
     def _container(self, value: dict[Any, Any] | list[Any]) -> Shape | None:
         parts: list[Any]
+        of = self.of
         if type(value) is dict:
             parts = ["d"]
+            append = parts.append
             for key, item in value.items():
-                shape = self.of(item)
+                shape = item if type(item) is str else of(item)  # `of`'s first case, inline
                 if shape is None:
                     return None
                 # keys 1, 1.0 and True are equal: typed unless they are strings
-                parts.append(key if type(key) is str else (type(key), key))
-                parts.append(shape)
+                append(key if type(key) is str else (type(key), key))
+                append(shape)
         else:
             parts = ["l"]
+            append = parts.append
             for item in value:
-                shape = self.of(item)
+                shape = item if type(item) is str else of(item)
                 if shape is None:
                     return None
-                parts.append(shape)
+                append(shape)
         try:
             return self._interned.setdefault(tuple(parts), len(self._interned))
         except TypeError:  # an unhashable key
@@ -108,6 +116,7 @@ class Memo:
         self._found: dict[Hashable, tuple[Any, ...]] = {}
         self._first: dict[Hashable, Any] = {}
         self._meta: dict[tuple[Any, Any], Any] = {}
+        self.caches: list[dict[Any, Any]] = []  # what the run's classes and paths made once
 
     def clear(self) -> None:
         """Forget everything (the run is over)."""
@@ -115,6 +124,8 @@ class Memo:
         self._found.clear()
         self._first.clear()
         self._meta.clear()
+        for cache in self.caches:
+            cache.clear()
 
     def replaying(self, key: Hashable, check: Callable[[], Iterator[Any]]) -> Iterator[Any]:
         """The errors of `check()`, replayed when `key` was checked to the end before."""
@@ -141,6 +152,15 @@ class Memo:
             registry=registry,
             _resolver=registry.resolver(base_uri=stock._resolver._base_uri),
         )
+
+    def paths(self, root: Any) -> Any:
+        """The walkers' root path `root` (a jsonschema-path `SchemaPath`), resolving each
+        address once (`validate_paths.fast`)."""
+        from generator.validate_paths import fast
+
+        path = fast(root)
+        self.caches += getattr(path.accessor, "caches", [])
+        return path
 
     def schema_check(self, check: Callable[..., None]) -> Callable[[Any], None]:
         """openapi-schema-validator's `check_schema` (`check`, as openapi-spec-validator's
@@ -228,7 +248,8 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
     keyword, its dynamic scope (the URIs it went through); annotations do not flow out of a
     reference (jsonschema's `unevaluated*` recompute them from the schemas). Evolving into a
     schema whose `$schema` names `base`'s own dialect keeps the memoizing class."""
-    from jsonschema import _keywords  # type: ignore[import-untyped]
+    import referencing.exceptions
+    from jsonschema import _keywords, exceptions  # type: ignore[import-untyped]
     from jsonschema.validators import extend
 
     stock = {"$ref": _keywords.ref, "$dynamicRef": _keywords.dynamicRef}
@@ -238,6 +259,23 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
     if any(base.VALIDATORS[k] is not f for k, f in used.items()):
         return None
     scoped = "$dynamicRef" in used
+    lookups: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    memo.caches.append(lookups)
+
+    def reference(validator: Any, ref: str, instance: Any) -> Iterator[Any]:
+        """jsonschema's `_validate_reference` (without a legacy `RefResolver`), each lookup
+        made once per resolver state: its result is a function of the reference and that."""
+        resolver = validator._resolver
+        key = (ref, resolver._base_uri, resolver._previous, id(resolver._registry))
+        known = lookups.get(key)
+        if known is None:
+            try:
+                known = (resolver, resolver.lookup(ref))  # the resolver holds the registry
+            except referencing.exceptions.Unresolvable as err:
+                raise exceptions._WrappedReferencingError(err) from err
+            lookups[key] = known
+        resolved = known[1]
+        return validator.descend(instance, resolved.contents, resolver=resolved.resolver)  # type: ignore[no-any-return]
 
     def memoized(keyword: str, check: Any) -> Any:
         def run(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -257,26 +295,85 @@ def memoizing(base: type[Any], memo: Memo) -> type[Any] | None:
                 fc,
                 shape,
             )
-            yield from memo.replaying(key, lambda: check(validator, value, instance, schema))
+            yield from memo.replaying(key, lambda: reference(validator, value, instance))
 
         return run
 
     ours: type[Any] = extend(base, {k: memoized(k, f) for k, f in used.items()})
-    ours.evolve = _evolve(ours, base, scoped)
+    ours.evolve = _evolve(ours, base, scoped, memo.caches)
+    ours.descend = _descend(ours, memo.caches)
     return ours
 
 
-def _evolve(ours: type[Any], base: type[Any], scoped: bool) -> Callable[..., Any]:
+def _descend(ours: type[Any], caches: list[dict[Any, Any]]) -> Callable[..., Any]:
+    """jsonschema's `descend` for `ours`, given the resolver it would make for a subschema
+    (`in_subresource` of the subschema as a resource): made once per (resolver, subschema)."""
+    import referencing
+    import referencing.jsonschema
+
+    stock = ours.descend
+    specification = referencing.jsonschema.specification_with(  # as `jsonschema.create` makes it
+        dialect_id=ours.ID_OF(ours.META_SCHEMA) or "urn:unknown-dialect",
+        default=referencing.Specification.OPAQUE,
+    )
+    made: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+    caches.append(made)
+
+    def descend(
+        self: Any,
+        instance: Any,
+        schema: Any,
+        path: Any = None,
+        schema_path: Any = None,
+        resolver: Any = None,
+    ) -> Iterator[Any]:
+        if resolver is None and self._ref_resolver is None and type(schema) is dict:
+            key = (id(self._resolver), id(schema))
+            known = made.get(key)
+            if known is None:
+                subresource = specification.create_resource(schema)
+                known = (self._resolver, schema, self._resolver.in_subresource(subresource))
+                made[key] = known
+            resolver = known[2]
+        return stock(self, instance, schema, path, schema_path, resolver)  # type: ignore[no-any-return]
+
+    return descend
+
+
+def _evolve(
+    ours: type[Any], base: type[Any], scoped: bool, caches: list[dict[Any, Any]]
+) -> Callable[..., Any]:
     """jsonschema's `evolve` for `ours`, except that a schema whose `$schema` names `base`'s
     dialect keeps `ours`, and that each evolved validator of `ours` (immutable, a function of
-    its schema, resolver state, registry and format checker) is made once."""
+    its schema, resolver state, registry and format checker) is made once. `descend`'s calls
+    (a schema and a resolver) find a validator already made under the key they would be made
+    with before any of the work that makes a new one, and directly when the same validator
+    evolves with the same schema and resolver objects again."""
     from attrs import fields
     from jsonschema.validators import validator_for
 
     init = [(f.name, f.alias) for f in fields(ours) if f.init]
     made: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    again: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+    caches += [made, again]
+
+    def key(schema: Any, resolver: Any, format_checker: Any, registry: Any) -> tuple[Any, ...]:
+        previous = tuple(resolver._previous) if scoped else ()
+        where = (resolver._base_uri, previous, id(resolver._registry))
+        return (id(schema), *where, id(format_checker), id(registry))
 
     def evolve(self: Any, **changes: Any) -> Any:
+        if len(changes) == 2 and self._ref_resolver is None:  # `descend`'s: a made one?
+            resolver, schema = changes.get("_resolver"), changes.get("schema")
+            if resolver is not None and schema is not None:
+                same = (id(self), id(schema), id(resolver))  # the same objects: the same key
+                hit = again.get(same)
+                if hit is not None:
+                    return hit[-1]
+                known = made.get(key(schema, resolver, self.format_checker, self._registry))
+                if known is not None:
+                    again[same] = (self, schema, resolver, known[1])  # held: ids stay theirs
+                    return known[1]
         schema = changes.setdefault("schema", self.schema)
         cls = validator_for(schema, default=ours)
         for name, alias in init:
@@ -287,18 +384,11 @@ def _evolve(ours: type[Any], base: type[Any], scoped: bool) -> Callable[..., Any
         resolver = changes.get("_resolver")
         if resolver is None or changes.get("resolver") is not None:
             return ours(**changes)
-        key = (
-            id(schema),
-            resolver._base_uri,
-            tuple(resolver._previous) if scoped else (),
-            id(resolver._registry),
-            id(changes.get("format_checker")),
-            id(changes.get("registry")),
-        )
-        known = made.get(key)
+        made_as = key(schema, resolver, changes.get("format_checker"), changes.get("registry"))
+        known = made.get(made_as)
         if known is None:
             known = (changes, ours(**changes))  # `changes` holds what the ids are of
-            made[key] = known
+            made[made_as] = known
         return known[1]
 
     return evolve

@@ -3,8 +3,10 @@
 `validate_memo` runs each check once per distinct value and replays its errors elsewhere; these
 tests hold its findings (messages, order, paths, the exception it stops with) to the stock
 class's on documents with errors of every kind, placed by hand and at random, in 3.0 and 3.1,
-and on documents whose broken parts repeat (where findings are replayed). The corpus and the
-large specs are compared in tests/e2e/test_validator_twins.py.
+and on documents whose broken parts repeat (where findings are replayed); and the memoizing
+jsonschema class to jsonschema's own where resolution depends on the way in (embedded `$id`s,
+relative references, dynamic anchors). The corpus and the large specs are compared in
+tests/e2e/test_validator_twins.py.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from validator_twin import twin_findings
 
@@ -386,3 +388,130 @@ def test_deep_documents_stop_where_the_stock_class_stops(version: str) -> None:
             expected.append("validator stopped: the document nests too deeply or a $ref loops")
         assert [m for m, _, _ in found] == expected, depth
     assert verdicts == {True, False}  # the depths cross the stock class's limit
+
+
+# The memoizing class against jsonschema's own, on schemas where a subschema's resolver, a
+# `$ref`'s lookup or a `$dynamicRef`'s target depends on where it is reached from: embedded
+# `$id`s (a base URI per subresource), relative references, dynamic anchors (the dynamic scope).
+_SHARED = {"properties": {"c": {"$id": "v", "$ref": "w"}}}  # one object, two places
+ID_SCHEMAS: dict[str, dict[str, Any]] = {
+    "embedded ids": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/root",
+        "type": "object",
+        "properties": {
+            "a": {"$ref": "item"},
+            "b": {"$id": "https://example.com/other/", "properties": {"c": {"$ref": "item"}}},
+            "d": {"items": {"$ref": "#/$defs/pair"}},
+        },
+        "$defs": {
+            "item": {"$id": "item", "type": "integer", "maximum": 3},
+            "other-item": {"$id": "other/item", "type": "string", "maxLength": 2},
+            "pair": {"type": "array", "prefixItems": [{"$ref": "item"}, {"$ref": "other/item"}]},
+        },
+    },
+    "one subschema under two base URIs": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/root",
+        "properties": {
+            "a": {"$id": "https://example.com/one/", "allOf": [_SHARED]},
+            "b": {"$id": "https://example.com/two/", "allOf": [_SHARED]},
+        },
+        "$defs": {
+            "one": {"$id": "https://example.com/one/w", "type": "integer"},
+            "two": {"$id": "https://example.com/two/w", "type": "string"},
+        },
+    },
+    "one tree strict and loose": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/both",
+        "properties": {
+            "strict": {"$ref": "strict-tree"},
+            "loose": {"$ref": "tree"},
+        },
+        "$defs": {"strict": {"$ref": "strict-tree"}},  # placeholder, replaced below
+    },
+    "dynamic anchors": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/strict-tree",
+        "$dynamicAnchor": "node",
+        "$ref": "tree",
+        "unevaluatedProperties": False,
+        "$defs": {
+            "tree": {
+                "$id": "tree",
+                "$dynamicAnchor": "node",
+                "type": "object",
+                "properties": {
+                    "data": {"type": "integer"},
+                    "children": {"type": "array", "items": {"$dynamicRef": "#node"}},
+                },
+            }
+        },
+    },
+}
+
+# the strict tree beside a reference to its loose base: one `$dynamicRef`, two dynamic scopes
+ID_SCHEMAS["one tree strict and loose"]["$defs"] = {"strict": ID_SCHEMAS["dynamic anchors"]}
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-2, 6), st.sampled_from(["x", "xyz", ""])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["a", "b", "c", "d", "data", "children", "z", "strict", "loose"]), inner, max_size=4
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+def _errors(validator: Any, instance: Any) -> list[Any]:
+    return sorted(
+        (e.message, list(e.path), list(e.schema_path), [c.message for c in e.context])
+        for e in validator.iter_errors(instance)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(ID_SCHEMAS))
+@settings(max_examples=60, database=None, deadline=None)
+@given(instance=json_values, repeat=st.booleans())
+@example(instance={"a": {"c": "x"}, "b": {"c": 1}, "d": [[1, "abc"], [9, "x"], 2]}, repeat=False)
+@example(instance={"a": {"c": 1}, "b": {"c": "x"}, "d": [[9, 1]]}, repeat=True)
+@example(
+    instance={"data": 1, "children": [{"data": "x", "z": 1, "children": [{"z": 2}]}], "z": 3},
+    repeat=True,
+)
+@example(
+    instance={"loose": {"children": [{"z": 1}]}, "strict": {"children": [{"z": 1}]}},
+    repeat=False,
+)
+def test_the_memoizing_class_finds_what_jsonschema_finds_through_ids_and_dynamic_refs(
+    name: str, instance: Any, repeat: bool
+) -> None:
+    """The memoizing class (its `$ref` memo, its lookups, subresource resolvers and evolved
+    validators each made once) reports jsonschema's errors, also when the same parts repeat."""
+    from jsonschema import Draft202012Validator
+
+    instance = [instance, copy.deepcopy(instance)] if repeat else instance
+    schema = ID_SCHEMAS[name]
+    schema = {"type": "array", "items": schema} if repeat else schema
+    theirs = Draft202012Validator(schema)
+    mine = Memo().validator(theirs)  # as the document check makes it: over a crawled registry
+    assert type(mine) is not Draft202012Validator
+    assert _errors(mine, instance) == _errors(theirs, instance)
+    assert _errors(mine, instance) == _errors(theirs, instance)  # with everything made once
+
+
+def test_a_finished_run_lets_go_of_what_it_made() -> None:
+    """openapi-spec-validator's `iter_errors` cache keeps every validator alive: what its
+    classes and paths made once (lookups, resolvers, evolved validators, resolved addresses)
+    is emptied with the memo when the run is over (`validate._run` clears it)."""
+    doc = base("3.0")
+    EDITS["default of the wrong type"](doc)
+    validator = validate.spec_validator("3.0")(doc)
+    memo = validator.keyword_validators_registry.oagen_memo
+    assert list(validator.iter_errors())
+    assert len(memo.caches) >= 6 and sum(map(len, memo.caches)) > 100
+    memo.clear()
+    assert sum(map(len, memo.caches)) == 0
