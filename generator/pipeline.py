@@ -217,6 +217,10 @@ def generate(
     # waited for it): its forked process has ended, and the parsed document, now held only by
     # the validator's fallback, is released before black (and any helper black forks) runs
     diagnostics = _finish(analysis, config)
+    # the source map (the spec's text and, once a finding was located, an index of every key's
+    # line) is not needed past this point: let it go before formatting (peak memory)
+    single_file = analysis.single_file
+    del analysis
     progress("format", 7, steps, f"{len(rendered)} files")
     static = {f"{settings.package}/{name}" for name in STATIC_FILES}
     formatted = format_files(rendered, verbatim=static)
@@ -231,7 +235,7 @@ def generate(
     # `reuse` froze the long-lived objects (the IR, the parsed spec) out of the collector's
     # sight for the run; given back, so that a caller in the same process loses nothing
     gc.unfreeze()
-    return GenerationResult(files, manifest, diagnostics, api, settings, analysis.single_file)
+    return GenerationResult(files, manifest, diagnostics, api, settings, single_file)
 
 
 def _drop_unused(api: Api, blind: str | None, scope: Path | None) -> Api:
