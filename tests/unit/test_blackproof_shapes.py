@@ -1,0 +1,118 @@
+"""The statement shapes `client.py` needs proven (so that small specs never import black),
+held to black on made-up variants: a one-element tuple assigned under an annotation, a call
+statement whose head holds brackets (`super().__init__(...)`), an element calling one argument
+that explodes (`rt.list_of(rt.union(...,))`). Each variant is written three ways (black's own
+output, joined on one row, exploded one element per row) at several depths and widths; whatever
+the verifier claims of it must be black's output of the whole text (`assert_sound`), and black's
+own output of each shape must be proven (the rules are not vacuous).
+"""
+
+from __future__ import annotations
+
+from blackproof_checks import FUTURE, assert_sound, black_of, claim
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+HEADS = [
+    "super().__init__",
+    "self._client.get(a)[0].send",
+    "f(x)(y)",
+    "rt.Server",
+    "x = rt.Server",
+    "x: ClassVar[tuple[rt.Server, ...]] = rt.Server",
+    "return rt.Server",
+]
+TUPLE_HEADS = ["x: ClassVar[tuple[rt.Server, ...]] =", "_servers =", "return", "x: T ="]
+
+
+def _element(size: int, kind: int, magic: bool) -> str:
+    text = '"' + "s" * size + '"'
+    comma = "," if magic else ""
+    return [
+        text,
+        f"name_{size}={text}",
+        f"rt.Server({text}, 'd')",
+        f'rt.union(rt.model("A"), {text}{comma})',
+        f'{{"k": {text}{comma}}}',
+        f"rt.list_of(rt.union({text}, x{comma}))",
+    ][kind % 6]
+
+
+def _layouts(head: str, elements: list[str], trailing: bool, one_tuple: bool) -> list[str]:
+    if one_tuple:
+        open_, close = " (", ")"
+        elements = elements[:1]
+        trailing = True
+    else:
+        open_, close = "(", ")"
+    comma = "," if trailing else ""
+    joined = head + open_ + ", ".join(elements) + comma + close
+    exploded = head + open_ + "\n" + "".join(f"    {e},\n" for e in elements) + close
+    if not trailing and elements:
+        exploded = exploded.replace(",\n" + close, "\n" + close)
+    return [joined, exploded]
+
+
+def _nest(text: str, depth: int) -> str:
+    rows = text.split("\n")
+    if depth == 0:
+        return text + "\n"
+    pad = "    " * depth
+    header = "class C:\n" if depth == 1 else "class C:\n    def f(self):\n"
+    return header + "\n".join(pad + row for row in rows) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head=st.integers(0, 100),
+    tuple_head=st.booleans(),
+    sizes=st.lists(st.integers(1, 70), min_size=1, max_size=3),
+    kinds=st.lists(st.integers(0, 5), min_size=3, max_size=3),
+    magic=st.booleans(),
+    trailing=st.booleans(),
+    depth=st.integers(0, 2),
+)
+def test_variants_of_the_new_shapes_are_never_claimed_wrongly(
+    head: int,
+    tuple_head: bool,
+    sizes: list[int],
+    kinds: list[int],
+    magic: bool,
+    trailing: bool,
+    depth: int,
+) -> None:
+    first = TUPLE_HEADS[head % len(TUPLE_HEADS)] if tuple_head else HEADS[head % len(HEADS)]
+    elements = [_element(size, kind, magic) for size, kind in zip(sizes, kinds, strict=False)]
+    for text in _layouts(first, elements, trailing, tuple_head):
+        if depth == 2 and first.startswith("return"):
+            continue
+        whole = FUTURE + _nest(text, depth if not first.startswith("return") else 0)
+        if first.startswith("return"):
+            whole = FUTURE + "def f():\n" + "".join("    " + r + "\n" for r in text.split("\n"))
+        formatted = black_of(whole)
+        if formatted is None:
+            continue
+        assert_sound(whole)
+        assert_sound(formatted)
+
+
+def test_blacks_own_output_of_each_shape_is_proven() -> None:
+    texts = [
+        "x: ClassVar[tuple[rt.Server, ...]] = (rt.Server(" + '"' + "u" * 60 + '", "d"),)\n',
+        "super().__init__(a=1, b={'k': v,}, c=2)\n",
+        "super().__init__(" + ", ".join(f"name_{i}=value_{i}" for i in range(6)) + ")\n",
+        "D = {'items': rt.list_of(rt.union(rt.model('A'), x,)), 'b': 1,}\n",
+    ]
+    for text in texts:
+        formatted = black_of(FUTURE + text)
+        assert formatted is not None
+        assert claim(formatted) == formatted
+        lines_proven = _proven_whole(formatted)
+        assert lines_proven, formatted
+
+
+def _proven_whole(text: str) -> bool:
+    from generator import blackproof, residual
+
+    lines = blackproof.read(text)
+    return bool(lines) and residual.blanks_ok(lines) and all(line.proven for line in lines)
