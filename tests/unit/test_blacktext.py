@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tokenize
+import warnings
 
 import black
 import pytest
@@ -44,7 +45,9 @@ def _black_unicode(value: str) -> str:
 def _literal(prefix: str, quote: str, body: str) -> str | None:
     text = f"{prefix}{quote}{body}{quote}"
     try:
-        compile(f"x = {text}\n", "<t>", "exec")
+        with warnings.catch_warnings():  # invalid escapes (`\N`, `\q`) are only warned of
+            warnings.simplefilter("ignore")
+            compile(f"x = {text}\n", "<t>", "exec")
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (SyntaxError, ValueError, tokenize.TokenError):
         return None
