@@ -108,7 +108,7 @@ def _split_at(s: Shape, lo: int, hi: int, role: str, enclosing: str) -> int | No
         opening = s.match[closing]
     if s.level[opening] != s.level[lo]:
         return None
-    if words[s.match[opening] - 1] != "," and not (role == "item" and _wraps(s, opening)):
+    if words[s.match[opening] - 1] != "," and not (role in ("item", "stmt") and _wraps(s, opening)):
         return None  # (the line's magic comma is then inside: black splits here)
     head = words[lo:opening]
     if role == "def":
@@ -223,7 +223,28 @@ def _long(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
         return None  # several arguments that do not fit: black would add a comma
     # a class header black cannot split further stays long (its bases go on their own row)
     long_ok = role == "class" and _open_only(s, lo, opening)
-    return [first, *body, last] if (fits(first) or long_ok) and fits(last) else None
+    if fits(first) or long_ok:
+        return [first, *body, last] if fits(last) else None
+    return _second_opinion(s, lo, hi, depth, role, [first, *body, last])
+
+
+def _second_opinion(
+    s: Shape, lo: int, hi: int, depth: int, role: str, first_rows: list[str]
+) -> list[str] | None:
+    """`name = f(...)` whose first row is too long: black tries again with the invisible
+    parentheses around the value shown (`run_transformer`'s second opinion, the value then
+    laid out inside them) and keeps that when every row fits, else its first answer."""
+    words = s.words
+    if role != "stmt" or words[lo + 1] != "=" or not _dotted(words[lo : lo + 1]):
+        return None
+    value = _rows(s, lo + 2, hi, depth + 1, "item", "")
+    if value is None:
+        return None
+    indent = "    " * depth
+    second = [indent + words[lo] + " = (", *value, indent + ")"]
+    if all(fits(row) for row in second):
+        return second
+    return first_rows if fits(first_rows[-1]) else None
 
 
 def _one_tuple(s: Shape, opening: int, closing: int) -> bool:
@@ -266,7 +287,7 @@ def _union(
     words = s.words
     if role not in ("stmt", "item") or (role == "item" and enclosing != "def"):
         return None
-    if end - lo < 5 or words[lo + 1] != ":" or not words[lo].isidentifier():
+    if end - lo < 3 or words[lo + 1] != ":" or not words[lo].isidentifier():
         return None
     equals = [i for i in range(lo, end) if words[i] == "=" and s.level[i] == s.level[lo]]
     stop = equals[0] if equals else end
@@ -319,7 +340,8 @@ def _unwrapped(
     s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str
 ) -> list[str] | None:
     """A line holding parentheses black makes invisible: black's rows for the line without
-    them, which show them again only where a `|` union annotation or its default is split.
+    them, which show them again only where a `|` union annotation or its default is split,
+    or around the value of `name = (...)` (`_second_opinion`).
     """
     if any(o in s.magic for o in range(lo, hi)):
         return None
@@ -332,4 +354,7 @@ def _unwrapped(
     if fits("    " * depth + _join(inner, 0, len(keep))):
         return None
     end = len(keep) - 1 if role == "item" and inner.words[-1] == "," else len(keep)
-    return _union(inner, 0, end, depth, role, enclosing, len(keep))
+    union = _union(inner, 0, end, depth, role, enclosing, len(keep))
+    if union is not None or role != "stmt" or sorted(drop) != [lo + 2, hi - 1]:
+        return union
+    return _rows(inner, 0, len(keep), depth, role, enclosing) if s.words[lo + 1] == "=" else None

@@ -62,7 +62,7 @@ def _nest(text: str, depth: int) -> str:
     return header + "\n".join(pad + row for row in rows) + "\n"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     head=st.integers(0, 100),
     tuple_head=st.booleans(),
@@ -116,3 +116,64 @@ def _proven_whole(text: str) -> bool:
 
     lines = blackproof.read(text)
     return bool(lines) and residual.blanks_ok(lines) and all(line.proven for line in lines)
+
+
+# -- values too long for their row, and lone annotations ------------------------------------
+
+
+def _forms(target: str, callee: str, argument: str) -> list[str]:
+    """`target = callee(argument)` written the ways black might write it."""
+    return [
+        f"{target} = {callee}({argument})",
+        f"{target} = {callee}(\n    {argument}\n)",
+        f"{target} = (\n    {callee}({argument})\n)",
+        f"{target} = (\n    {callee}(\n        {argument}\n    )\n)",
+        f"{target} = ({callee}({argument}))",
+    ]
+
+
+def _annotations(name: str, annotation: str, default: str) -> list[str]:
+    tail = f" = {default}" if default else ""
+    return [
+        f"{name}: {annotation}{tail}",
+        f"{name}: (\n    {annotation}\n){tail}",
+        f"{name}: {annotation} = (\n    {default}\n)" if default else f"{name}: ({annotation})",
+    ]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    target=st.integers(1, 80),
+    callee=st.sampled_from(["rt.raw_method", "f", "rt.a.b", "super().f", "frozenset"]),
+    argument=st.integers(1, 90),
+    depth=st.integers(0, 2),
+    kind=st.integers(0, 2),
+)
+def test_long_values_and_lone_annotations_are_never_claimed_wrongly(
+    target: int, callee: str, argument: int, depth: int, kind: int
+) -> None:
+    name = "t" * target
+    value = ["Client." + "m" * argument, '"' + "s" * argument + '"', "{'k': v,}"][kind]
+    texts = _forms(name, callee, value)
+    texts += _annotations(name, "Very" + "L" * argument, "UNSET" if kind else "")
+    for text in texts:
+        whole = FUTURE + _nest(text, depth)
+        if black_of(whole) is None:
+            continue
+        assert_sound(whole)
+        formatted = black_of(whole)
+        if formatted is not None:
+            assert_sound(formatted)
+
+
+def test_blacks_own_output_of_long_values_is_proven() -> None:
+    texts = [
+        "class C:\n    def f(self):\n        " + "a" * 64 + " = rt.raw_method(Client." + "a" * 64 + ")\n",
+        "class C:\n    def f(self):\n        " + "a" * 72 + " = rt.raw_method(Client." + "a" * 72 + ")\n",
+        "class C:\n    " + "m" * 20 + ": " + "W" * 70 + "\n",
+        "_ENUMS: frozenset[str] = frozenset({'a', 'b',})\n",
+    ]
+    for text in texts:
+        formatted = black_of(FUTURE + text)
+        assert formatted is not None
+        assert _proven_whole(formatted), formatted
