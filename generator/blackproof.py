@@ -3,9 +3,9 @@
 In: Python source (a file's body, as `format` gives it to black). Out: `read(text)`, the file's
 logical lines (statements and standalone comments, with their depth, rows and the blank rows
 before them), each marked `proven` when a conservative rule set shows that black would emit it
-exactly as written; None when the text has anything the rules do not model at file level (tabs,
-carriage returns, form feeds, a comment black would move, rows with trailing spaces outside
-strings, fmt directives).
+exactly as written; None when the text has anything the rules do not model at file level
+(tabs outside strings, carriage returns, form feeds, a comment black would move, rows with
+trailing spaces outside strings, fmt directives).
 
 The lines come from `blacklines.lines_of` (a fast reader, `tokenize` where it is unsure);
 `ast.parse` then checks that the text parses (black names the file of a text that does not).
@@ -47,12 +47,12 @@ _COMMENT = re.compile(r"#( [^\n]*\S)?\Z")
 
 def read(text: str) -> list[Line] | None:
     """The logical lines of `text`, each marked proven or not; None if not modelled."""
-    if not text.endswith("\n") or text.endswith("\n\n") or re.search(r"[\t\r\f\v\x00]", text):
+    if not text.endswith("\n") or text.endswith("\n\n") or re.search(r"[\r\f\v\x00]", text):
         return None
     if text[0] in " \n#":  # black strips leading space; comments first: keep it simple
         return None
     lines = lines_of(text)
-    if lines is None or not _place(lines, text):
+    if lines is None or not _place(lines, text) or not _tabs_in_strings_only(text, lines):
         return None
     try:  # what does not parse goes to black, which names the file in its error
         ast.parse(text)
@@ -90,6 +90,20 @@ def _place(lines: list[Line], text: str) -> bool:
             return False
     _mark_docstrings(lines)
     return _trailing_space_in_strings_only(text, lines)
+
+
+def _tabs_in_strings_only(text: str, lines: list[Line]) -> bool:
+    """Tabs only inside string literals (a docstring may hold one): black leaves those."""
+    tabs = text.count("\t")
+    if not tabs:
+        return True
+    inside = sum(
+        word.count("\t")
+        for line in lines
+        for word, kind in zip(line.words, line.types, strict=True)
+        if kind == STRING
+    )
+    return inside == tabs
 
 
 def _mark_docstrings(lines: list[Line]) -> None:

@@ -40,9 +40,9 @@ def layout(s: Shape, depth: int) -> list[str] | None:
 
 def _rows(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> list[str] | None:
     indent = "    " * depth
-    if any(o in s.redundant and s.level[o] == s.level[lo] for o in range(lo, hi)):
+    if s.redundant and any(o in s.redundant and s.level[o] == s.level[lo] for o in range(lo, hi)):
         return _unwrapped(s, lo, hi, depth, role, enclosing)
-    if not any(o in s.magic for o in range(lo, hi)):
+    if not s.magic or not any(o in s.magic for o in range(lo, hi)):
         if role == "import" and "import" in s.kinds.values():
             return None  # black drops the parentheses of a short import
         row = indent + _join(s, lo, hi)
@@ -314,14 +314,20 @@ def _union(
         stop -= 1
     elif len(bars) == 1 and words[stop - 1] in (")", "}"):
         return None  # black may then drop its parentheses
+    # a magic comma inside the annotation (`Literal[...,]`): black splits it in parentheses
+    magic = any(o in s.magic for o in range(lo, end))
+    if magic and (not bars or close != ")" or any(o in s.magic for o in range(stop, end))):
+        return None
     indent, inner = "    " * depth, "    " * (depth + 1)
     comma = "," if hi > end else ""
-    if equals:
+    if equals and not magic:
         head = indent + _join(s, lo, equals[0] + 1) + " ("
         if fits(head):
             return [head, inner + words[equals[0] + 1], indent + ")" + comma]
-    body = [inner + _join(s, start, stop)]
-    if not fits(body[0]) and not (close == "]" and _dotted(words[start:stop])):
+    found: list[str] | None = [inner + _join(s, start, stop)]
+    if close == ")" and bars:
+        found = _union_rows(s, start, stop, depth + 1)
+    elif found and not fits(found[0]) and not (close == "]" and _dotted(words[start:stop])):
         if not bars:
             return None
         starts, ends = [start] + bars, bars + [stop]
@@ -329,11 +335,67 @@ def _union(
             # a piece too long is left as it is when black cannot split it: a (dotted) name
             if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > start) : b]):
                 return None
-        body = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
+        found = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
+    if found is None:
+        return None
+    body = found
     default = " = " + words[equals[0] + 1] if equals else ""
     head = indent + (words[lo] + ": (" if close == ")" else _join(s, lo, opening + 1))
     tail = indent + close + default + comma
     return [head, *body, tail] if fits(head) and fits(tail) else None
+
+
+def _union_rows(s: Shape, start: int, stop: int, depth: int) -> list[str] | None:
+    """A `|` union inside brackets: one row when it fits and holds no magic comma, else
+    black's `delimiter_split` at each `|`, each piece then laid out on its own (`_piece`)."""
+    row = "    " * depth + _join(s, start, stop)
+    if fits(row) and not any(o in s.magic for o in range(start, stop)):
+        return [row]
+    level = s.level[start]
+    bars = [i for i in range(start, stop) if s.words[i] == "|" and s.level[i] == level]
+    if not bars:
+        return _piece(s, start, stop, depth)
+    rows: list[str] = []
+    for a, b in zip([start, *bars], [*bars, stop], strict=True):
+        piece = _piece(s, a, b, depth)
+        if piece is None:
+            return None
+        rows += piece
+    return rows
+
+
+def _piece(s: Shape, a: int, b: int, depth: int) -> list[str] | None:
+    """One piece of a split union (`| Literal[...]`, `list[...]`, a name): whole when it
+    fits and holds no magic comma or is a name black cannot split; else split at its
+    subscript (black's right-hand split): one element per row at a magic comma, the element
+    (again a union) laid out one level deeper, or several elements on one row that fits."""
+    indent, words = "    " * depth, s.words
+    row = indent + _join(s, a, b)
+    magic = any(o in s.magic for o in range(a, b))
+    name = a + (words[a] == "|")
+    if not magic and (fits(row) or _dotted(words[name:b])):
+        return [row]
+    opening = s.match.get(b - 1, -1)
+    if words[b - 1] != "]" or s.kinds.get(opening) != "sub" or s.level[opening] != s.level[a]:
+        return None
+    head, tail = indent + _join(s, a, opening + 1), indent + "]"
+    if not _dotted(words[name:opening]) or not fits(head):
+        return None
+    level = s.level[opening] + 1
+    commas = [i for i in range(opening + 1, b - 1) if words[i] == "," and s.level[i] == level]
+    if opening in s.magic:
+        rows, start = [head], opening + 1
+        for comma in commas:
+            item = _rows(s, start, comma + 1, depth + 1, "item", "sub")
+            if item is None:
+                return None
+            rows, start = rows + item, comma + 1
+        return [*rows, tail]
+    if commas:  # several elements, no magic comma: on one row if it fits (else black adds one)
+        body = indent + "    " + _join(s, opening + 1, b - 1)
+        return [head, body, tail] if fits(body) and not magic else None
+    inside = _union_rows(s, opening + 1, b - 1, depth + 1)
+    return None if inside is None else [head, *inside, tail]
 
 
 def _unwrapped(
@@ -343,18 +405,16 @@ def _unwrapped(
     them, which show them again only where a `|` union annotation or its default is split,
     or around the value of `name = (...)` (`_second_opinion`).
     """
-    if any(o in s.magic for o in range(lo, hi)):
-        return None
     drop = {o for o in range(lo, hi) if o in s.redundant and s.level[o] == s.level[lo]}
     drop |= {s.match[o] for o in drop}
     keep = [i for i in range(lo, hi) if i not in drop]
     inner = shape([s.words[i] for i in keep], [s.types[i] for i in keep], role == "item")
-    if inner is None or inner.redundant or inner.magic:
+    if inner is None or inner.redundant:
         return None
-    if fits("    " * depth + _join(inner, 0, len(keep))):
+    if not inner.magic and fits("    " * depth + _join(inner, 0, len(keep))):
         return None
     end = len(keep) - 1 if role == "item" and inner.words[-1] == "," else len(keep)
     union = _union(inner, 0, end, depth, role, enclosing, len(keep))
-    if union is not None or role != "stmt" or sorted(drop) != [lo + 2, hi - 1]:
+    if union is not None or inner.magic or role != "stmt" or sorted(drop) != [lo + 2, hi - 1]:
         return union
     return _rows(inner, 0, len(keep), depth, role, enclosing) if s.words[lo + 1] == "=" else None

@@ -102,7 +102,7 @@ class _Tracker:
         block = self.previous_block
         if block is None:
             return False
-        first = _kind(block.line)
+        first = block.line
         if not first.docstring or first.depth or kind.is_class or kind.is_def:
             return False
         if len(block.line.words) != 1:

@@ -138,6 +138,14 @@ REWRITTEN = [
     "f(a)(\n    b\n)\n",
     "f(a).b + c(\n    d,\n)\n",
     "x = f(a)(\n    b,\n)\n",
+    'def f():\n    """A\ttab.\n\n    | a\t | b |\n    """\n',
+    'def f():\n    """A tab.\n\n\t| a | b |\n    """\n',
+    'def f():\n    """A tab.\t\n    """\n',
+    'x = "a\tb"\n',
+    "x = 1  #\tc\n",
+    "#\tc\nx = 1\n",
+    "x =\t1\n",
+    "if x:\n\ty = 1\n",
     'x = f(\n    r"a" r"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",\n)\n',
 ]
 

@@ -177,3 +177,65 @@ def test_blacks_own_output_of_long_values_is_proven() -> None:
         formatted = black_of(FUTURE + text)
         assert formatted is not None
         assert _proven_whole(formatted), formatted
+
+
+# -- parameters whose `|` union holds a `Literal[...]` ---------------------------------------
+
+
+def _union_param(values: list[str], magic: bool, listed: bool, unset: bool, model: int) -> str:
+    literal = "Literal[" + ", ".join(values) + ("," if magic else "") + "]"
+    annotation = f"models.{'M' * model} | {literal}"
+    if listed:
+        annotation = f"list[{annotation}]"
+    return annotation + (" | Unset" if unset else "")
+
+
+def _param_layouts(name: str, annotation: str, default: str) -> list[str]:
+    tail = f" = {default}" if default else ""
+    pieces = annotation.split(" | ")
+    return [
+        f"{name}: {annotation}{tail},",
+        f"{name}: (\n    {annotation}\n){tail},",
+        f"{name}: (\n    " + "\n    | ".join(pieces) + f"\n){tail},",
+    ]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    values=st.lists(st.integers(1, 30), min_size=1, max_size=6),
+    magic=st.booleans(),
+    listed=st.booleans(),
+    unset=st.booleans(),
+    default=st.booleans(),
+    model=st.integers(1, 70),
+    depth=st.integers(0, 1),
+)
+def test_literal_unions_in_parameters_are_never_claimed_wrongly(
+    values: list[int],
+    magic: bool,
+    listed: bool,
+    unset: bool,
+    default: bool,
+    model: int,
+    depth: int,
+) -> None:
+    annotation = _union_param(['"' + "v" * n + '"' for n in values], magic, listed, unset, model)
+    for param in _param_layouts("scope", annotation, "UNSET" if default else ""):
+        rows = ["def f(", "    self,", "    *,"] + ["    " + r for r in param.split("\n")]
+        text = "\n".join(rows) + "\n) -> None:\n    pass"
+        whole = FUTURE + _nest(text, depth)
+        formatted = black_of(whole)
+        if formatted is None:
+            continue
+        assert_sound(whole)
+        assert_sound(formatted)
+
+
+def test_blacks_own_output_of_literal_unions_is_proven() -> None:
+    for magic in (True, False):
+        for listed in (True, False):
+            annotation = _union_param(['"' + "v" * 20 + '"'] * 5, magic, listed, True, 40)
+            text = f"def f(self, *, scope: {annotation} = UNSET) -> None:\n    pass\n"
+            formatted = black_of(FUTURE + text)
+            assert formatted is not None
+            assert _proven_whole(formatted), formatted
