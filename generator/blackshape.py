@@ -8,8 +8,11 @@ bracket (`left_hand_split` at a def's parameters) when it holds one, each elemen
 of its own (`delimiter_split` at commas); a call statement's head may hold brackets
 (`super().__init__(`); an element calling one argument whose own magic comma explodes it is
 split at both brackets (`_wraps`); a long call split at its last bracket with its arguments on
-one row; a long one-element tuple split at its parentheses (`_one_tuple`); an element black
-cannot split kept whole; a `|` union annotation split in the parentheses black adds (`_union`).
+one row; a long one-element tuple split at its parentheses (`_one_tuple`); `name = (value)`
+from black's second opinion (`_second_opinion`); `name: T[...] = f(...)` whose head is too
+long, the value kept in parentheses or the annotation split first (`_long_target`); an element
+black cannot split kept whole; a `|` union annotation split in the parentheses black adds, its
+pieces (`Literal[...]`) split at their subscripts (`_union`, `_piece`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from generator.blackscan import KEYWORDS as _KEYWORDS
 from generator.blackscan import OPERANDS as _OPERANDS
 from generator.blackscan import OPS as _OPS
 from generator.blackscan import Shape, shape
-from generator.blacktext import fits
+from generator.blacktext import LINE, fits
 
 __all__ = ["Shape", "layout", "shape"]
 
@@ -58,25 +61,67 @@ def _rows(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
     inside = range(lo, opening)
     if any(o in s.magic for o in inside) or any(o in s.magic for o in range(closing, hi)):
         return None
+    if role == "stmt" and not fits(head) and fits(tail):
+        return _long_target(s, lo, hi, depth, opening)
     if not fits(tail) or not (fits(head) or (role == "item" and _open_only(s, lo, opening))):
         return None  # (an element's head with no closing bracket cannot be split further)
-    rows = [head]
+    elements = _elements(s, opening, depth + 1)
+    return None if elements is None else [head, *elements, tail]
+
+
+def _elements(s: Shape, opening: int, depth: int) -> list[str] | None:
+    """The rows of the elements of an exploded bracket (`delimiter_split` at its commas)."""
+    rows: list[str] = []
+    closing = s.match[opening]
     start = opening + 1
     inner = s.level[opening] + 1
     for i in range(opening + 1, closing):
         if s.words[i] == "," and s.level[i] == inner:
-            item = _rows(s, start, i + 1, depth + 1, "item", s.kinds[opening])
+            item = _rows(s, start, i + 1, depth, "item", s.kinds[opening])
             if item is None:
                 return None
             rows += item
             start = i + 1
     if start < closing:  # one element, no comma: its own magic comma splits it further
-        item = _rows(s, start, closing, depth + 1, "item", s.kinds[opening])
+        item = _rows(s, start, closing, depth, "item", s.kinds[opening])
         if item is None:
             return None
         rows += item
-    rows.append(tail)
     return rows
+
+
+def _long_target(s: Shape, lo: int, hi: int, depth: int, opening: int) -> list[str] | None:
+    """`name: T[...] = f(...)` exploding at a magic comma, `name: T[...] = f(` too long for
+    its row: black keeps the optional parentheses around the value when `name: T[...] = `
+    fits in 87 columns (`_prefer_split_rhs_oop_over_rhs`), the value then exploding inside
+    them; else it splits the annotation at its subscript, then the value's bracket."""
+    words, indent = s.words, "    " * depth
+    if words[lo + 1] != ":" or not _dotted(words[lo : lo + 1]) or s.match[opening] != hi - 1:
+        return None
+    equal = next(i for i in range(lo, opening) if words[i] == "=" and s.level[i] == s.level[lo])
+    left = indent + _join(s, lo, equal + 1) + " "  # black measures it with the space
+    if len(left) <= LINE - 2:
+        value = _rows(s, equal + 1, hi, depth + 1, "item", "")
+        if value is None or not fits(left + "("):
+            return None
+        return [left + "(", *value, indent + ")"]
+    if len(left) <= LINE or words[equal - 1] != "]":  # (87 or 88 columns: not modelled)
+        return None
+    bracket = s.match[equal - 1]
+    if s.kinds[bracket] != "sub" or s.level[bracket] != s.level[lo]:
+        return None
+    level = s.level[bracket] + 1
+    if not _dotted(words[lo + 2 : bracket]) or any(
+        words[i] == "," and s.level[i] == level for i in range(bracket, equal)
+    ):
+        return None
+    first = indent + _join(s, lo, bracket + 1)
+    middle = indent + _join(s, equal - 1, opening + 1)  # `] = f(`
+    annotation = _union_rows(s, bracket + 1, equal - 1, depth + 1)
+    elements = _elements(s, opening, depth + 1)
+    if annotation is None or elements is None or not (fits(first) and fits(middle)):
+        return None
+    return [first, *annotation, middle, *elements, indent + ")"]
 
 
 def _wraps(s: Shape, opening: int) -> bool:
@@ -403,7 +448,7 @@ def _unwrapped(
 ) -> list[str] | None:
     """A line holding parentheses black makes invisible: black's rows for the line without
     them, which show them again only where a `|` union annotation or its default is split,
-    or around the value of `name = (...)` (`_second_opinion`).
+    or around an assigned value (`_second_opinion`, `_long_target`).
     """
     drop = {o for o in range(lo, hi) if o in s.redundant and s.level[o] == s.level[lo]}
     drop |= {s.match[o] for o in drop}
@@ -415,6 +460,9 @@ def _unwrapped(
         return None
     end = len(keep) - 1 if role == "item" and inner.words[-1] == "," else len(keep)
     union = _union(inner, 0, end, depth, role, enclosing, len(keep))
-    if union is not None or inner.magic or role != "stmt" or sorted(drop) != [lo + 2, hi - 1]:
+    if union is not None or role != "stmt" or len(drop) != 2 or max(drop) != hi - 1:
         return union
-    return _rows(inner, 0, len(keep), depth, role, enclosing) if s.words[lo + 1] == "=" else None
+    if s.words[min(drop) - 1] != "=":
+        return None
+    # the parentheses around an assigned value: black's rows for the value without them
+    return _rows(inner, 0, len(keep), depth, role, enclosing)

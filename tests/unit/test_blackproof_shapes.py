@@ -239,3 +239,49 @@ def test_blacks_own_output_of_literal_unions_is_proven() -> None:
             formatted = black_of(FUTURE + text)
             assert formatted is not None
             assert _proven_whole(formatted), formatted
+
+
+# -- descriptors: `NAME: Op[...] = Op(...)` too long for their first row -------------------
+
+
+def _descriptor_forms(name: str, annotation: str, args: list[str]) -> list[str]:
+    body = "".join(f"    {a},\n" for a in args)
+    inner = "".join(f"        {a},\n" for a in args)
+    return [
+        f"{name}: {annotation} = Op(\n{body})",
+        f"{name}: {annotation} = (\n    Op(\n{inner}    )\n)",
+        f"{name}: {annotation[: annotation.index('[') + 1]}\n    "
+        + f"{annotation[annotation.index('[') + 1 : -1]}\n] = Op(\n{body})",
+        f"{name}: {annotation} = Op(" + ", ".join(args) + ",)",
+    ]
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    name=st.integers(1, 80),
+    model=st.integers(1, 60),
+    paged=st.booleans(),
+    args=st.lists(st.integers(1, 60), min_size=1, max_size=3),
+    depth=st.integers(0, 1),
+)
+def test_descriptors_too_long_for_a_row_are_never_claimed_wrongly(
+    name: int, model: int, paged: bool, args: list[int], depth: int
+) -> None:
+    annotation = f"models.{'M' * model}"
+    annotation = f"Op[SyncPage[{annotation}]]" if paged else f"Op[{annotation}]"
+    values = [f'name="{"n" * n}"' for n in args]
+    for text in _descriptor_forms("N" * name, annotation, values):
+        whole = FUTURE + _nest(text, depth)
+        formatted = black_of(whole)
+        if formatted is None:
+            continue
+        assert_sound(whole)
+        assert_sound(formatted)
+
+
+def test_blacks_own_output_of_long_descriptors_is_proven() -> None:
+    for name in (40, 60, 70):
+        text = "N" * name + ": Op[models." + "M" * 30 + "] = Op(name='x', path='/y',)\n"
+        formatted = black_of(FUTURE + text)
+        assert formatted is not None
+        assert _proven_whole(formatted), formatted
