@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import re
 
+from generator import proofcache
 from generator.blacklines import STRING, Line, lines_of
 from generator.blackshape import layout, shape
 from generator.blacktext import docstring, string_ok, unicode_ok
@@ -45,8 +46,9 @@ from generator.blacktext import docstring, string_ok, unicode_ok
 _COMMENT = re.compile(r"#( [^\n]*\S)?\Z")
 
 
-def read(text: str) -> list[Line] | None:
-    """The logical lines of `text`, each marked proven or not; None if not modelled."""
+def read(text: str, kept: dict[str, bool] | None = None) -> list[Line] | None:
+    """The logical lines of `text`, each marked proven or not; None if not modelled.
+    `kept`: verdicts on multi-row statements by `proofcache.key`, read and filled."""
     if not text.endswith("\n") or text.endswith("\n\n") or re.search(r"[\r\f\v\x00]", text):
         return None
     if text[0] in " \n#":  # black strips leading space; comments first: keep it simple
@@ -62,7 +64,7 @@ def read(text: str) -> list[Line] | None:
     for line in lines:
         if line.words == ["..."]:
             return None  # a `...` body: black may join it to its header (`class A: ...`)
-        line.proven = _proven_comment(line) if not line.words else _proven(line, rows)
+        line.proven = _proven_comment(line) if not line.words else _proven(line, rows, kept)
         if not line.words and not line.proven:
             return None  # black would rewrite the comment: not worth a residual
     return lines
@@ -141,13 +143,21 @@ def _proven_comment(line: Line) -> bool:
 _SEEN: dict[tuple[str, int, bool], bool] = {}  # a line's verdict by its text, in this process
 
 
-def _proven(line: Line, rows: list[str]) -> bool:
+def _proven(line: Line, rows: list[str], kept: dict[str, bool] | None) -> bool:
     """The verdict on one statement: a function of its rows (its tokens are theirs), its
-    depth and whether it is a docstring, so it is remembered (generated files repeat lines)."""
+    depth and whether it is a docstring, so it is remembered (generated files repeat lines):
+    one-row lines in this process, others in `kept` (between runs) when given."""
     if line.inline_comment:
         return False
-    if line.first != line.last:  # only one-row lines are remembered: they repeat, and are short
-        return _prove(line, "\n".join(rows[line.first : line.last + 1]))
+    if line.first != line.last:
+        text = "\n".join(rows[line.first : line.last + 1])
+        if kept is None:
+            return _prove(line, text)
+        name = proofcache.key(text, line.depth, line.docstring)
+        verdict = kept.get(name)
+        if verdict is None:
+            verdict = kept[name] = _prove(line, text)
+        return verdict
     key = (rows[line.first], line.depth, line.docstring)
     known = _SEEN.get(key)
     if known is None:
