@@ -1,210 +1,32 @@
 """Blackshape: black's layout of one statement's tokens, for the shapes `blackproof` proves.
 
-In: a statement's token strings and types. Out: `shape(...)`, the space black puts before each
-token and the statement's brackets (their kind and which hold a magic trailing comma), or None
-when the statement uses anything not modelled here; `layout(shape, depth)`, the rows black
-emits for it, or None when black's choice is not modelled. The choices modelled are black 26's
-`transform_line` for these shapes: joined when the line fits and holds no magic trailing
-comma; `right_hand_split` at the last bracket (`left_hand_split` at a def's parameters) when
-it holds one, each element then a line of its own (`delimiter_split` at commas); a long call
-split at its last bracket with its arguments on one row; an element black cannot split kept
-whole; a `|` union annotation split in the parentheses black adds (`_union`).
+In: a statement's `Shape` (`blackscan.shape`: its tokens, the space black puts before each, its
+brackets). Out: `layout(shape, depth)`, the rows black emits for it, or None when black's choice
+is not modelled. The choices modelled are black 26's `transform_line` for these shapes:
+joined when the line fits and holds no magic trailing comma; `right_hand_split` at the last
+bracket (`left_hand_split` at a def's parameters) when it holds one, each element then a line
+of its own (`delimiter_split` at commas); a call statement's head may hold brackets
+(`super().__init__(`); an element calling one argument whose own magic comma explodes it is
+split at both brackets (`_wraps`); a long call split at its last bracket with its arguments on
+one row; a long one-element tuple split at its parentheses (`_one_tuple`); `name = (value)`
+from black's second opinion (`_second_opinion`); `name: T[...] = f(...)` whose head is too
+long, the value kept in parentheses or the annotation split first (`_long_target`); an element
+black cannot split kept whole; a `|` union annotation split in the parentheses black adds, its
+pieces (`Literal[...]`) split at their subscripts (`_union`, `_piece`).
 """
 
 from __future__ import annotations
 
-import keyword
-import re
 import tokenize
-from dataclasses import dataclass
 
-from generator.blacktext import fits, string_ok
+from generator.blackscan import CLOSE as _CLOSE
+from generator.blackscan import KEYWORDS as _KEYWORDS
+from generator.blackscan import OPERANDS as _OPERANDS
+from generator.blackscan import OPS as _OPS
+from generator.blackscan import Shape, shape
+from generator.blacktext import LINE, fits
 
-_KEYWORDS = frozenset(keyword.kwlist)
-_OPERANDS = frozenset({"True", "False", "None"})
-_SOFT = frozenset({"match", "case", "type", "_"})
-_ALLOWED = (
-    frozenset("from import as def class return if elif else not and or in is pass raise".split())
-    | _OPERANDS
-)
-_OPEN = {"(": ")", "[": "]", "{": "}"}
-_CLOSE = frozenset(")]}")
-_OPS = frozenset(
-    "( ) [ ] { } , : . = -> @ ... + - * ** / // % | & ^ << >> < > <= >= == != ~ "
-    "+= -= *= /= //= %= |= &= ^= <<= >>=".split()
-)
-_UNARY = frozenset("+ - ~".split())
-_NUMBER = re.compile(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?\Z")
-_ROLES = {
-    "def": "def",
-    "class": "class",
-    "from": "import",
-    "import": "import",
-    "@": "decorator",
-}
-_NAME, _OP, _STRING, _NUM = tokenize.NAME, tokenize.OP, tokenize.STRING, tokenize.NUMBER
-
-
-# -- a statement's tokens --------------------------------------------------------------------
-
-
-@dataclass
-class Shape:
-    """A statement's tokens, the space before each, and its brackets."""
-
-    words: list[str]
-    spaces: list[str]
-    match: dict[int, int]  # opening index <-> closing index
-    kinds: dict[int, str]  # opening index -> call, def, tuple, sub, list, dict, import
-    level: list[int]  # brackets around each token (a bracket: the level it sits at)
-    magic: set[int]  # opening brackets with a magic trailing comma
-    role: str  # stmt, def, class, import, decorator
-    types: list[int]
-    redundant: set[int]  # parentheses black makes invisible (it may show them again)
-
-
-def _trailer(word: str, kind: int) -> bool:
-    """A bracket after this token is a call or a subscript, not a display."""
-    return (kind == _NAME and word not in _KEYWORDS) or word in (")", "]") or kind == _STRING
-
-
-def _vocabulary(words: list[str], types: list[int]) -> bool:
-    for word, kind in zip(words, types, strict=True):
-        if kind == _NAME:
-            if word in _KEYWORDS and word not in _ALLOWED and word not in _SOFT:
-                return False
-        elif kind == _OP:
-            if word not in _OPS:
-                return False
-        elif kind == _STRING:
-            if not string_ok(word):
-                return False
-        elif kind != _NUM or not _NUMBER.match(word):
-            return False
-    first, last = words[0], words[-1]
-    if first in _SOFT and (len(words) < 2 or words[1] not in ("=", ":", ".", "(") or last == ":"):
-        return False
-    if first in ("def", "class", "if", "elif", "else") and last != ":":
-        return False
-    return not (first == "def" and (len(words) < 3 or words[2] != "("))
-
-
-def shape(words: list[str], types: list[int], item: bool = False) -> Shape | None:
-    """Spaces and brackets of a statement (`item`: an element of a bracket, with its
-    trailing comma), as black sees them; None if not modelled."""
-    if not words or not _vocabulary(words, types):
-        return None
-    n = len(words)
-    found = Shape(words, [""] * n, {}, {}, [0] * n, set(), "stmt", types, set())
-    found.role = _ROLES.get(words[0], "stmt")
-    if _scan(found, types, item):
-        return found
-    return None
-
-
-def _scan(s: Shape, types: list[int], item: bool) -> bool:  # noqa: C901 - one pass, one rule per token
-    words = s.words
-    stack: list[int] = []
-    commas: dict[int, int] = {}
-    annotated: dict[int, bool] = {}
-    expect, unary, after_equal = True, False, " "
-    for i, word in enumerate(words):
-        frame = stack[-1] if stack else -1
-        kind = s.kinds.get(frame)
-        previous = words[i - 1] if i else ""
-        s.level[i] = len(stack)
-        if word == "@" and i:
-            return False
-        if i == 0 or word in _CLOSE or word == "," or previous in _OPEN or unary:
-            space = ""
-        elif word == ":":
-            if kind not in (None, "dict", "def"):
-                return False  # slices, lambdas
-            space = ""
-        elif word == ".":
-            if types[i - 1] == _NUM:
-                return False
-            space = " " if previous in ("from", "import") else ""
-        elif previous == ".":
-            space = " " if word == "import" else ""
-        elif word in ("(", "[") and _trailer(previous, types[i - 1]):
-            space = ""
-        elif previous == "=":
-            space = after_equal
-        elif previous == "@":
-            space = ""
-        else:
-            space = " "
-        if word == "=":
-            if kind is None:
-                after_equal = " "
-            elif kind == "call":
-                after_equal = ""
-            elif kind == "def":
-                after_equal = " " if annotated.get(frame) else ""
-            else:
-                return False
-            space = after_equal
-        s.spaces[i] = space
-        unary = False
-        if expect and word in _UNARY:
-            unary = True
-        elif word in ("*", "**"):
-            allowed = ("call", "def") if word == "*" else ("call", "def", "dict")
-            if not expect or kind not in allowed or previous not in ("(", ",", "{"):
-                return False  # a power, a product at the start, an unpacking elsewhere
-            unary = True
-        if word in _OPEN:
-            if not _open(s, i, previous, types[i - 1] if i else _OP):
-                return False
-            stack.append(i)
-            commas[i] = 0
-        elif word in _CLOSE:
-            if not stack or _OPEN[words[stack[-1]]] != word:
-                return False
-            opening = stack.pop()
-            if not _close(s, opening, i, commas[opening]):
-                return False
-        elif word == ",":
-            if frame < 0 and s.role != "import" and not (item and i == len(words) - 1):
-                return False  # a bare tuple: black may add parentheses
-            if frame >= 0:
-                commas[frame] += 1
-                annotated[frame] = False
-        elif word == ":" and kind == "def":
-            annotated[frame] = True
-        expect = (types[i] == _OP and word not in _CLOSE and word != "...") or (
-            types[i] == _NAME and word in _KEYWORDS and word not in _OPERANDS and word not in _SOFT
-        )
-    return not stack
-
-
-def _open(s: Shape, i: int, previous: str, previous_type: int) -> bool:
-    word = s.words[i]
-    if word == "(":
-        if i and _trailer(previous, previous_type):
-            s.kinds[i] = "def" if s.role == "def" and i == 2 else "call"
-        else:
-            s.kinds[i] = "import" if s.role == "import" and previous == "import" else "tuple"
-    elif word == "[":
-        s.kinds[i] = "sub" if i and _trailer(previous, previous_type) else "list"
-    else:
-        s.kinds[i] = "dict"
-    return True
-
-
-def _close(s: Shape, opening: int, closing: int, commas: int) -> bool:
-    kind = s.kinds[opening]
-    s.match[opening], s.match[closing] = closing, opening
-    empty = closing == opening + 1
-    if kind == "tuple" and not commas and not empty:
-        s.redundant.add(opening)  # black makes them invisible: only `_union` may show them
-    if kind == "call" and s.role == "class" and empty and opening == 2:
-        return False  # `class A():`
-    if s.words[closing - 1] == ",":
-        if kind in ("dict", "list", "call", "def", "import") or commas >= 2:
-            s.magic.add(opening)
-    return True
+__all__ = ["Shape", "layout", "shape"]
 
 
 # -- rows ----------------------------------------------------------------------------------
@@ -221,9 +43,9 @@ def layout(s: Shape, depth: int) -> list[str] | None:
 
 def _rows(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> list[str] | None:
     indent = "    " * depth
-    if any(o in s.redundant and s.level[o] == s.level[lo] for o in range(lo, hi)):
+    if s.redundant and any(o in s.redundant and s.level[o] == s.level[lo] for o in range(lo, hi)):
         return _unwrapped(s, lo, hi, depth, role, enclosing)
-    if not any(o in s.magic for o in range(lo, hi)):
+    if not s.magic or not any(o in s.magic for o in range(lo, hi)):
         if role == "import" and "import" in s.kinds.values():
             return None  # black drops the parentheses of a short import
         row = indent + _join(s, lo, hi)
@@ -239,20 +61,81 @@ def _rows(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
     inside = range(lo, opening)
     if any(o in s.magic for o in inside) or any(o in s.magic for o in range(closing, hi)):
         return None
+    if role == "stmt" and not fits(head) and fits(tail):
+        return _long_target(s, lo, hi, depth, opening)
     if not fits(tail) or not (fits(head) or (role == "item" and _open_only(s, lo, opening))):
         return None  # (an element's head with no closing bracket cannot be split further)
-    rows = [head]
+    elements = _elements(s, opening, depth + 1)
+    return None if elements is None else [head, *elements, tail]
+
+
+def _elements(s: Shape, opening: int, depth: int) -> list[str] | None:
+    """The rows of the elements of an exploded bracket (`delimiter_split` at its commas)."""
+    rows: list[str] = []
+    closing = s.match[opening]
     start = opening + 1
     inner = s.level[opening] + 1
     for i in range(opening + 1, closing):
         if s.words[i] == "," and s.level[i] == inner:
-            item = _rows(s, start, i + 1, depth + 1, "item", s.kinds[opening])
+            item = _rows(s, start, i + 1, depth, "item", s.kinds[opening])
             if item is None:
                 return None
             rows += item
             start = i + 1
-    rows.append(tail)
+    if start < closing:  # one element, no comma: its own magic comma splits it further
+        item = _rows(s, start, closing, depth, "item", s.kinds[opening])
+        if item is None:
+            return None
+        rows += item
     return rows
+
+
+def _long_target(s: Shape, lo: int, hi: int, depth: int, opening: int) -> list[str] | None:
+    """`name: T[...] = f(...)` exploding at a magic comma, `name: T[...] = f(` too long for
+    its row: black keeps the optional parentheses around the value when `name: T[...] = `
+    fits in 87 columns (`_prefer_split_rhs_oop_over_rhs`), the value then exploding inside
+    them; else it splits the annotation at its subscript, then the value's bracket."""
+    words, indent = s.words, "    " * depth
+    if words[lo + 1] != ":" or not _dotted(words[lo : lo + 1]) or s.match[opening] != hi - 1:
+        return None
+    equal = next(i for i in range(lo, opening) if words[i] == "=" and s.level[i] == s.level[lo])
+    left = indent + _join(s, lo, equal + 1) + " "  # black measures it with the space
+    if len(left) <= LINE - 2:
+        value = _rows(s, equal + 1, hi, depth + 1, "item", "")
+        if value is None or not fits(left + "("):
+            return None
+        return [left + "(", *value, indent + ")"]
+    if len(left) <= LINE or words[equal - 1] != "]":  # (87 or 88 columns: not modelled)
+        return None
+    bracket = s.match[equal - 1]
+    if s.kinds[bracket] != "sub" or s.level[bracket] != s.level[lo]:
+        return None
+    level = s.level[bracket] + 1
+    if not _dotted(words[lo + 2 : bracket]) or any(
+        words[i] == "," and s.level[i] == level for i in range(bracket, equal)
+    ):
+        return None
+    first = indent + _join(s, lo, bracket + 1)
+    middle = indent + _join(s, equal - 1, opening + 1)  # `] = f(`
+    annotation = _union_rows(s, bracket + 1, equal - 1, depth + 1)
+    elements = _elements(s, opening, depth + 1)
+    if annotation is None or elements is None or not (fits(first) and fits(middle)):
+        return None
+    return [first, *annotation, middle, *elements, indent + ")"]
+
+
+def _wraps(s: Shape, opening: int) -> bool:
+    """A call of one argument with a magic trailing comma inside it (`f(g(a, b,))` as an
+    element): black splits at the call's own bracket first (`generate_trailers_to_omit`
+    stops at the inner magic comma, so the split is at the last bracket), then the argument
+    (no delimiter of its own) at its magic comma."""
+    closing = s.match[opening]
+    inner = s.level[opening] + 1
+    if s.kinds[opening] != "call" or closing == opening + 1:
+        return False
+    if any(s.words[i] == "," and s.level[i] == inner for i in range(opening + 1, closing)):
+        return False
+    return any(o in s.magic for o in range(opening + 1, closing))
 
 
 def _split_at(s: Shape, lo: int, hi: int, role: str, enclosing: str) -> int | None:
@@ -268,7 +151,9 @@ def _split_at(s: Shape, lo: int, hi: int, role: str, enclosing: str) -> int | No
         if words[closing] not in _CLOSE or (role == "class" and words[hi - 1] != ":"):
             return None
         opening = s.match[closing]
-    if s.level[opening] != s.level[lo] or words[s.match[opening] - 1] != ",":
+    if s.level[opening] != s.level[lo]:
+        return None
+    if words[s.match[opening] - 1] != "," and not (role in ("item", "stmt") and _wraps(s, opening)):
         return None  # (the line's magic comma is then inside: black splits here)
     head = words[lo:opening]
     if role == "def":
@@ -314,7 +199,28 @@ def _statement_head(s: Shape, lo: int, opening: int) -> bool:
         return _dotted(words[equals[0] + 1 :])
     if words and words[0] == "return":
         return _dotted(words[1:])
-    return _dotted(words)
+    return _trailed(s, lo, opening)
+
+
+def _trailed(s: Shape, lo: int, opening: int) -> bool:
+    """The head of a call statement: a name, then attributes and bracketed trailers
+    (`super().__init__`). black splits a statement (not inside brackets: no
+    `delimiter_split`, and a bare call gets no invisible parentheses) at its last bracket."""
+    words, i = s.words, lo
+    if not (words[i].isidentifier() and words[i] not in _KEYWORDS):
+        return False
+    i += 1
+    while i < opening:
+        if words[i] == "." and i + 1 < opening:
+            name = words[i + 1]
+            if not name.isidentifier() or name in _KEYWORDS:
+                return False
+            i += 2
+        elif words[i] in ("(", "[") and s.kinds[i] in ("call", "sub"):
+            i = s.match[i] + 1
+        else:
+            return False
+    return i == opening
 
 
 # -- lines too long, with no magic trailing comma --------------------------------------------
@@ -336,7 +242,8 @@ def _long(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
     if words[closing] != ")" or (role == "class" and words[end - 1] != ":"):
         return None
     opening = s.match[closing]
-    if s.kinds[opening] != "call" or s.level[opening] != s.level[lo]:
+    one_tuple = _one_tuple(s, opening, closing) and role == "stmt"
+    if (s.kinds[opening] != "call" and not one_tuple) or s.level[opening] != s.level[lo]:
         return None
     head = words[lo:opening]
     if role == "class":
@@ -355,12 +262,44 @@ def _long(s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str) -> 
     if (
         body is None
         or len(body) > 1
+        and not one_tuple
         and any(s.words[i] == "," and s.level[i] == inner for i in range(opening + 1, closing))
     ):
         return None  # several arguments that do not fit: black would add a comma
     # a class header black cannot split further stays long (its bases go on their own row)
     long_ok = role == "class" and _open_only(s, lo, opening)
-    return [first, *body, last] if (fits(first) or long_ok) and fits(last) else None
+    if fits(first) or long_ok:
+        return [first, *body, last] if fits(last) else None
+    return _second_opinion(s, lo, hi, depth, role, [first, *body, last])
+
+
+def _second_opinion(
+    s: Shape, lo: int, hi: int, depth: int, role: str, first_rows: list[str]
+) -> list[str] | None:
+    """`name = f(...)` whose first row is too long: black tries again with the invisible
+    parentheses around the value shown (`run_transformer`'s second opinion, the value then
+    laid out inside them) and keeps that when every row fits, else its first answer."""
+    words = s.words
+    if role != "stmt" or words[lo + 1] != "=" or not _dotted(words[lo : lo + 1]):
+        return None
+    value = _rows(s, lo + 2, hi, depth + 1, "item", "")
+    if value is None:
+        return None
+    indent = "    " * depth
+    second = [indent + words[lo] + " = (", *value, indent + ")"]
+    if all(fits(row) for row in second):
+        return second
+    return first_rows if fits(first_rows[-1]) else None
+
+
+def _one_tuple(s: Shape, opening: int, closing: int) -> bool:
+    """`(element,)`: black keeps its parentheses (they are not optional) and its comma is
+    not magic, so a statement too long for one row splits there, the element on its row."""
+    if s.kinds[opening] != "tuple" or s.words[closing - 1] != ",":
+        return False
+    inner = s.level[opening] + 1
+    commas = [i for i in range(opening + 1, closing) if s.words[i] == "," and s.level[i] == inner]
+    return commas == [closing - 1] and closing - 1 > opening + 1
 
 
 def _open_only(s: Shape, lo: int, opening: int) -> bool:
@@ -378,7 +317,7 @@ def _unsplittable(s: Shape, lo: int, hi: int, enclosing: str) -> bool:
         word = words[i]
         if word in _KEYWORDS or (word in _OPS and word != "."):
             return False
-        if i > lo and s.types[i] == _STRING and s.types[i - 1] == _STRING:
+        if i > lo and s.types[i] == tokenize.STRING and s.types[i - 1] == tokenize.STRING:
             return False
     return True
 
@@ -393,7 +332,7 @@ def _union(
     words = s.words
     if role not in ("stmt", "item") or (role == "item" and enclosing != "def"):
         return None
-    if end - lo < 5 or words[lo + 1] != ":" or not words[lo].isidentifier():
+    if end - lo < 3 or words[lo + 1] != ":" or not words[lo].isidentifier():
         return None
     equals = [i for i in range(lo, end) if words[i] == "=" and s.level[i] == s.level[lo]]
     stop = equals[0] if equals else end
@@ -420,14 +359,20 @@ def _union(
         stop -= 1
     elif len(bars) == 1 and words[stop - 1] in (")", "}"):
         return None  # black may then drop its parentheses
+    # a magic comma inside the annotation (`Literal[...,]`): black splits it in parentheses
+    magic = any(o in s.magic for o in range(lo, end))
+    if magic and (not bars or close != ")" or any(o in s.magic for o in range(stop, end))):
+        return None
     indent, inner = "    " * depth, "    " * (depth + 1)
     comma = "," if hi > end else ""
-    if equals:
+    if equals and not magic:
         head = indent + _join(s, lo, equals[0] + 1) + " ("
         if fits(head):
             return [head, inner + words[equals[0] + 1], indent + ")" + comma]
-    body = [inner + _join(s, start, stop)]
-    if not fits(body[0]) and not (close == "]" and _dotted(words[start:stop])):
+    found: list[str] | None = [inner + _join(s, start, stop)]
+    if close == ")" and bars:
+        found = _union_rows(s, start, stop, depth + 1)
+    elif found and not fits(found[0]) and not (close == "]" and _dotted(words[start:stop])):
         if not bars:
             return None
         starts, ends = [start] + bars, bars + [stop]
@@ -435,28 +380,89 @@ def _union(
             # a piece too long is left as it is when black cannot split it: a (dotted) name
             if not fits(inner + _join(s, a, b)) and not _dotted(words[a + (a > start) : b]):
                 return None
-        body = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
+        found = [inner + _join(s, a, b) for a, b in zip(starts, ends, strict=True)]
+    if found is None:
+        return None
+    body = found
     default = " = " + words[equals[0] + 1] if equals else ""
     head = indent + (words[lo] + ": (" if close == ")" else _join(s, lo, opening + 1))
     tail = indent + close + default + comma
     return [head, *body, tail] if fits(head) and fits(tail) else None
 
 
+def _union_rows(s: Shape, start: int, stop: int, depth: int) -> list[str] | None:
+    """A `|` union inside brackets: one row when it fits and holds no magic comma, else
+    black's `delimiter_split` at each `|`, each piece then laid out on its own (`_piece`)."""
+    row = "    " * depth + _join(s, start, stop)
+    if fits(row) and not any(o in s.magic for o in range(start, stop)):
+        return [row]
+    level = s.level[start]
+    bars = [i for i in range(start, stop) if s.words[i] == "|" and s.level[i] == level]
+    if not bars:
+        return _piece(s, start, stop, depth)
+    rows: list[str] = []
+    for a, b in zip([start, *bars], [*bars, stop], strict=True):
+        piece = _piece(s, a, b, depth)
+        if piece is None:
+            return None
+        rows += piece
+    return rows
+
+
+def _piece(s: Shape, a: int, b: int, depth: int) -> list[str] | None:
+    """One piece of a split union (`| Literal[...]`, `list[...]`, a name): whole when it
+    fits and holds no magic comma or is a name black cannot split; else split at its
+    subscript (black's right-hand split): one element per row at a magic comma, the element
+    (again a union) laid out one level deeper, or several elements on one row that fits."""
+    indent, words = "    " * depth, s.words
+    row = indent + _join(s, a, b)
+    magic = any(o in s.magic for o in range(a, b))
+    name = a + (words[a] == "|")
+    if not magic and (fits(row) or _dotted(words[name:b])):
+        return [row]
+    opening = s.match.get(b - 1, -1)
+    if words[b - 1] != "]" or s.kinds.get(opening) != "sub" or s.level[opening] != s.level[a]:
+        return None
+    head, tail = indent + _join(s, a, opening + 1), indent + "]"
+    if not _dotted(words[name:opening]) or not fits(head):
+        return None
+    level = s.level[opening] + 1
+    commas = [i for i in range(opening + 1, b - 1) if words[i] == "," and s.level[i] == level]
+    if opening in s.magic:
+        rows, start = [head], opening + 1
+        for comma in commas:
+            item = _rows(s, start, comma + 1, depth + 1, "item", "sub")
+            if item is None:
+                return None
+            rows, start = rows + item, comma + 1
+        return [*rows, tail]
+    if commas:  # several elements, no magic comma: on one row if it fits (else black adds one)
+        body = indent + "    " + _join(s, opening + 1, b - 1)
+        return [head, body, tail] if fits(body) and not magic else None
+    inside = _union_rows(s, opening + 1, b - 1, depth + 1)
+    return None if inside is None else [head, *inside, tail]
+
+
 def _unwrapped(
     s: Shape, lo: int, hi: int, depth: int, role: str, enclosing: str
 ) -> list[str] | None:
     """A line holding parentheses black makes invisible: black's rows for the line without
-    them, which show them again only where a `|` union annotation or its default is split.
+    them, which show them again only where a `|` union annotation or its default is split,
+    or around an assigned value (`_second_opinion`, `_long_target`).
     """
-    if any(o in s.magic for o in range(lo, hi)):
-        return None
     drop = {o for o in range(lo, hi) if o in s.redundant and s.level[o] == s.level[lo]}
     drop |= {s.match[o] for o in drop}
     keep = [i for i in range(lo, hi) if i not in drop]
     inner = shape([s.words[i] for i in keep], [s.types[i] for i in keep], role == "item")
-    if inner is None or inner.redundant or inner.magic:
+    if inner is None or inner.redundant:
         return None
-    if fits("    " * depth + _join(inner, 0, len(keep))):
+    if not inner.magic and fits("    " * depth + _join(inner, 0, len(keep))):
         return None
     end = len(keep) - 1 if role == "item" and inner.words[-1] == "," else len(keep)
-    return _union(inner, 0, end, depth, role, enclosing, len(keep))
+    union = _union(inner, 0, end, depth, role, enclosing, len(keep))
+    if union is not None or role != "stmt" or len(drop) != 2 or max(drop) != hi - 1:
+        return union
+    if s.words[min(drop) - 1] != "=":
+        return None
+    # the parentheses around an assigned value: black's rows for the value without them
+    return _rows(inner, 0, len(keep), depth, role, enclosing)

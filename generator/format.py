@@ -24,7 +24,9 @@ trimmed. black is the slowest stage (about 2,800 lines/s), so:
   (`residual.splice`); where the residual cannot stand for the file (no
   `from __future__ import annotations`, a `with` or `except` in it, an output that does not
   line up) the whole body goes to black as before. The result is cached under the body's key
-  like black's, so a warm run reads it and neither proves nor formats again.
+  like black's, so a warm run reads it and neither proves nor formats again; the verdicts on
+  multi-row statements are kept too (`proofcache`), so a changed body proves only its new
+  statements.
   `PROVE = False` formats every body whole
   (the tests compare the two); tests/unit/test_blackproof.py and tests/e2e/test_blackproof_corpus.py
   hold the proofs to black.
@@ -39,7 +41,7 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from generator import blackproof, residual
+from generator import blackproof, proofcache, residual
 from generator.cache import cache_dir, read_text, write_text
 from generator.diagnostics import SpecError, error
 
@@ -52,6 +54,7 @@ _PARALLEL_MIN_CHARS = 2_000_000
 MODE_KEY = "black-default-mode"
 _RESIDUAL = "\0residual:"
 PROVE = True  # False: every body goes to black whole (the tests compare both ways)
+PROOFS = True  # False: no verdicts kept between runs (`proofcache`)
 
 
 def _key(text: str, version: str) -> str:
@@ -125,12 +128,12 @@ def split_header(text: str) -> tuple[str, str]:
     return text[:end], body
 
 
-def _plan(body: str) -> residual.Plan | str | None:
+def _plan(body: str, kept: dict[str, bool] | None) -> residual.Plan | str | None:
     """The body itself when proven whole, the residual black formats instead, or None (the
     whole body goes to black)."""
     if not PROVE:
         return None
-    lines = blackproof.read(body)
+    lines = blackproof.read(body, kept)
     if lines is None or not residual.blanks_ok(lines):
         return None
     if all(line.proven for line in lines):
@@ -153,6 +156,8 @@ def format_files(
     keys: dict[str, str] = {}  # each body's cache key
     plans: dict[str, residual.Plan] = {}  # the residual's plan
     bodies: dict[str, str] = {}  # for black: a residual or a whole body
+    kept: dict[str, bool] | None = None  # verdicts kept between runs, read at the first miss
+    loaded = 0
     for path, text in files.items():
         if not path.endswith(".py") or path in verbatim:
             out[path] = _trim(text) if not path.endswith(".py") else text
@@ -163,7 +168,10 @@ def format_files(
         if hit is not None:  # a warm run proves nothing again
             out[path] = headers[path] + hit
             continue
-        found = _plan(body)
+        if kept is None and folder and PROVE and PROOFS:
+            kept = proofcache.load(folder, version)
+            loaded = len(kept)
+        found = _plan(body, kept)
         if isinstance(found, str):
             out[path] = text  # the header and the proven body, as rendered: not copied
             _store(folder, keys[path], body)  # black's output, found without black
@@ -187,6 +195,8 @@ def format_files(
         out[path] = headers[path] + result
     for path, result in _black(whole, folder, version).items():
         out[path] = headers[path] + result
+    if folder and kept is not None:
+        proofcache.save(folder, version, kept, loaded)
     return {path: out[path] for path in files}
 
 

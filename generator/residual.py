@@ -23,10 +23,9 @@ whole.
 
 from __future__ import annotations
 
-import tokenize
 from dataclasses import dataclass, field
 
-from generator.blackproof import Line, lines_of
+from generator.blacklines import STRING, Line, lines_of
 
 _BARRED = frozenset({"with", "except", "async", "await"})
 
@@ -54,7 +53,7 @@ class _Kind:
 
 
 def _kind(line: Line) -> _Kind:
-    words = [tok.string for tok in line.tokens]
+    words = line.words
     is_def = bool(words) and (words[0] == "def" or words[:2] == ["async", "def"])
     return _Kind(
         comment=not words,
@@ -103,13 +102,13 @@ class _Tracker:
         block = self.previous_block
         if block is None:
             return False
-        first = _kind(block.line)
+        first = block.line
         if not first.docstring or first.depth or kind.is_class or kind.is_def:
             return False
-        if len(block.line.tokens) != 1:
+        if len(block.line.words) != 1:
             return False
         while block := block.previous:
-            if block.line.tokens:
+            if block.line.words:
                 return False
         return True
 
@@ -210,12 +209,12 @@ class Plan:
 
 
 def _future_annotations(lines: list[Line]) -> bool:
-    code = [line for line in lines if line.tokens]
+    code = [line for line in lines if line.words]
     if code and code[0].docstring:
         code = code[1:]
     names: set[str] = set()
     for line in code:
-        words = [tok.string for tok in line.tokens]
+        words = line.words
         if words[:3] != ["from", "__future__", "import"]:
             break
         names.update(words[3:])
@@ -230,9 +229,9 @@ def _kept(lines: list[Line]) -> list[str | None]:
     keep: list[str | None] = [None] * len(lines)
     future = True
     for i, line in enumerate(lines):
-        if not line.tokens:
+        if not line.words:
             continue
-        words = [tok.string for tok in line.tokens]
+        words = line.words
         is_future = future and words[:2] == ["from", "__future__"]
         future = future and (is_future or line.docstring)
         if not line.proven or is_future:
@@ -241,9 +240,9 @@ def _kept(lines: list[Line]) -> list[str | None]:
             stand_in = {"def": "def _():", "class": "class _:"}.get(words[0], "")
             keep[i] = "    " * line.depth + stand_in if stand_in else ""
     for i, line in enumerate(lines):
-        if keep[i] == "" and line.tokens[0].type == tokenize.STRING:
+        if keep[i] == "" and line.types[0] == STRING:
             for j in range(i - 1, -1, -1):
-                if lines[j].tokens and lines[j].depth <= line.depth:
+                if lines[j].words and lines[j].depth <= line.depth:
                     if lines[j].depth == line.depth and keep[j] is None:
                         keep[j] = "    " * line.depth + "pass"
                     break
@@ -264,16 +263,14 @@ def plan(lines: list[Line], rows: list[str]) -> Plan | None:
             out.append(keep[i] or "")
             origin.append(None)
         else:
-            for tok in line.tokens:
-                if tok.string in _BARRED or (
-                    tok.type == tokenize.STRING
-                    and "t" in tok.string[:2].lower()
-                    and tok.string[0] not in "\"'"
+            for word, kind in zip(line.words, line.types, strict=True):
+                if word in _BARRED or (
+                    kind == STRING and "t" in word[:2].lower() and word[0] not in "\"'"
                 ):
                     return None
             out.extend(rows[line.first : line.last + 1])
             origin.append(i)
-        if line.tokens[-1].string == ":":
+        if line.words[-1] == ":":
             following = next(
                 (lines[j] for j in range(i + 1, len(lines)) if keep[j] is not None),
                 None,
@@ -288,7 +285,7 @@ def plan(lines: list[Line], rows: list[str]) -> Plan | None:
 def splice(found: Plan, formatted: str) -> str | None:
     """The whole file from black's residual; None when the two do not line up."""
     statements = lines_of(formatted)
-    if statements is None or any(not line.tokens for line in statements):
+    if statements is None or any(not line.words for line in statements):
         return None
     if len(statements) != len(found.origin):
         return None

@@ -55,6 +55,22 @@ PROVEN = [
     "    ) = UNSET\n    contents: VeryLongAnnotationName"
     + "x" * 38
     + " | Unset = (\n        UNSET\n    )\n",
+    # a one-element tuple too long for its row (its comma is not magic: black splits there)
+    "class C:\n    _server_entries: ClassVar[tuple[rt.Server, ...]] = (\n"
+    '        rt.Server("https://api.example.com/v1", "Live server."),\n    )\n',
+    # a call statement whose head holds brackets, exploded at its magic trailing comma
+    "class C:\n    def __init__(self) -> None:\n        super().__init__(\n"
+    "            api_key=api_key,\n            credentials={\n"
+    '                "access_token": access_token,\n            },\n'
+    "            base_url=base_url,\n        )\n",
+    "self._client.get(a)[0].send(\n    x,\n)\n",
+    # the same, too long and without a magic comma: split at its last bracket
+    "super().__init__(\n    api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries\n)\n",
+    # an element calling one argument that explodes: split at both brackets
+    "_D: ClassVar[dict[str, rt.Descriptor]] = {\n"
+    '    "items": rt.list_of(\n        rt.union(\n            rt.model("A"),\n'
+    '            discriminator="category",\n        )\n    ),\n'
+    '    "other": rt.list_of(rt.model("B")),\n}\n',
 ]
 
 
@@ -111,6 +127,25 @@ REWRITTEN = [
     'x = "\\xAB"\n',
     "class A:\n    ...\n",
     "def f():\n    ...\n",
+    "x: T = (\n    a,\n)\n",
+    "super().__init__(\n    a=1\n)\n",
+    "super().__init__(a=1,\n)\n",
+    '_D = {\n    "items": rt.list_of(\n        rt.union(a, b)\n    ),\n}\n',
+    '_D = {\n    "items": rt.list_of(rt.union(\n        a,\n    )),\n}\n',
+    '_D = {\n    "items": rt.list_of(\n        rt.union(\n            a,\n        ),\n    ),\n}\n',
+    "x = (\n    rt.Server(\n        \"https://api.example.com/v1/" + "a" * 50 + "\", \"Live\"\n    ),\n)\n",
+    "x = (\n    rt.Server(\"https://api.example.com/v1/" + "a" * 50 + "\", \"Live\"),\n)\n",
+    "f(a)(\n    b\n)\n",
+    "f(a).b + c(\n    d,\n)\n",
+    "x = f(a)(\n    b,\n)\n",
+    'def f():\n    """A\ttab.\n\n    | a\t | b |\n    """\n',
+    'def f():\n    """A tab.\n\n\t| a | b |\n    """\n',
+    'def f():\n    """A tab.\t\n    """\n',
+    'x = "a\tb"\n',
+    "x = 1  #\tc\n",
+    "#\tc\nx = 1\n",
+    "x =\t1\n",
+    "if x:\n\ty = 1\n",
     'x = f(\n    r"a" r"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",\n)\n',
 ]
 
