@@ -160,6 +160,9 @@ def test_what_black_rewrites_is_not_claimed_unchanged(text: str) -> None:
 
 def test_a_text_that_does_not_parse_is_never_claimed() -> None:
     assert blackproof.read("x = = 1\n") is None
+    assert blackproof.read("f(x for x in y, 1)\n") is None  # tokens fine, the grammar not
+    assert blackproof.read("def f(a, a):\n    return a\n") is None  # the symbol table's
+    assert blackproof.read("f(x for x in y)\n") is not None
     assert claim("def f(:\n") is None
 
 
