@@ -11,12 +11,13 @@ run (`bench/results-corpus-memory.md`).
 
 `lean()` puts small stand-ins in their place before the validator is imported, in the forked
 validator (`validate._job`: a process that only validates and exits): the settings read from
-the same environment variables with the same defaults, and a `urllib.request` whose `urlopen`
-opens only the validator's own schema files (so the validator cannot reach the network, nor any
-other file, either). A stand-in that no longer fits the validator (an `ImportError` while
-importing it) is dropped with everything imported alongside it, and the validator is imported
-as shipped. Where the validator (or `urllib.request`) is
-already loaded, nothing is replaced.
+the same environment variables with the same defaults (a cache size that is not an integer >= 0
+gives the default, where pydantic would stop; the sizes change speed, not findings), and a
+`urllib.request` whose `urlopen` opens only the validator's own schema files (so the validator
+can reach neither the network nor any other file). A stand-in that no longer fits the validator
+(an `ImportError` while importing it) is dropped with everything imported alongside it, and the
+validator is imported as shipped. Where the validator (or `urllib.request`) is already loaded,
+nothing is replaced.
 """
 
 from __future__ import annotations
