@@ -16,8 +16,8 @@ gives the default, where pydantic would stop; the sizes change speed, not findin
 `urllib.request` whose `urlopen` opens only the validator's own schema files (so the validator
 can reach neither the network nor any other file). A stand-in that no longer fits the validator
 (an `ImportError` while importing it) is dropped with everything imported alongside it, and the
-validator is imported as shipped. Where the validator (or `urllib.request`) is already loaded,
-nothing is replaced.
+validator is imported as shipped. A validator already loaded is left as it is (no stand-in is
+put in), and so is a `urllib.request` already loaded.
 """
 
 from __future__ import annotations
