@@ -19,8 +19,9 @@ change, changing its fields is). Each pair's fields are compared once: a changed
 reported once, on its model, with every operation that reaches the model (transitively).
 Breaking: a removed operation, parameter or field, a changed path or method, a new required
 parameter or body field, an optional input becoming required, a response field becoming
-optional, a type change, a removed enum value. Not breaking: anything added that is optional, a
-required input becoming optional, an added enum value.
+optional, a type change, a removed enum value, an operation that starts or stops paginating (its
+method returns a page object, or no longer does). Not breaking: anything added that is optional,
+a required input becoming optional, an added enum value, another way of paging.
 """
 
 from __future__ import annotations
@@ -336,6 +337,23 @@ def _operation_header(
     if a["response_kind"] != b["response_kind"]:
         text = f"response changed from {a['response_kind']} to {b['response_kind']}"
         yield "changed", True, "response", text
+    yield from _pagination(a, b)
+
+
+def _pagination(a: dict[str, Any], b: dict[str, Any]) -> Iterator[tuple[Kind, bool, Where, str]]:
+    """An operation that starts or stops paginating changes its method's return type (a page
+    object, or the response model); another way of paging keeps it. Surfaces written before
+    pagination was recorded have no entry: nothing is reported against them."""
+    if "pagination" not in a or "pagination" not in b or a["pagination"] == b["pagination"]:
+        return
+    old, new = a["pagination"], b["pagination"]
+    if old is None:
+        text = f"now paginated ({new}): the method returns a page, not the response"
+        yield "changed", True, "response", text
+    elif new is None:
+        yield "changed", True, "response", f"no longer paginated (was {old}): returns the response"
+    else:
+        yield "changed", False, "response", f"pagination changed from {old} to {new}"
 
 
 def _values(values: list[Any]) -> str:

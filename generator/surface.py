@@ -130,6 +130,8 @@ def _operation_surface(op: Operation) -> dict[str, Any]:
         "content_type": op.body.content_type if op.body is not None else None,
         "response": response,
         "response_kind": success.kind if success is not None else "empty",
+        # how the method's pages follow one another (its return type is a page), or None
+        "pagination": op.pagination.kind if op.pagination is not None else None,
     }
 
 

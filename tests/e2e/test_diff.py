@@ -78,9 +78,11 @@ def changes(tmp_path: Path, new_text: str) -> list[diff.Change]:
 def messages(found: list[diff.Change]) -> set[tuple[bool, str]]:
     """Operation changes as `name: message`; model changes as `Model (via OPS): message`."""
     return {
-        (c.breaking, f"{c.name} (via {', '.join(c.operations)}): {c.message}")
-        if c.where == "model"
-        else (c.breaking, f"{c.name}: {c.message}")
+        (
+            (c.breaking, f"{c.name} (via {', '.join(c.operations)}): {c.message}")
+            if c.where == "model"
+            else (c.breaking, f"{c.name}: {c.message}")
+        )
         for c in found
     }
 
@@ -98,7 +100,7 @@ def test_added_optional_things_are_not_breaking(tmp_path: Path) -> None:
     new = BASE.replace(
         "        - {name: limit, in: query, schema: {type: integer}}",
         "        - {name: limit, in: query, schema: {type: integer}}\n"
-        "        - {name: offset, in: query, schema: {type: integer}}",
+        "        - {name: order, in: query, schema: {type: string}}",
     ).replace(
         "        tag: {type: string}", "        tag: {type: string}\n        color: {type: string}"
     )
@@ -110,7 +112,7 @@ def test_added_optional_things_are_not_breaking(tmp_path: Path) -> None:
     )
     found = changes(tmp_path, new)
     assert messages(found) == {
-        (False, "list_pets: parameter 'offset' added"),
+        (False, "list_pets: parameter 'order' added"),
         (False, "list_pets: parameter 'kind': enum values added: \"fish\""),
         (False, "Pet (via GET /pets/): response field 'color' added"),
         (False, "list_stores: operation added"),
@@ -341,3 +343,63 @@ def test_oagen_diff_command_on_vastai(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert "BREAKING POST /api/v0/endptjobs (create_endpoint): path changed" in proc.stdout
     assert proc.stdout.rstrip().splitlines()[-1].endswith("breaking")
+
+
+PAGED = """
+openapi: 3.0.3
+info: {title: Paged, version: "1"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {$ref: '#/components/schemas/Item'}}
+components:
+  schemas:
+    Item:
+      type: object
+      properties:
+        id: {type: string}
+"""
+WITH_OFFSET = PAGED.replace(
+    "        - {name: limit, in: query, schema: {type: integer}}\n",
+    "        - {name: limit, in: query, schema: {type: integer}}\n"
+    "        - {name: offset, in: query, schema: {type: integer}}\n",
+)
+
+
+def test_an_operation_that_starts_or_stops_paginating_is_a_breaking_change(
+    tmp_path: Path,
+) -> None:
+    """Its method's return type changes (a page object, or the response model): an optional
+    `offset` added beside `limit` is such a change, though it looks like an optional parameter."""
+    plain, paged = api_of(tmp_path, PAGED, "plain.yaml"), api_of(tmp_path, WITH_OFFSET)
+    assert paged.operations[0].pagination is not None  # the offset makes it page
+    assert plain.operations[0].pagination is None
+    started = diff.diff_apis(plain, paged)
+    assert (
+        True,
+        "list_items: now paginated (offset): the method returns a page, not the response",
+    ) in messages(started)
+    stopped = diff.diff_apis(paged, plain)
+    assert (True, "list_items: no longer paginated (was offset): returns the response") in messages(
+        stopped
+    )
+    # another way of paging keeps the page object: reported, not breaking
+    old, new = diff.surface(paged), diff.surface(paged)
+    new["operations"]["GET /items"]["pagination"] = "cursor"
+    assert messages(diff.diff_surfaces(old, new)) == {
+        (False, "list_items: pagination changed from offset to cursor")
+    }
+    # a surface written before pagination was recorded: nothing reported against it
+    del old["operations"]["GET /items"]["pagination"]
+    assert diff.diff_surfaces(old, diff.surface(paged)) == []
