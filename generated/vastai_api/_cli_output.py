@@ -55,11 +55,19 @@ def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) 
     """Print a raw response as asked: `--output FILE`, binary bytes (not on a terminal),
     `--raw` (the body exactly as received), else `--format` json, table or text (default:
     text on a terminal, JSON when piped)."""
-    # --all: every item of every page, one JSON line each, as received
+    form = getattr(ns, "format", None) or ("text" if _terminal(out) else "json")
+    # --all: every item of every page, as received: one JSON line each as its page arrives,
+    # or (`--format table`/`text`) one table of them all
     if isinstance(raw, SyncPage):
+        items: list[Any] = []
         for page in raw.iter_pages():
             for item in page.raw_items:
-                print(json.dumps(item, ensure_ascii=False), file=out, flush=True)
+                if form == "json":
+                    print(json.dumps(item, ensure_ascii=False), file=out, flush=True)
+                else:
+                    items.append(item)
+        if items:
+            print(table(items) or _human(items), file=out)
         return 0
     # server-sent events: one JSON line each, as they arrive
     if isinstance(raw, Stream):
@@ -106,7 +114,6 @@ def show(raw: Any, ns: argparse.Namespace, prog: str, out: TextIO, err: TextIO) 
         return 0
     if data is None:
         return 0
-    form = getattr(ns, "format", None) or ("text" if _terminal(out) else "json")
     if form == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
     else:

@@ -566,6 +566,20 @@ def test_cli_all_prints_every_item_as_json_lines(shop: ModuleType) -> None:
         assert "--all" in _help(shop, ["list", "customers", "--help"])
 
 
+def test_cli_all_with_format_table_prints_one_table_of_every_item(shop: ModuleType) -> None:
+    with serving(stripe_handler()) as server:
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["list", "customers", "--limit", "2", "--all", "--format", "table"]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli_of(shop).main([*argv, "--url", server.url, "--api-key", KEY])
+        assert code == 0, err.getvalue()
+    text = out.getvalue()
+    rows = text.splitlines()
+    assert rows[0].split() == ["id", "object", "name"]  # one header, then a row per item
+    assert [row.split()[0] for row in rows[1:]] == IDS
+    assert len(server.seen) == 3 and "{" not in text
+
+
 def cli_of(pkg: ModuleType) -> ModuleType:
     return importlib.import_module(pkg.__name__ + "._cli")
 
