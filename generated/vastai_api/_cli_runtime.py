@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
+from . import _cli_auth
 from ._cli_complete import SHELLS, script
 from ._cli_output import _defaults, _flag_help, _help_for, _print_request, show
 from ._cli_tree import add_commands, command_tree
@@ -267,9 +268,11 @@ _GLOBALS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 
 
 def _add_globals(
-    parser: argparse.ArgumentParser, values: dict[str, str], suppress: bool
+    parser: argparse.ArgumentParser, values: dict[str, str], suppress: bool, client: Any
 ) -> None:
-    """The global options; `values` fills their help's `{key_env}`, `{timeout}`, ... fields."""
+    """The global options; `values` fills their help's `{key_env}`, `{timeout}`, ... fields;
+    `client`'s schemes say which credentials beside the API key they take (`_cli_auth`).
+    """
     group = parser.add_argument_group("global options")
     for names, options in _GLOBALS:
         opts = dict(options)
@@ -283,6 +286,7 @@ def _add_globals(
             else (False if opts.get("action") == "store_true" else None)
         )
         group.add_argument(*names, **opts)
+    _cli_auth.add_flags(group, client, values.get("key_env"), suppress)
 
 
 def _help_texts(command: Command, client: Any) -> tuple[str, str]:
@@ -319,7 +323,8 @@ def build_parser(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     values = {**env, **_defaults(client)}
-    _add_globals(parser, values, suppress=False)
+    _add_globals(parser, values, suppress=False, client=client)
+    parser.set_defaults(cli_key_env=env.get("key_env"))
     parser.add_argument(
         "--completion",
         choices=SHELLS,
@@ -334,7 +339,7 @@ def build_parser(
     def fill(key: tuple[str, ...], sub: argparse.ArgumentParser) -> None:
         command = tree.leaves.get(key)
         if command is not None:
-            _add_globals(sub, values, suppress=True)
+            _add_globals(sub, values, suppress=True, client=client)
             documented = _flag_help(client).get(command.method, {})
             _add_arguments(sub, command, documented)
         if key in tree.children:
@@ -561,6 +566,9 @@ def _execute(
         "api_key": getattr(ns, "api_key", None),
         "base_url": getattr(ns, "url", None),
     }
+    options.update(
+        _cli_auth.options(client_factory, ns, getattr(ns, "cli_key_env", None))
+    )
     if getattr(ns, "timeout", None) is not None:
         options["timeout"] = ns.timeout
     if getattr(ns, "max_retries", None) is not None:

@@ -255,6 +255,10 @@ class Credentials:
         if self.for_cli:  # the generated CLI: its flag (token kinds), else the variable
             tokens = any(s.kind in _TOKEN_KINDS for s in needed)
             ways = ["pass --api-key"] if tokens else []
+            if any(s.kind == "basic" for s in needed):
+                ways.append("pass --username and --password")
+            if any(s.kind == "oauth2" and s.token_url for s in needed):
+                ways.append("pass --client-id and --client-secret")
             ways += [f"set the environment variable {env}"] if env else []
             return f"{_NONE_SENT}: {' or '.join(ways)}" if ways else None
         if all(s.kind == "basic" for s in needed):

@@ -422,3 +422,83 @@ def test_spec_text_in_servers_and_schemes_stays_data(tmp_path: Path) -> None:
     assert module.Client(environment="api_key").base_url == "http://other.test"
     schemes = module._ops.SCHEMES
     assert schemes["o"].token_url == HOSTILE and schemes[HOSTILE].wire == HOSTILE
+
+
+# -- the CLI's credential options (`_cli_auth`) ---------------------------------------------------
+
+
+def run_cli(pkg: ModuleType, argv: list[str]) -> tuple[int, str, str]:
+    import contextlib
+    import importlib
+    import io
+
+    main = importlib.import_module(pkg.__name__ + "._cli").main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def key_env(pkg: ModuleType) -> str:
+    import importlib
+
+    source = inspect.getsource(importlib.import_module(pkg.__name__ + "._cli"))
+    return source.split('"key_env": "', 1)[1].split('"', 1)[0]
+
+
+def test_the_cli_takes_basic_credentials_as_flags_or_from_the_environment(
+    pkg: ModuleType, tokens: TokenServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefix = key_env(pkg).removesuffix("API_KEY")
+    url = f"http://127.0.0.1:{tokens.port}/us"
+    monkeypatch.setenv(prefix + "PASSWORD", "pa55-from-env")
+    code, _, err = run_cli(pkg, ["get", "basic", "--username", "ann", "--url", url])
+    assert code == 0, err
+    sent = [r for r in tokens.server.received if r.path == "/us/basic"][-1]
+    expected = base64.b64encode(b"ann:pa55-from-env").decode()
+    assert sent.headers["authorization"] == f"Basic {expected}"
+    # a flag wins over the environment; --dry-run shows neither
+    code, out, err = run_cli(
+        pkg, ["get", "basic", "--username", "ann", "--password", "pa55-flag", "--dry-run"]
+    )
+    assert code == 0, err
+    flagged = base64.b64encode(b"ann:pa55-flag").decode()
+    assert "/basic" in out and flagged not in out + err and "pa55" not in out + err
+
+
+def test_the_cli_fetches_a_token_with_client_id_and_secret_flags(
+    pkg: ModuleType, tokens: TokenServer
+) -> None:
+    url = f"http://127.0.0.1:{tokens.port}/us"
+    argv = ["list", "things", "--client-id", "my-app", "--client-secret", SECRET]
+    code, out, err = run_cli(pkg, [*argv, "--url", url, "--format", "json"])
+    assert code == 0, err
+    assert json.loads(out) == ["tok-1"]  # the API answered the token it was sent
+    [fetch] = tokens.token_requests
+    expected = base64.b64encode(f"my-app:{SECRET}".encode()).decode()
+    assert fetch.headers["authorization"] == f"Basic {expected}"
+    assert SECRET not in out + err
+
+
+def test_the_cli_help_lists_each_credential_and_its_variable(pkg: ModuleType) -> None:
+    prefix = key_env(pkg).removesuffix("API_KEY")
+    code, out, _ = run_cli(pkg, ["get", "basic", "--help"])
+    assert code == 0
+    text = " ".join(out.split())
+    for flag, variable in (
+        ("--username", "USERNAME"),
+        ("--password", "PASSWORD"),
+        ("--client-id", "CLIENT_ID"),
+        ("--client-secret", "CLIENT_SECRET"),
+        ("--bearer-token", "BEARER_TOKEN"),
+    ):
+        assert flag in text and f"${prefix}{variable}" in text, flag
+    assert "token of the `BearerAuth` security scheme" in text
+
+
+def test_the_cli_401_note_names_the_basic_flags(pkg: ModuleType, server: Recorder) -> None:
+    server.replies["/us/basic"] = lambda r: (401, {"Content-Type": "application/json"}, [b"{}"])
+    url = f"http://127.0.0.1:{port(server)}/us"
+    code, _, err = run_cli(pkg, ["get", "basic", "--url", url])
+    assert code == 1
+    assert "pass --username and --password" in err, err
