@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from generator.config import Config
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated"
 SHARED_SPECS = ROOT.parent / "shared" / "specs"
+CORPUS = SHARED_SPECS / "corpus"
 
 _counter = itertools.count()
 
@@ -61,6 +63,18 @@ def run_oagen(
         timeout=timeout,
         env=None if env is None else dict(env),
     )
+
+
+def corpus_entries() -> list[tuple[str, Path, bool]]:
+    """(name, entry file, is Swagger 2.0) of every spec in ../shared/specs/corpus's manifest;
+    none when ../shared is absent."""
+    if not CORPUS.is_dir():
+        return []
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        (e["name"], CORPUS / e["entry"], str(e["version"]).lower().startswith("swagger"))
+        for e in manifest
+    ]
 
 
 def requires_shared() -> pytest.MarkDecorator:

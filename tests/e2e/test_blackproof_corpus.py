@@ -14,7 +14,6 @@ descriptors: the shapes the committed package lacks). Skipped, with a message, w
 
 from __future__ import annotations
 
-import json
 import zlib
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import black
 import pytest
 from black_checks import rendered
 from blackproof_checks import assert_sound, chunks, mutate
-from conftest import ROOT, SHARED_SPECS, requires_shared
+from conftest import ROOT, SHARED_SPECS, corpus_entries, requires_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +31,6 @@ from generator.format import split_header
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow, requires_shared()]
 
-CORPUS = SHARED_SPECS / "corpus"
 MODE = black.Mode()
 RUNTIME = {p.name for p in (ROOT / "templates" / "runtime").glob("*.py")}
 # big outputs: a deterministic slice of their files keeps the test to a few minutes
@@ -40,14 +38,7 @@ SLICED = {"stripe": 6, "openai": 4, "digitalocean": 4, "github": 10, "jira": 5}
 
 
 def _specs() -> list[tuple[str, Path]]:
-    if not CORPUS.is_dir():
-        return []
-    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-    out = [
-        (e["name"], CORPUS / e["entry"])
-        for e in manifest
-        if not str(e["version"]).lower().startswith("swagger")
-    ]
+    out = [(name, entry) for name, entry, swagger in corpus_entries() if not swagger]
     for name in ("github", "jira"):
         path = SHARED_SPECS / "scale" / f"{name}.json"
         if path.is_file():

@@ -22,13 +22,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_SPECS, requires_shared, run_oagen
+from conftest import CORPUS, SHARED_SPECS, corpus_entries, requires_shared, run_oagen
 
 from generator import naming
 
 pytestmark = [pytest.mark.corpus, requires_shared()]
 
-CORPUS = SHARED_SPECS / "corpus"
 VASTAI_FULL = SHARED_SPECS / "vastai" / "vastai-full.yaml"
 BIN = Path(sys.executable).parent
 # Specs that also get mypy --strict, black and ruff (small and medium ones, one multi-file).
@@ -55,12 +54,7 @@ def _entries() -> list[tuple[str, Path, bool]]:
     """(name, entry file, is Swagger 2.0) for every spec of the corpus, plus vastai-full."""
     if not CORPUS.is_dir():
         return []
-    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-    out = [
-        (e["name"], CORPUS / e["entry"], str(e["version"]).lower().startswith("swagger"))
-        for e in manifest
-    ]
-    return [*out, ("vastai-full", VASTAI_FULL, False)]
+    return [*corpus_entries(), ("vastai-full", VASTAI_FULL, False)]
 
 
 ENTRIES = _entries()

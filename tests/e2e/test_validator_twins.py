@@ -9,13 +9,12 @@ Skipped, with a message, when ../shared is absent.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SHARED_SPECS, requires_shared
+from conftest import ROOT, SHARED_SPECS, corpus_entries, requires_shared
 from validator_twin import twin_findings
 
 from generator import validate
@@ -23,19 +22,11 @@ from generator.diagnostics import SpecError
 from generator.load import load
 from generator.resolve import resolve
 
-CORPUS = SHARED_SPECS / "corpus"
 SCALE = SHARED_SPECS / "scale"
 
 
 def _corpus() -> list[tuple[str, Path]]:
-    if not CORPUS.is_dir():
-        return []
-    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-    out = [
-        (e["name"], CORPUS / e["entry"])
-        for e in manifest
-        if not str(e["version"]).lower().startswith("swagger")
-    ]
+    out = [(name, entry) for name, entry, swagger in corpus_entries() if not swagger]
     return [*out, ("vastai-full", SHARED_SPECS / "vastai" / "vastai-full.yaml")]
 
 
