@@ -44,6 +44,15 @@ def assert_sound(text: str) -> str | None:
     return claimed
 
 
+def assert_sound_both(text: str) -> None:
+    """`assert_sound` on `text` and on black's output of it (nothing if black rejects `text`)."""
+    formatted = black_of(text)
+    if formatted is None:
+        return
+    assert_sound(text)
+    assert_sound(formatted)
+
+
 def chunks(files: dict[str, str], limit: int = 6000) -> list[str]:
     """Top-level statements of black-formatted files, each as a small text black leaves as it
     is, after the `__future__` import (so that the residual path runs)."""
@@ -70,7 +79,9 @@ def mutate(text: str, kind: int, where: int, pick: int) -> str:
         lambda: text[:i] + " " + text[i:],  # a space more
         lambda: text[:i] + text[i + 1 :] if c == " " else text[:i] + "  " + text[i:],
         lambda: text.replace('"', "'", 2 + pick % 3),  # quotes
-        lambda: re.sub(r'(?<![\w"])"', ["u", "U", "R", "B", "F", "b", "Rb"][pick % 7] + '"', text, count=1),
+        lambda: re.sub(
+            r'(?<![\w"])"', ["u", "U", "R", "B", "F", "b", "Rb"][pick % 7] + '"', text, count=1
+        ),
         lambda: re.sub(r"\b(\d+)\.(\d+)\b", r"\1.\2E0" if pick % 2 else r"\1.", text, count=1),
         lambda: text[:i] + "," + text[i:] if c in ")]}" else text.replace(",\n", "\n", 1),
         lambda: "\n".join(rows[:r] + [""] * (1 + pick % 3) + rows[r:]),  # blank rows

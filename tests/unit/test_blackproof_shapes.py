@@ -9,7 +9,7 @@ own output of each shape must be proven (the rules are not vacuous).
 
 from __future__ import annotations
 
-from blackproof_checks import FUTURE, assert_sound, black_of, claim
+from blackproof_checks import FUTURE, assert_sound_both, black_of, claim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -89,11 +89,7 @@ def test_variants_of_the_new_shapes_are_never_claimed_wrongly(
         whole = FUTURE + _nest(text, depth if not first.startswith("return") else 0)
         if first.startswith("return"):
             whole = FUTURE + "def f():\n" + "".join("    " + r + "\n" for r in text.split("\n"))
-        formatted = black_of(whole)
-        if formatted is None:
-            continue
-        assert_sound(whole)
-        assert_sound(formatted)
+        assert_sound_both(whole)
 
 
 def test_blacks_own_output_of_each_shape_is_proven() -> None:
@@ -157,19 +153,21 @@ def test_long_values_and_lone_annotations_are_never_claimed_wrongly(
     texts = _forms(name, callee, value)
     texts += _annotations(name, "Very" + "L" * argument, "UNSET" if kind else "")
     for text in texts:
-        whole = FUTURE + _nest(text, depth)
-        if black_of(whole) is None:
-            continue
-        assert_sound(whole)
-        formatted = black_of(whole)
-        if formatted is not None:
-            assert_sound(formatted)
+        assert_sound_both(FUTURE + _nest(text, depth))
 
 
 def test_blacks_own_output_of_long_values_is_proven() -> None:
     texts = [
-        "class C:\n    def f(self):\n        " + "a" * 64 + " = rt.raw_method(Client." + "a" * 64 + ")\n",
-        "class C:\n    def f(self):\n        " + "a" * 72 + " = rt.raw_method(Client." + "a" * 72 + ")\n",
+        "class C:\n    def f(self):\n        "
+        + "a" * 64
+        + " = rt.raw_method(Client."
+        + "a" * 64
+        + ")\n",
+        "class C:\n    def f(self):\n        "
+        + "a" * 72
+        + " = rt.raw_method(Client."
+        + "a" * 72
+        + ")\n",
         "class C:\n    " + "m" * 20 + ": " + "W" * 70 + "\n",
         "_ENUMS: frozenset[str] = frozenset({'a', 'b',})\n",
     ]
@@ -223,12 +221,7 @@ def test_literal_unions_in_parameters_are_never_claimed_wrongly(
     for param in _param_layouts("scope", annotation, "UNSET" if default else ""):
         rows = ["def f(", "    self,", "    *,"] + ["    " + r for r in param.split("\n")]
         text = "\n".join(rows) + "\n) -> None:\n    pass"
-        whole = FUTURE + _nest(text, depth)
-        formatted = black_of(whole)
-        if formatted is None:
-            continue
-        assert_sound(whole)
-        assert_sound(formatted)
+        assert_sound_both(FUTURE + _nest(text, depth))
 
 
 def test_blacks_own_output_of_literal_unions_is_proven() -> None:
@@ -271,12 +264,7 @@ def test_descriptors_too_long_for_a_row_are_never_claimed_wrongly(
     annotation = f"Op[SyncPage[{annotation}]]" if paged else f"Op[{annotation}]"
     values = [f'name="{"n" * n}"' for n in args]
     for text in _descriptor_forms("N" * name, annotation, values):
-        whole = FUTURE + _nest(text, depth)
-        formatted = black_of(whole)
-        if formatted is None:
-            continue
-        assert_sound(whole)
-        assert_sound(formatted)
+        assert_sound_both(FUTURE + _nest(text, depth))
 
 
 def test_blacks_own_output_of_long_descriptors_is_proven() -> None:
